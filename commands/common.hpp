@@ -1,0 +1,35 @@
+// Small helpers the command families share.
+#pragma once
+#include <windows.h>
+
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "../shell/command.hpp"
+#include "../shell/error.hpp"
+#include "../shell/session.hpp"
+#include "../shell/text.hpp"
+#include "../shell/value.hpp"
+
+namespace ipcsh {
+
+// "demo" -> "\\.\mailslot\demo"; a name that starts with \\ passes unchanged.
+inline std::string object_path(std::string_view name, std::string_view prefix) {
+  if (name.rfind("\\\\", 0) == 0) return std::string(name);
+  return std::string(prefix) + std::string(name);
+}
+
+// SECURITY_ATTRIBUTES whose bInheritHandle says whether the new handle is
+// inheritable. Handles are never inheritable unless asked.
+struct InheritAttributes {
+  SECURITY_ATTRIBUTES sa;
+  explicit InheritAttributes(bool inherit) : sa{sizeof sa, nullptr, inherit ? TRUE : FALSE} {}
+  SECURITY_ATTRIBUTES* get() { return &sa; }
+};
+
+// A result that is one Lua value and a sentence in the shell.
+inline Value described(Value value, std::string text) { return Multi{{std::move(value)}, std::move(text)}; }
+
+}  // namespace ipcsh

@@ -1,0 +1,105 @@
+// Processes: spawn (with handle inheritance made explicit), exit codes, the
+// pseudo handle. Children join the session's kill-on-close job unless
+// detached, so they end with the shell.
+#include "../shell/launch.hpp"
+#include "common.hpp"
+
+namespace ipcsh {
+namespace {
+
+std::string child_command_line(Session& s, const Args& a) {
+  int given = a.has("ipcsh") + a.has("cmd") + a.has("args") + a.has("CMDLINE");
+  if (given != 1)
+    throw UsageError("give exactly one of --ipcsh CMDS, -- CMDLINE (Lua: cmd =, args =, ipcsh =)");
+  if (a.has("ipcsh")) return quote_argument(s.self_path) + " -c " + quote_argument(a.string("ipcsh"));
+  if (a.has("cmd")) return a.string("cmd");
+  if (a.has("CMDLINE")) return a.string("CMDLINE");
+  std::string line;
+  for (const auto& item : a.find("args")->as<List>()->items)
+    line += (line.empty() ? "" : " ") + quote_argument(*item.as<std::string>());
+  return line;
+}
+
+Value spawn(Session& s, const Args& a) {
+  LaunchOptions options;
+  options.command_line = child_command_line(s, a);
+  if (const Value* inherit = a.find("inherit")) {
+    if (auto all = inherit->as<bool>()) options.inherit_all = *all;
+    else
+      for (const auto& h : a.handles("inherit")) options.inherit_only.push_back(h->handle());
+  }
+  for (const auto& h : a.handles("inherit-only")) options.inherit_only.push_back(h->handle());
+  if (a.has("inherit-only") && options.inherit_only.empty())
+    throw UsageError("--inherit-only: at least one handle expected");
+  options.stay_suspended = a.flag("suspended");
+  if (!a.flag("detach")) options.job = s.child_job();
+  Launched child = launch(options);
+  auto ref = s.add(Kind::process, child.process, options.command_line);
+  ref->pid = child.pid;
+  ref->thread = child.thread;
+  if (options.stay_suspended) ref->role = "(suspended)";
+  return ref;
+}
+
+Value exit_code(Session&, const Args& a) {
+  auto p = a.handle("P");
+  DWORD code = 0;
+  if (!GetExitCodeProcess(p->handle(), &code)) throw_last_error("GetExitCodeProcess");
+  // STILL_ACTIVE is also a code a process may really exit with: ask the
+  // process object whether it is signaled (exited) to tell them apart.
+  if (code == STILL_ACTIVE && WaitForSingleObject(p->handle(), 0) == WAIT_TIMEOUT)
+    return Multi{{Value(), "still active"}, fmt::format("still active ({})", STILL_ACTIVE)};
+  return static_cast<std::int64_t>(code);
+}
+
+Value kill(Session&, const Args& a) {
+  auto p = a.handle("P");
+  UINT code = static_cast<UINT>(a.integer("CODE", 1));
+  if (!TerminateProcess(p->handle(), code)) throw_last_error("TerminateProcess");
+  return Note{fmt::format("terminated pid {} with exit code {}", GetProcessId(p->handle()), code)};
+}
+
+Value resume(Session&, const Args& a) {
+  auto p = a.handle("P");
+  if (!p->thread)
+    throw UsageError(fmt::format("P: {} was not started by this shell, so its thread is unknown", p->value_text()), 1);
+  DWORD previous = ResumeThread(p->thread);
+  if (previous == static_cast<DWORD>(-1)) throw_last_error("ResumeThread");
+  p->role.clear();
+  return described(static_cast<std::int64_t>(previous), fmt::format("resumed (suspend count was {})", previous));
+}
+
+Value pid(Session&, const Args& a) {
+  DWORD id = GetProcessId(a.handle("P")->handle());
+  if (!id) throw_last_error("GetProcessId");
+  return static_cast<std::int64_t>(id);
+}
+
+Value self(Session& s, const Args&) { return s.self(); }
+
+const KindSet process_only{Kind::process};
+
+const CommandRegistration registration{
+    {"spawn", "process",
+     "start a process (CreateProcessW); it ends with the shell unless --detach",
+     {{"CMDLINE", ArgType::text, {}, true}},
+     {{"inherit", ArgType::boolean_or_handles, "", "bInheritHandles=TRUE: every inheritable handle goes along"},
+      {"inherit-only", ArgType::handles, "H,H...", "pass exactly these (inheritable) handles (HANDLE_LIST)"},
+      {"suspended", ArgType::boolean, "", "leave the main thread suspended (see resume)"},
+      {"ipcsh", ArgType::string, "CMDS", "run a child ipcsh with -c CMDS"},
+      {"cmd", ArgType::string, "CMDLINE", "the command line (Lua form of -- CMDLINE)"},
+      {"args", ArgType::strings, "LIST", "Lua: arguments, quoted the Windows way"},
+      {"detach", ArgType::boolean, "", "do not end the child when the shell ends"}},
+     spawn},
+    {"exit-code", "process", "a process's exit code, or still active (GetExitCodeProcess)",
+     {{"P", ArgType::handle, process_only}}, {}, exit_code},
+    {"kill", "process", "end a process with exit code CODE, default 1 (TerminateProcess)",
+     {{"P", ArgType::handle, process_only}, {"CODE", ArgType::integer, {}, true}}, {}, kill},
+    {"resume", "process", "resume a process spawned --suspended (ResumeThread)",
+     {{"P", ArgType::handle, process_only}}, {}, resume},
+    {"pid", "process", "the process id (GetProcessId)", {{"P", ArgType::handle, process_only}}, {}, pid},
+    {"self", "process", "the pseudo handle of this process (GetCurrentProcess, value -1)", {}, {}, self},
+};
+
+}  // namespace
+}  // namespace ipcsh

@@ -1,0 +1,329 @@
+#include "command.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <fmt/format.h>
+
+#include "error.hpp"
+#include "session.hpp"
+
+namespace ipcsh {
+namespace {
+
+std::vector<Command>& registry() {
+  static std::vector<Command> rows;
+  return rows;
+}
+std::vector<std::string_view>& family_order() {
+  static std::vector<std::string_view> order;
+  return order;
+}
+
+std::string dashes_to_underscores(std::string_view s) {
+  std::string out(s);
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string describe(const Value& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) return "nothing";
+        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(x);
+        else if constexpr (std::is_same_v<T, std::string>) return "'" + x + "'";
+        else if constexpr (std::is_same_v<T, HandleRef>)
+          return fmt::format("{} {}", kind_name(x->kind), x->value_text());
+        else if constexpr (std::is_same_v<T, List>) return "a list";
+        else return "a result";
+      },
+      static_cast<const ValueBase&>(v));
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+  bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  int base = 10;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    base = 16;
+    text.remove_prefix(2);
+  }
+  std::uint64_t magnitude = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), magnitude, base);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+}
+
+// Converts one raw argument to its declared type. `what` names it in errors.
+class Binder {
+ public:
+  Binder(const Command& command, Session& session) : command_(command), session_(session) {}
+
+  Value convert(ArgType type, KindSet kinds, const Value& raw, const std::string& what, int position) {
+    auto fail = [&](std::string_view expected) -> UsageError {
+      return UsageError(fmt::format("{}: {} expected, got {}", what, expected, describe(raw)), position);
+    };
+    switch (type) {
+      case ArgType::string:
+      case ArgType::text:
+        if (auto s = raw.as<std::string>()) return *s;
+        if (auto b = raw.as<Bytes>()) return b->data;
+        if (auto i = raw.as<std::int64_t>()) return std::to_string(*i);
+        throw fail("text");
+      case ArgType::integer:
+        if (auto i = raw.as<std::int64_t>()) return *i;
+        if (auto s = raw.as<std::string>())
+          if (auto i = parse_integer(*s)) return *i;
+        throw fail("a number");
+      case ArgType::timeout:
+        if (auto s = raw.as<std::string>(); s && (*s == "forever" || *s == "infinite"))
+          return std::int64_t{INFINITE};
+        if (auto i = raw.as<std::int64_t>(); i && *i >= 0 && *i < INFINITE) return *i;
+        if (auto s = raw.as<std::string>())
+          if (auto i = parse_integer(*s); i && *i >= 0 && *i < INFINITE) return *i;
+        throw fail("milliseconds or 'forever'");
+      case ArgType::boolean:
+        if (auto b = raw.as<bool>()) return *b;
+        throw fail("true or false");
+      case ArgType::boolean_or_handles:
+        if (auto b = raw.as<bool>()) return *b;
+        if (raw.as<List>()) return convert(ArgType::handles, kinds, raw, what, position);
+        throw fail("true or an array of handles");
+      case ArgType::handle: return handle(kinds, raw, what, position);
+      case ArgType::handles: {
+        List out;
+        if (auto list = raw.as<List>()) {
+          for (const auto& item : list->items) out.items.push_back(handle(kinds, item, what, position));
+        } else if (auto s = raw.as<std::string>()) {
+          std::string_view rest = *s;
+          while (!rest.empty()) {
+            auto comma = rest.find(',');
+            std::string piece(rest.substr(0, comma));
+            Value item = piece;
+            if (piece.size() > 1 && piece[0] == '$') item = variable(piece.substr(1), what, position);
+            out.items.push_back(handle(kinds, item, what, position));
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+          }
+        } else {
+          out.items.push_back(handle(kinds, raw, what, position));
+        }
+        return out;
+      }
+      case ArgType::any: return raw;
+      case ArgType::strings: {
+        List out;
+        auto list = raw.as<List>();
+        if (!list) throw fail("a list of strings");
+        for (const auto& item : list->items) out.items.push_back(convert(ArgType::string, {}, item, what, position));
+        return out;
+      }
+    }
+    throw fail("a value");
+  }
+
+ private:
+  Value variable(const std::string& name, const std::string& what, int position) {
+    auto it = session_.vars.find(name);
+    if (it == session_.vars.end()) throw UsageError(fmt::format("{}: no variable ${}", what, name), position);
+    return it->second;
+  }
+
+  Value handle(KindSet kinds, const Value& raw, const std::string& what, int position) {
+    HandleRef ref;
+    if (auto h = raw.as<HandleRef>()) {
+      ref = *h;
+      if (ref->closed())
+        throw_error(std::string(command_.name), ERROR_INVALID_HANDLE,
+                    fmt::format("{} {} was closed", kind_name(ref->kind), ref->value_text()));
+    } else if (auto i = raw.as<std::int64_t>()) {
+      ref = session_.resolve(*i);
+    } else if (auto s = raw.as<std::string>(); s && parse_integer(*s)) {
+      ref = session_.resolve(*parse_integer(*s));
+    } else {
+      throw UsageError(fmt::format("{}: a handle expected ($variable or a value like 0x34), got {}", what,
+                                   describe(raw)),
+                       position);
+    }
+    if (ref->kind != Kind::other && !kinds.has(ref->kind))
+      throw UsageError(fmt::format("{}: {} handle expected, got {} {}", what, kinds.describe(),
+                                   kind_name(ref->kind), ref->value_text()),
+                       position);
+    return ref;
+  }
+
+  const Command& command_;
+  Session& session_;
+};
+
+}  // namespace
+
+CommandRegistration::CommandRegistration(std::initializer_list<Command> rows) {
+  auto& all = registry();
+  for (const auto& row : rows) {
+    if (std::find(family_order().begin(), family_order().end(), row.family) == family_order().end())
+      family_order().push_back(row.family);
+    all.push_back(row);
+  }
+  std::sort(all.begin(), all.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
+}
+
+const std::vector<Command>& all_commands() { return registry(); }
+
+std::vector<std::string_view> families() {
+  // SPEC's order; a family it does not list goes last.
+  static constexpr std::string_view spec_order[] = {"mailslot", "file-like", "pipe",   "sync",
+                                                    "wait",     "memory",    "process", "handle",
+                                                    "window",   "socket",    "session"};
+  auto rank = [](std::string_view f) {
+    return std::find(std::begin(spec_order), std::end(spec_order), f) - std::begin(spec_order);
+  };
+  auto order = family_order();
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return rank(a) < rank(b); });
+  return order;
+}
+
+const Command* find_command(std::string_view name) {
+  for (const auto& c : registry())
+    if (c.name == name || c.lua_name() == name) return &c;
+  return nullptr;
+}
+
+std::vector<std::string_view> nearest_commands(std::string_view name) {
+  std::vector<std::pair<std::size_t, std::string_view>> scored;
+  for (const auto& c : registry()) {
+    std::size_t d = edit_distance(name, c.name);
+    bool prefix = c.name.find(name) != std::string_view::npos && name.size() >= 2;
+    if (d <= std::max<std::size_t>(2, name.size() / 3) || prefix) scored.emplace_back(prefix ? 0 : d, c.name);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < scored.size() && i < 3; ++i) out.push_back(scored[i].second);
+  return out;
+}
+
+std::string Command::lua_name() const { return dashes_to_underscores(name); }
+
+std::string Command::usage() const {
+  std::string out(name);
+  for (const auto& f : flags) {
+    out += fmt::format(" [--{}{}{}]", f.name, f.value_name.empty() ? "" : " ", f.value_name);
+  }
+  for (const auto& p : params) {
+    std::string shown = std::string(p.name) + (p.variadic ? "..." : "");
+    if (p.type == ArgType::text && !flags.empty()) shown = "-- " + shown;
+    out += p.optional ? fmt::format(" [{}]", shown) : " " + shown;
+  }
+  return out;
+}
+
+std::string Command::help() const {
+  std::string out = fmt::format("usage: {}\n  {}\n", usage(), summary);
+  for (const auto& f : flags) {
+    std::string left = fmt::format("--{}{}{}", f.name, f.value_name.empty() ? "" : " ", f.value_name);
+    out += fmt::format("  {:<24} {}\n", left, f.help);
+  }
+  out += fmt::format("  Lua: ipc.{}(...)", lua_name());
+  return out;
+}
+
+const Value* Args::find(std::string_view name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+HandleRef Args::handle(std::string_view name) const {
+  auto v = find(name);
+  return v && v->as<HandleRef>() ? *v->as<HandleRef>() : nullptr;
+}
+
+std::vector<HandleRef> Args::handles(std::string_view name) const {
+  std::vector<HandleRef> out;
+  if (auto v = find(name); v && v->as<List>())
+    for (const auto& item : v->as<List>()->items) out.push_back(*item.as<HandleRef>());
+  return out;
+}
+
+std::int64_t Args::integer(std::string_view name, std::int64_t fallback) const {
+  auto v = find(name);
+  return v && v->as<std::int64_t>() ? *v->as<std::int64_t>() : fallback;
+}
+
+DWORD Args::timeout(std::string_view name, DWORD fallback) const {
+  return static_cast<DWORD>(integer(name, fallback));
+}
+
+const std::string& Args::string(std::string_view name) const {
+  static const std::string empty;
+  auto v = find(name);
+  return v && v->as<std::string>() ? *v->as<std::string>() : empty;
+}
+
+std::string Args::string_or(std::string_view name, std::string fallback) const {
+  return has(name) ? string(name) : fallback;
+}
+
+bool Args::flag(std::string_view name) const {
+  auto v = find(name);
+  return v && v->as<bool>() && *v->as<bool>();
+}
+
+std::string timeout_text(DWORD ms) { return ms == INFINITE ? "forever" : fmt::format("{} ms", ms); }
+
+Args bind_args(const Command& command, const RawArgs& raw, Session& session) {
+  Binder binder(command, session);
+  Args args;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < command.params.size(); ++i) {
+    const Param& p = command.params[i];
+    int position = static_cast<int>(next + 1);
+    std::string what(p.name);
+    if (p.variadic) {
+      List items;
+      for (; next < raw.positional.size(); ++next)
+        items.items.push_back(binder.convert(p.type, p.kinds, raw.positional[next], what,
+                                             static_cast<int>(next + 1)));
+      if (items.items.empty() && !p.optional)
+        throw UsageError(fmt::format("missing {}; usage: {}", p.name, command.usage()), position);
+      args.set(what, std::move(items));
+      continue;
+    }
+    if (next >= raw.positional.size()) {
+      if (p.optional) continue;
+      throw UsageError(fmt::format("missing {}; usage: {}", p.name, command.usage()), position);
+    }
+    args.set(what, binder.convert(p.type, p.kinds, raw.positional[next], what, position));
+    ++next;
+  }
+  if (next < raw.positional.size())
+    throw UsageError(fmt::format("too many arguments ({} extra); usage: {}", raw.positional.size() - next,
+                                 command.usage()),
+                     static_cast<int>(next + 1));
+  for (const auto& [name, value] : raw.flags) {
+    auto f = std::find_if(command.flags.begin(), command.flags.end(),
+                          [&](const Flag& f) { return f.name == name || dashes_to_underscores(f.name) == name; });
+    if (f == command.flags.end())
+      throw UsageError(fmt::format("unknown option --{}; usage: {}", name, command.usage()));
+    std::string what = "--" + std::string(f->name);
+    args.set(std::string(f->name), binder.convert(f->type, f->kinds, value, what, 0));
+  }
+  return args;
+}
+
+}  // namespace ipcsh

@@ -1,0 +1,107 @@
+// The command table: every command is declared once, in the file of its
+// family, as a Command row. The shell parser, `help`, the suggestions for an
+// unknown name and the Lua functions ipc.<name> are all generated from it.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "handle.hpp"
+#include "value.hpp"
+
+namespace ipcsh {
+
+class Session;
+
+enum class ArgType {
+  string,   // bytes; a $variable holding a number or text also serves
+  integer,  // 52, 0x34, -1
+  handle,   // $var or a handle value; checked against Param::kinds
+  handles,  // shell: H,H,... ; Lua: a handle or an array of them
+  timeout,  // milliseconds or "forever"
+  boolean,  // a --switch; Lua: true/false
+  boolean_or_handles,  // a --switch; Lua: true, or an array of handles
+  text,     // the rest of the line verbatim (a Lua chunk, a command line)
+  strings,  // Lua only: an array of strings
+  any,      // taken as given: a $variable's value or the word
+};
+
+struct Param {
+  std::string_view name;  // as shown in usage: "H", "DATA"
+  ArgType type;
+  KindSet kinds = {};     // for handle params: which kinds fit
+  bool optional = false;
+  bool variadic = false;  // collects every remaining positional into a List
+};
+
+struct Flag {
+  std::string_view name;        // "max-size"; Lua option max_size
+  ArgType type;
+  std::string_view value_name;  // "N", "MS|forever"; empty for a switch
+  std::string_view help;
+  KindSet kinds = {};
+};
+
+// Arguments after binding: typed Values keyed by parameter or flag name.
+class Args {
+ public:
+  const Value* find(std::string_view name) const;
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+  HandleRef handle(std::string_view name) const;
+  std::vector<HandleRef> handles(std::string_view name) const;
+  std::int64_t integer(std::string_view name, std::int64_t fallback = 0) const;
+  DWORD timeout(std::string_view name, DWORD fallback) const;
+  const std::string& string(std::string_view name) const;
+  std::string string_or(std::string_view name, std::string fallback) const;
+  bool flag(std::string_view name) const;
+  void set(std::string name, Value v) { values_[std::move(name)] = std::move(v); }
+
+ private:
+  std::map<std::string, Value, std::less<>> values_;
+};
+
+using Handler = std::function<Value(Session&, const Args&)>;
+
+struct Command {
+  std::string_view name;     // "create-mailslot"; Lua ipc.create_mailslot
+  std::string_view family;   // "mailslot", "process", ...
+  std::string_view summary;  // one line for help
+  std::vector<Param> params;
+  std::vector<Flag> flags;
+  Handler run;
+  // Positional arguments of the method form (h:wait(5000)) that map to
+  // flags, in order: {"timeout"} for wait.
+  std::vector<std::string_view> method_args = {};
+
+  std::string usage() const;  // "send H DATA"
+  std::string help() const;   // usage, summary and one line per flag
+  std::string lua_name() const;
+};
+
+// Registers a family's rows; each commands/*.cpp has one static instance.
+struct CommandRegistration {
+  CommandRegistration(std::initializer_list<Command> rows);
+};
+
+const std::vector<Command>& all_commands();  // sorted by name
+const Command* find_command(std::string_view name);  // by shell or Lua name
+std::vector<std::string_view> nearest_commands(std::string_view name);
+std::vector<std::string_view> families();  // in the order of first registration
+
+// Arguments as they arrive, before binding: shell words or Lua values.
+struct RawArgs {
+  std::vector<Value> positional;
+  std::vector<std::pair<std::string, Value>> flags;
+};
+// Checks counts, names and types against the table and converts; throws
+// UsageError naming the parameter.
+Args bind_args(const Command& command, const RawArgs& raw, Session& session);
+
+inline constexpr DWORD forever = INFINITE;
+std::string timeout_text(DWORD ms);  // "500 ms" / "forever"
+
+}  // namespace ipcsh

@@ -1,0 +1,47 @@
+// The error model. A failed Win32 call is a Win32Error (API, code, symbolic
+// name, system text); bad arguments are a UsageError naming the parameter.
+// The shell prints either as one line; Lua gets an error object or an
+// argument error.
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ipcsh {
+
+class Win32Error : public std::runtime_error {
+ public:
+  Win32Error(std::string api, unsigned long code, std::string note = {});
+  const std::string& api() const { return api_; }
+  unsigned long code() const { return code_; }
+  const std::string& name() const { return name_; }        // "ERROR_SEM_TIMEOUT"
+  const std::string& message() const { return message_; }  // the system's text
+ private:
+  std::string api_, name_, message_;
+  unsigned long code_;
+};
+
+// Reads GetLastError() - call it right after the failing API, nothing between.
+[[noreturn]] void throw_last_error(std::string_view api);
+// For APIs that return the error code instead of setting it.
+[[noreturn]] void throw_error(std::string_view api, unsigned long code, std::string note = {});
+
+std::string error_name(unsigned long code);       // symbolic name, or "error N"
+std::string system_message(unsigned long code);   // FormatMessage text, one line
+
+// Bad arguments: which parameter (1-based position; 0 for a flag) and why.
+class UsageError : public std::runtime_error {
+ public:
+  UsageError(std::string message, int position = 0)
+      : std::runtime_error(std::move(message)), position_(position) {}
+  int position() const { return position_; }
+ private:
+  int position_;
+};
+
+// Ctrl+C during a blocking command.
+struct Interrupted : std::runtime_error {
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
+}  // namespace ipcsh

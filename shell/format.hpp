@@ -1,0 +1,19 @@
+// The one formatter: turns command results into what the shell prints.
+#pragma once
+#include <string>
+
+#include "value.hpp"
+
+namespace ipcsh {
+
+class Session;
+class HandleObject;
+
+// "mailslot 0x30 \\.\mailslot\demo (inherit: no)"
+std::string handle_line(const HandleObject& h);
+// A result as the shell shows it; tables span several lines; "" for none.
+std::string format_result(const Value& v);
+// A value inside a line or a table cell.
+std::string format_cell(const Value& v);
+
+}  // namespace ipcsh

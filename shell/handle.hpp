@@ -1,0 +1,82 @@
+// Handle objects: one per kernel handle (or view, socket, window) the user
+// holds. They are shared by shell variables and Lua values and closed only by
+// an explicit close, a Lua <close> variable, or process exit - never by the
+// garbage collector, so usage counts stay exact.
+#pragma once
+#include <windows.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ipcsh {
+
+enum class Kind {
+  mailslot, file, pipe, event, mutex, semaphore, timer, mapping, view, process, thread,
+  socket, window, job, other
+};
+std::string_view kind_name(Kind kind);
+
+// A set of kinds a parameter accepts; empty means any.
+class KindSet {
+ public:
+  constexpr KindSet() = default;
+  constexpr KindSet(std::initializer_list<Kind> kinds) {
+    for (Kind k : kinds) bits_ |= 1u << static_cast<unsigned>(k);
+  }
+  constexpr bool any() const { return bits_ == 0; }
+  constexpr bool has(Kind k) const { return any() || (bits_ & (1u << static_cast<unsigned>(k))); }
+  std::string describe() const;  // "mailslot, file, pipe or socket"
+ private:
+  unsigned bits_ = 0;
+};
+
+inline constexpr KindSet file_like{Kind::mailslot, Kind::file, Kind::pipe, Kind::socket};
+inline constexpr KindSet waitable{Kind::event, Kind::mutex, Kind::semaphore, Kind::timer,
+                                  Kind::process, Kind::thread, Kind::file, Kind::pipe,
+                                  Kind::mailslot, Kind::job};
+
+class HandleObject {
+ public:
+  HandleObject(Kind kind, HANDLE handle, std::string name = {});
+  ~HandleObject();  // closes nothing: see the header comment
+  HandleObject(const HandleObject&) = delete;
+  HandleObject& operator=(const HandleObject&) = delete;
+
+  Kind kind;
+  std::string name;    // kernel or user-facing name, may be empty
+  std::string role;    // "writer", "server", ...: shown after the name
+  bool pseudo = false; // GetCurrentProcess(): value -1, closing does nothing
+  DWORD pid = 0;       // for processes
+  HANDLE thread = nullptr;  // a spawned process's main thread, owned with it
+
+  HANDLE handle() const { return handle_; }
+  std::int64_t value() const { return reinterpret_cast<std::intptr_t>(handle_); }
+  bool closed() const { return closed_; }
+  bool inheritable() const;        // read live with GetHandleInformation
+  void close();                    // the one place kernel handles are closed
+  void mark_closed() { closed_ = true; }  // closed by the kernel (DUPLICATE_CLOSE_SOURCE)
+  std::string value_text() const;  // "0x30", or "-1" for the pseudo handle
+
+ private:
+  HANDLE handle_;
+  bool closed_ = false;
+};
+
+// What kind of object a handle this process holds refers to, from the
+// kernel's type and object name; Kind::other if the value is no handle.
+struct ObjectFacts {
+  bool valid = false;
+  std::string type;  // "File", "Event", "Mutant", ...
+  std::string name;  // "\Device\MailSlot\demo", "" if unnamed
+  ULONG handle_count = 0, pointer_count = 0;
+  ACCESS_MASK granted_access = 0;
+  Kind kind = Kind::other;
+};
+ObjectFacts query_object(HANDLE handle);
+
+std::string format_handle_value(std::int64_t value);
+
+}  // namespace ipcsh

@@ -1,0 +1,34 @@
+// Starting processes: the one CreateProcessW call, shared by `spawn` and the
+// test runner, with handle inheritance made explicit.
+#pragma once
+#include <windows.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ipcsh {
+
+struct LaunchOptions {
+  std::string command_line;          // UTF-8, quoted the Windows way
+  bool inherit_all = false;          // bInheritHandles = TRUE
+  std::vector<HANDLE> inherit_only;  // PROC_THREAD_ATTRIBUTE_HANDLE_LIST (implies bInheritHandles)
+  bool stay_suspended = false;
+  HANDLE job = nullptr;              // joined before the first instruction runs
+  HANDLE std_in = nullptr, std_out = nullptr, std_err = nullptr;  // set any: STARTF_USESTDHANDLES
+};
+
+struct Launched {
+  HANDLE process;
+  HANDLE thread;
+  DWORD pid;
+};
+
+// Throws Win32Error naming the API that failed.
+Launched launch(const LaunchOptions& options);
+
+// One argument quoted so CommandLineToArgvW gives it back unchanged.
+std::string quote_argument(std::string_view arg);
+std::string this_program_path();
+
+}  // namespace ipcsh

@@ -1,0 +1,456 @@
+// Lua is compiled as C++ (cmake/dependencies.cmake), so lua_error unwinds
+// with an exception and C++ destructors between it and the pcall still run.
+// Still, the one trampoline below catches our C++ exceptions and raises the
+// Lua error only after every C++ object of the call is gone: the catch(...)
+// inside Lua's own pcall would otherwise turn them into an opaque status.
+#include "lua_binding.hpp"
+
+#include <fmt/format.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "command.hpp"
+#include "console.hpp"
+#include "error.hpp"
+#include "executor.hpp"
+#include "format.hpp"
+#include "session.hpp"
+
+namespace ipcsh {
+namespace {
+
+constexpr const char* handle_meta = "ipcsh.handle";
+constexpr const char* error_meta = "ipcsh.error";
+
+Session& session_of(lua_State* L) {
+  return *static_cast<Session*>(lua_touserdata(L, lua_upvalueindex(1)));
+}
+
+HandleRef* to_handle(lua_State* L, int index) {
+  return static_cast<HandleRef*>(luaL_testudata(L, index, handle_meta));
+}
+
+void push_handle(lua_State* L, const HandleRef& ref) {
+  new (lua_newuserdatauv(L, sizeof(HandleRef), 0)) HandleRef(ref);
+  luaL_setmetatable(L, handle_meta);
+}
+
+int push_value(lua_State* L, const Value& v);
+
+void push_one(lua_State* L, const Value& v) {
+  int n = push_value(L, v);
+  if (n == 0) lua_pushnil(L);
+  if (n > 1) lua_pop(L, n - 1);
+}
+
+// Pushes a result; returns how many Lua values it became.
+int push_value(lua_State* L, const Value& v) {
+  if (v.is_nil() || v.as<Note>()) return 0;
+  if (auto b = v.as<bool>()) lua_pushboolean(L, *b);
+  else if (auto i = v.as<std::int64_t>()) lua_pushinteger(L, *i);
+  else if (auto s = v.as<std::string>()) lua_pushlstring(L, s->data(), s->size());
+  else if (auto b = v.as<Bytes>()) lua_pushlstring(L, b->data.data(), b->data.size());
+  else if (auto h = v.as<HandleRef>()) push_handle(L, *h);
+  else if (auto r = v.as<Record>()) {
+    lua_createtable(L, 0, static_cast<int>(r->fields.size()));
+    for (const auto& f : r->fields) {
+      if (f.value.is_nil()) continue;
+      push_one(L, f.value);
+      lua_setfield(L, -2, f.key.c_str());
+    }
+  } else if (auto t = v.as<Table>()) {
+    lua_createtable(L, static_cast<int>(t->rows.size()), 0);
+    for (std::size_t r = 0; r < t->rows.size(); ++r) {
+      lua_createtable(L, 0, static_cast<int>(t->columns.size()));
+      for (std::size_t c = 0; c < t->columns.size() && c < t->rows[r].size(); ++c) {
+        if (t->rows[r][c].is_nil()) continue;
+        push_one(L, t->rows[r][c]);
+        lua_setfield(L, -2, t->columns[c].c_str());
+      }
+      lua_rawseti(L, -2, static_cast<lua_Integer>(r + 1));
+    }
+  } else if (auto l = v.as<List>()) {
+    lua_createtable(L, static_cast<int>(l->items.size()), 0);
+    for (std::size_t i = 0; i < l->items.size(); ++i) {
+      push_one(L, l->items[i]);
+      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+    }
+  } else if (auto m = v.as<Multi>()) {
+    for (const auto& item : m->values) push_one(L, item);
+    return static_cast<int>(m->values.size());
+  }
+  return 1;
+}
+
+Value to_value(lua_State* L, int index) {
+  index = lua_absindex(L, index);
+  switch (lua_type(L, index)) {
+    case LUA_TNIL: case LUA_TNONE: return {};
+    case LUA_TBOOLEAN: return static_cast<bool>(lua_toboolean(L, index));
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, index)) return static_cast<std::int64_t>(lua_tointeger(L, index));
+      return std::string(lua_tostring(L, index));
+    case LUA_TSTRING: {
+      std::size_t len = 0;
+      const char* s = lua_tolstring(L, index, &len);
+      return std::string(s, len);
+    }
+    case LUA_TUSERDATA:
+      if (auto h = to_handle(L, index)) return *h;
+      break;
+    case LUA_TTABLE: {
+      lua_Integer n = luaL_len(L, index);
+      if (n > 0) {
+        List list;
+        for (lua_Integer i = 1; i <= n; ++i) {
+          lua_rawgeti(L, index, i);
+          list.items.push_back(to_value(L, -1));
+          lua_pop(L, 1);
+        }
+        return list;
+      }
+      Record record;
+      lua_pushnil(L);
+      while (lua_next(L, index)) {
+        if (lua_type(L, -2) == LUA_TSTRING) record.fields.push_back({lua_tostring(L, -2), to_value(L, -1)});
+        lua_pop(L, 1);
+      }
+      return record;
+    }
+    default: break;
+  }
+  return std::string(luaL_tolstring(L, index, nullptr));
+}
+
+bool is_options_table(lua_State* L, int index) {
+  return lua_type(L, index) == LUA_TTABLE && luaL_len(L, index) == 0;
+}
+
+RawArgs lua_args(lua_State* L, const Command& command, bool as_method) {
+  RawArgs raw;
+  int top = lua_gettop(L);
+  if (top > 0 && !command.flags.empty() && is_options_table(L, top)) {
+    lua_pushnil(L);
+    while (lua_next(L, top)) {
+      if (lua_type(L, -2) != LUA_TSTRING) throw UsageError("option names must be strings");
+      raw.flags.emplace_back(lua_tostring(L, -2), to_value(L, -1));
+      lua_pop(L, 1);
+    }
+    --top;
+  }
+  for (int i = 1; i <= top; ++i) {
+    std::size_t extra = static_cast<std::size_t>(i - 2);
+    if (as_method && i >= 2 && extra < command.method_args.size()) {
+      raw.flags.emplace_back(std::string(command.method_args[extra]), to_value(L, i));
+      continue;
+    }
+    Value v = to_value(L, i);
+    // An array given for a variadic parameter spreads into it.
+    bool spreads = v.as<List>() && !command.params.empty() && command.params.back().variadic &&
+                   raw.positional.size() + 1 >= command.params.size();
+    if (spreads)
+      for (auto& item : v.as<List>()->items) raw.positional.push_back(item);
+    else
+      raw.positional.push_back(std::move(v));
+  }
+  return raw;
+}
+
+void push_error_object(lua_State* L, const Win32Error& e) {
+  lua_createtable(L, 0, 6);
+  lua_pushinteger(L, static_cast<lua_Integer>(e.code()));
+  lua_setfield(L, -2, "code");
+  lua_pushstring(L, e.name().c_str());
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, e.api().c_str());
+  lua_setfield(L, -2, "api");
+  lua_pushstring(L, e.message().c_str());
+  lua_setfield(L, -2, "message");
+  luaL_where(L, 1);
+  lua_setfield(L, -2, "where");
+  luaL_setmetatable(L, error_meta);
+}
+
+// Runs `body` and turns our C++ exceptions into a pushed Lua error value;
+// returns the number of results, or -1 when an error value was pushed.
+template <class Body>
+int guarded(lua_State* L, std::string_view function, Body&& body) {
+  try {
+    return body();
+  } catch (const Win32Error& e) {
+    push_error_object(L, e);
+  } catch (const UsageError& e) {
+    luaL_where(L, 1);
+    if (e.position() > 0)
+      lua_pushfstring(L, "bad argument #%d to '%s' (%s)", e.position(), std::string(function).c_str(), e.what());
+    else
+      lua_pushfstring(L, "%s: %s", std::string(function).c_str(), e.what());
+    lua_concat(L, 2);
+  } catch (const std::exception& e) {
+    luaL_where(L, 1);
+    lua_pushfstring(L, "%s: %s", std::string(function).c_str(), e.what());
+    lua_concat(L, 2);
+  }
+  return -1;
+}
+
+// The trampoline behind every ipc.<command>: upvalues session, command,
+// is-method.
+int call_command(lua_State* L) {
+  const auto* command = static_cast<const Command*>(lua_touserdata(L, lua_upvalueindex(2)));
+  bool as_method = lua_toboolean(L, lua_upvalueindex(3));
+  int results = guarded(L, command->lua_name(), [&] {
+    Session& session = session_of(L);
+    Args args = bind_args(*command, lua_args(L, *command, as_method), session);
+    Value result = command->run(session, args);
+    session.forget_closed();
+    return push_value(L, result);
+  });
+  return results >= 0 ? results : lua_error(L);
+}
+
+void push_command_function(lua_State* L, Session& session, const Command& command, bool as_method) {
+  lua_pushlightuserdata(L, &session);
+  lua_pushlightuserdata(L, const_cast<Command*>(&command));
+  lua_pushboolean(L, as_method);
+  lua_pushcclosure(L, call_command, 3);
+}
+
+// handle.value / .kind / .name / .inherit / .pid / .closed, then methods:
+// any command whose first parameter is a handle, as h:command(...).
+int handle_index(lua_State* L) {
+  HandleRef& h = *static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta));
+  std::string_view key = luaL_checkstring(L, 2);
+  if (key == "value") lua_pushinteger(L, h->value());
+  else if (key == "kind") lua_pushstring(L, std::string(kind_name(h->kind)).c_str());
+  else if (key == "name") lua_pushstring(L, h->name.c_str());
+  else if (key == "inherit") lua_pushboolean(L, h->inheritable());
+  else if (key == "closed") lua_pushboolean(L, h->closed());
+  else if (key == "pid" && h->kind == Kind::process) lua_pushinteger(L, h->pid);
+  else {
+    const Command* command = find_command(key);
+    if (!command || command->params.empty() || command->params[0].type != ArgType::handle ||
+        !command->params[0].kinds.has(h->kind)) {
+      lua_pushnil(L);
+      return 1;
+    }
+    push_command_function(L, session_of(L), *command, true);
+  }
+  return 1;
+}
+
+int handle_tostring(lua_State* L) {
+  HandleRef& h = *static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta));
+  lua_pushstring(L, handle_line(*h).c_str());
+  return 1;
+}
+
+int handle_close(lua_State* L) {  // __close: leaving a `local h <close>` scope
+  HandleRef& h = *static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta));
+  int results = guarded(L, "close", [&] {
+    if (!h->closed()) h->close();
+    session_of(L).forget_closed();
+    return 0;
+  });
+  return results >= 0 ? results : lua_error(L);
+}
+
+int handle_gc(lua_State* L) {  // drops the reference only: the handle stays open
+  static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta))->~HandleRef();
+  return 0;
+}
+
+int handle_eq(lua_State* L) {
+  auto a = to_handle(L, 1), b = to_handle(L, 2);
+  lua_pushboolean(L, a && b && a->get() == b->get());
+  return 1;
+}
+
+int error_tostring(lua_State* L) {
+  lua_getfield(L, 1, "api");
+  lua_getfield(L, 1, "name");
+  lua_getfield(L, 1, "code");
+  lua_getfield(L, 1, "message");
+  lua_pushfstring(L, "%s: %s (%s): %s", lua_tostring(L, -4), lua_tostring(L, -3), lua_tostring(L, -2),
+                  lua_tostring(L, -1));
+  return 1;
+}
+
+// ipc.handle(VALUE [, KIND]): wraps a value this process already holds.
+int lua_wrap_handle(lua_State* L) {
+  lua_Integer value = luaL_checkinteger(L, 1);
+  const char* kind = luaL_optstring(L, 2, nullptr);
+  int results = guarded(L, "handle", [&] {
+    HandleRef ref = session_of(L).resolve(value);
+    if (kind) {
+      bool found = false;
+      for (int k = 0; k <= static_cast<int>(Kind::other) && !found; ++k)
+        if (kind_name(static_cast<Kind>(k)) == kind) {
+          ref->kind = static_cast<Kind>(k);
+          found = true;
+        }
+      if (!found) throw UsageError(fmt::format("unknown kind '{}'", kind), 2);
+    }
+    push_handle(L, ref);
+    return 1;
+  });
+  return results >= 0 ? results : lua_error(L);
+}
+
+// ipc.run("CMD; CMD"): shell text, its results as Lua values.
+int lua_run_shell(lua_State* L) {
+  std::size_t len = 0;
+  const char* text = luaL_checklstring(L, 1, &len);
+  int results = guarded(L, "run", [&] {
+    std::vector<Value> values;
+    execute_line(session_of(L), std::string_view(text, len),
+                 [&](const CommandText&, const Value& v) { values.push_back(v); });
+    int n = 0;
+    for (const auto& v : values) n += push_value(L, v);
+    return n;
+  });
+  return results >= 0 ? results : lua_error(L);
+}
+
+int lua_print(lua_State* L) {
+  int n = lua_gettop(L);
+  std::string line;
+  for (int i = 1; i <= n; ++i) {
+    std::size_t len = 0;
+    const char* s = luaL_tolstring(L, i, &len);
+    if (i > 1) line += '\t';
+    line.append(s, len);
+    lua_pop(L, 1);
+  }
+  write_out(line + "\n");
+  return 0;
+}
+
+// Message handler: "chunk:LINE: text" for both Lua errors and error objects.
+int message_handler(lua_State* L) {
+  if (lua_istable(L, 1) && lua_getmetatable(L, 1)) {
+    luaL_getmetatable(L, error_meta);
+    bool ours = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    if (ours) {
+      lua_getfield(L, 1, "where");
+      luaL_tolstring(L, 1, nullptr);
+      lua_concat(L, 2);
+      return 1;
+    }
+  }
+  if (!lua_isstring(L, 1)) luaL_tolstring(L, 1, nullptr);
+  return 1;
+}
+
+int open_ipc(lua_State* L) {
+  auto& session = *static_cast<Session*>(lua_touserdata(L, lua_upvalueindex(1)));
+  lua_newtable(L);
+  for (const auto& command : all_commands()) {
+    push_command_function(L, session, command, false);
+    lua_setfield(L, -2, command.lua_name().c_str());
+  }
+  lua_pushlightuserdata(L, &session);
+  lua_pushcclosure(L, lua_wrap_handle, 1);
+  lua_setfield(L, -2, "handle");
+  lua_pushlightuserdata(L, &session);
+  lua_pushcclosure(L, lua_run_shell, 1);
+  lua_setfield(L, -2, "run");
+  return 1;
+}
+
+}  // namespace
+
+LuaEngine::LuaEngine(Session& session) : L_(luaL_newstate()) {
+  luaL_openlibs(L_);
+  lua_pushcfunction(L_, lua_print);
+  lua_setglobal(L_, "print");
+
+  luaL_newmetatable(L_, handle_meta);
+  lua_pushlightuserdata(L_, &session);
+  lua_pushcclosure(L_, handle_index, 1);
+  lua_setfield(L_, -2, "__index");
+  lua_pushcfunction(L_, handle_tostring);
+  lua_setfield(L_, -2, "__tostring");
+  lua_pushlightuserdata(L_, &session);
+  lua_pushcclosure(L_, handle_close, 1);
+  lua_setfield(L_, -2, "__close");
+  lua_pushcfunction(L_, handle_gc);
+  lua_setfield(L_, -2, "__gc");
+  lua_pushcfunction(L_, handle_eq);
+  lua_setfield(L_, -2, "__eq");
+  lua_pop(L_, 1);
+
+  luaL_newmetatable(L_, error_meta);
+  lua_pushcfunction(L_, error_tostring);
+  lua_setfield(L_, -2, "__tostring");
+  lua_pop(L_, 1);
+
+  // `ipc` is a global and also what require "ipc" returns.
+  lua_getglobal(L_, "package");
+  lua_getfield(L_, -1, "loaded");
+  lua_pushlightuserdata(L_, &session);
+  lua_pushcclosure(L_, open_ipc, 1);
+  lua_call(L_, 0, 1);
+  lua_pushvalue(L_, -1);
+  lua_setglobal(L_, "ipc");
+  lua_setfield(L_, -2, "ipc");
+  lua_pop(L_, 2);
+  session.lua = this;
+}
+
+LuaEngine::~LuaEngine() { lua_close(L_); }
+
+std::vector<Value> LuaEngine::call_loaded(int base) {
+  // Stack: ... handler chunk
+  if (lua_pcall(L_, 0, LUA_MULTRET, base) != LUA_OK) {
+    std::string message = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "error";
+    lua_settop(L_, base - 1);
+    throw LuaFailure(message);
+  }
+  std::vector<Value> values;
+  for (int i = base + 1; i <= lua_gettop(L_); ++i) values.push_back(to_value(L_, i));
+  lua_settop(L_, base - 1);
+  return values;
+}
+
+std::vector<Value> LuaEngine::run_chunk(std::string_view code, const std::string& chunk_name) {
+  int base = lua_gettop(L_) + 1;
+  lua_pushcfunction(L_, message_handler);
+  std::string expression = "return " + std::string(code) + ";";
+  if (luaL_loadbuffer(L_, expression.data(), expression.size(), chunk_name.c_str()) != LUA_OK) {
+    lua_pop(L_, 1);
+    if (luaL_loadbuffer(L_, code.data(), code.size(), chunk_name.c_str()) != LUA_OK) {
+      std::string message = lua_tostring(L_, -1);
+      lua_settop(L_, base - 1);
+      throw LuaFailure(message);
+    }
+  }
+  return call_loaded(base);
+}
+
+std::vector<Value> LuaEngine::run_file(const std::string& path) {
+  int base = lua_gettop(L_) + 1;
+  lua_pushcfunction(L_, message_handler);
+  if (luaL_loadfile(L_, path.c_str()) != LUA_OK) {
+    std::string message = lua_tostring(L_, -1);
+    lua_settop(L_, base - 1);
+    throw LuaFailure(message);
+  }
+  return call_loaded(base);
+}
+
+void LuaEngine::run_script(const std::string& path, const std::vector<std::string>& args) {
+  lua_createtable(L_, static_cast<int>(args.size()), 1);
+  lua_pushstring(L_, path.c_str());
+  lua_rawseti(L_, -2, 0);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    lua_pushstring(L_, args[i].c_str());
+    lua_rawseti(L_, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setglobal(L_, "arg");
+  run_file(path);
+}
+
+}  // namespace ipcsh

@@ -1,0 +1,101 @@
+#include "session.hpp"
+
+#include <algorithm>
+
+#include "error.hpp"
+
+namespace ipcsh {
+
+namespace {
+constexpr DWORD slice_ms = 50;  // how long Ctrl+C may go unnoticed
+constexpr DWORD poll_ms = 5;    // how often a poll looks again
+}
+
+Session::Session() {
+  self_ = std::make_shared<HandleObject>(Kind::process, GetCurrentProcess());
+  self_->pseudo = true;
+  self_->pid = GetCurrentProcessId();
+  self_->role = "pseudo handle of this process";
+}
+
+Session::~Session() = default;  // the process exit closes what is left
+
+HandleRef Session::add(Kind kind, HANDLE handle, std::string name) {
+  auto ref = std::make_shared<HandleObject>(kind, handle, std::move(name));
+  handles_[ref->value()] = ref;
+  return ref;
+}
+
+HandleRef Session::self() { return self_; }
+
+HandleRef Session::resolve(std::int64_t value) {
+  if (value == -1) return self_;
+  auto it = handles_.find(value);
+  if (it != handles_.end() && !it->second->closed()) return it->second;
+  HANDLE raw = reinterpret_cast<HANDLE>(static_cast<std::intptr_t>(value));
+  ObjectFacts facts = query_object(raw);
+  if (!facts.valid) return std::make_shared<HandleObject>(Kind::other, raw);
+  auto ref = add(facts.kind, raw, facts.name);
+  ref->role = "adopted";
+  if (facts.kind == Kind::process) ref->pid = GetProcessId(raw);
+  return ref;
+}
+
+void Session::forget_closed() {
+  std::erase_if(handles_, [](const auto& entry) { return entry.second->closed(); });
+}
+
+std::string Session::variable_of(const HandleObject& h) const {
+  for (const auto& [name, value] : vars)
+    if (auto ref = value.as<HandleRef>(); ref && ref->get() == &h) return "$" + name;
+  return {};
+}
+
+HANDLE Session::child_job() {
+  if (job_) return job_;
+  HANDLE job = CreateJobObjectW(nullptr, nullptr);
+  if (!job) throw_last_error("CreateJobObjectW");
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+  limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+  if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits)) {
+    DWORD code = GetLastError();
+    CloseHandle(job);
+    throw_error("SetInformationJobObject", code);
+  }
+  return job_ = job;
+}
+
+void Session::check_interrupt() {
+  if (interrupted.exchange(false)) throw Interrupted();
+}
+
+DWORD Session::wait_sliced(DWORD count, const HANDLE* handles, bool all, DWORD timeout_ms) {
+  ULONGLONG deadline = GetTickCount64() + timeout_ms;
+  for (;;) {
+    check_interrupt();
+    DWORD slice = slice_ms;
+    if (timeout_ms != INFINITE) {
+      ULONGLONG now = GetTickCount64();
+      slice = now >= deadline ? 0 : static_cast<DWORD>(std::min<ULONGLONG>(slice_ms, deadline - now));
+    }
+    DWORD result = WaitForMultipleObjects(count, handles, all, slice);
+    if (result == WAIT_FAILED) throw_last_error("WaitForMultipleObjects");
+    if (result != WAIT_TIMEOUT) return result;
+    if (timeout_ms != INFINITE && GetTickCount64() >= deadline) return WAIT_TIMEOUT;
+  }
+}
+
+bool Session::poll_until(DWORD timeout_ms, const std::function<bool()>& ready) {
+  ULONGLONG deadline = GetTickCount64() + timeout_ms;
+  for (;;) {
+    if (ready()) return true;
+    check_interrupt();
+    ULONGLONG now = GetTickCount64();
+    if (timeout_ms != INFINITE && now >= deadline) return false;
+    DWORD nap = timeout_ms == INFINITE ? poll_ms
+                                       : static_cast<DWORD>(std::min<ULONGLONG>(poll_ms, deadline - now));
+    Sleep(nap);
+  }
+}
+
+}  // namespace ipcsh

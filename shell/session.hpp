@@ -1,0 +1,62 @@
+// The state commands share: the handles the user holds, shell variables,
+// the job that keeps children from outliving the shell, Ctrl+C, output.
+#pragma once
+#include <windows.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "handle.hpp"
+#include "value.hpp"
+
+namespace ipcsh {
+
+class LuaEngine;
+
+class Session {
+ public:
+  Session();
+  ~Session();
+
+  // Handles: every handle object the user created or adopted, by value.
+  HandleRef add(Kind kind, HANDLE handle, std::string name = {});
+  // A handle value typed by the user or found in a variable: the known
+  // object, the pseudo handle for -1, or the value adopted with its kind read
+  // from the kernel (an inherited handle). A value that is no handle becomes
+  // an unregistered object so the API call reports ERROR_INVALID_HANDLE.
+  HandleRef resolve(std::int64_t value);
+  HandleRef self();
+  void forget_closed();
+  const std::map<std::int64_t, HandleRef>& handles() const { return handles_; }
+  std::string variable_of(const HandleObject& h) const;  // "$slot" or ""
+
+  // Shell variables; `$_` is the last result.
+  std::map<std::string, Value, std::less<>> vars;
+  Value last;
+
+  // The job (kill on close) every non-detached child joins.
+  HANDLE child_job();
+
+  // Ctrl+C: set by the console handler, checked by every blocking loop.
+  std::atomic<bool> interrupted{false};
+  void check_interrupt();
+  // Waits in slices so Ctrl+C is noticed; returns WaitForMultipleObjects'
+  // result, or throws Interrupted.
+  DWORD wait_sliced(DWORD count, const HANDLE* handles, bool all, DWORD timeout_ms);
+  // Sleeps in slices, or until `ready` says stop; returns ready's last answer.
+  bool poll_until(DWORD timeout_ms, const std::function<bool()>& ready);
+
+  LuaEngine* lua = nullptr;
+  std::string self_path;  // this ipcsh.exe, for spawn --ipcsh and --test
+
+ private:
+  std::map<std::int64_t, HandleRef> handles_;
+  HandleRef self_;
+  HANDLE job_ = nullptr;
+};
+
+}  // namespace ipcsh

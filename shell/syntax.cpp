@@ -1,0 +1,138 @@
+#include "syntax.hpp"
+
+#include <cctype>
+
+namespace ipcsh {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Reads a double-quoted part starting after the opening quote; returns the
+// index after the closing quote.
+std::size_t read_double_quoted(std::string_view line, std::size_t i, std::string& out) {
+  while (i < line.size()) {
+    char c = line[i];
+    if (c == '"') return i + 1;
+    if (c == '\\' && i + 1 < line.size()) {
+      char e = line[i + 1];
+      switch (e) {
+        case 'n': out += '\n'; i += 2; continue;
+        case 't': out += '\t'; i += 2; continue;
+        case 'r': out += '\r'; i += 2; continue;
+        case '0': out += '\0'; i += 2; continue;
+        case '\\': out += '\\'; i += 2; continue;
+        case '"': out += '"'; i += 2; continue;
+        case 'x':
+          if (i + 3 < line.size() && hex_digit(line[i + 2]) >= 0 && hex_digit(line[i + 3]) >= 0) {
+            out += static_cast<char>(hex_digit(line[i + 2]) * 16 + hex_digit(line[i + 3]));
+            i += 4;
+            continue;
+          }
+          break;
+        default: break;
+      }
+    }
+    out += c;
+    ++i;
+  }
+  throw SyntaxError("unterminated \" quote");
+}
+
+}  // namespace
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+std::string CommandText::raw_from(std::size_t first) const {
+  if (first >= words.size()) return {};
+  return line.substr(words[first].begin, words.back().end - words[first].begin);
+}
+
+std::vector<CommandText> parse_line(std::string_view line) {
+  std::vector<CommandText> commands;
+  CommandText current;
+  current.line = std::string(line);
+  auto finish = [&] {
+    if (current.words.size() >= 2 && current.words[1].is("=") && !current.words[0].quoted &&
+        is_identifier(current.words[0].text)) {
+      current.assign_to = current.words[0].text;
+      current.words.erase(current.words.begin(), current.words.begin() + 2);
+    }
+    if (!current.words.empty() || !current.assign_to.empty()) commands.push_back(current);
+    current.words.clear();
+    current.assign_to.clear();
+  };
+  std::size_t i = 0;
+  while (i < line.size()) {
+    char c = line[i];
+    if (is_blank(c)) { ++i; continue; }
+    if (c == '#') break;
+    if (c == ';') { finish(); ++i; continue; }
+    Word word;
+    word.begin = i;
+    while (i < line.size() && !is_blank(line[i]) && line[i] != ';') {
+      c = line[i];
+      if (c == '"') {
+        word.quoted = true;
+        i = read_double_quoted(line, i + 1, word.text);
+      } else if (c == '\'') {
+        std::size_t close = line.find('\'', i + 1);
+        if (close == std::string_view::npos) throw SyntaxError("unterminated ' quote");
+        word.quoted = true;
+        word.text.append(line.substr(i + 1, close - i - 1));
+        i = close + 1;
+      } else if (c == '#' && word.text.empty() && !word.quoted) {
+        break;
+      } else {
+        word.text += c;
+        ++i;
+      }
+    }
+    word.end = i;
+    if (word.text.empty() && !word.quoted) break;  // a '#' comment began
+    current.words.push_back(std::move(word));
+  }
+  finish();
+  return commands;
+}
+
+std::string quote_bytes(std::string_view bytes) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "\"";
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    switch (c) {
+      case '\n': out += "\\n"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\0': out += "\\0"; continue;
+      case '\\': out += "\\\\"; continue;
+      case '"': out += "\\\""; continue;
+      default: break;
+    }
+    if (c >= 0x20 && c < 0x7f) { out += static_cast<char>(c); continue; }
+    // A well-formed UTF-8 sequence (2-4 bytes) is kept as text.
+    int len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    if (c >= 0xf5) len = 0;
+    bool ok = len > 0 && i + len <= bytes.size();
+    for (int k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(bytes[i + k]) & 0xc0) == 0x80;
+    if (ok) { out.append(bytes.substr(i, len)); i += len - 1; continue; }
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+  return out + "\"";
+}
+
+}  // namespace ipcsh

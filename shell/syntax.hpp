@@ -1,0 +1,45 @@
+// Shell line syntax: words, quotes, comments, ';' and 'NAME ='. Pure text
+// processing with no Windows headers, so it is unit-tested on its own.
+#pragma once
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ipcsh {
+
+struct SyntaxError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Word {
+  std::string text;     // after quote and escape processing
+  bool quoted = false;  // any part was quoted: never a flag or a $variable
+  std::size_t begin = 0, end = 0;  // raw span in the line
+  bool is_variable() const { return !quoted && text.size() > 1 && text[0] == '$'; }
+  bool is(std::string_view s) const { return !quoted && text == s; }
+};
+
+struct CommandText {
+  std::string assign_to;    // NAME of 'NAME = COMMAND ...', else empty
+  std::vector<Word> words;  // the command and its arguments
+  std::string line;         // the whole line the spans refer to
+  // The raw text from word `first` to the end of this command, for
+  // arguments taken verbatim (a Lua chunk, a Windows command line).
+  std::string raw_from(std::size_t first) const;
+};
+
+// Splits one input line into commands. Blanks separate words; "double"
+// quotes take \n \t \r \\ \" \0 \xNN (any other backslash stays literal, so
+// Windows paths need no doubling); 'single' quotes are literal; # starts a
+// comment; ; separates commands. Throws SyntaxError (unterminated quote).
+std::vector<CommandText> parse_line(std::string_view line);
+
+bool is_identifier(std::string_view s);
+
+// Quotes bytes for display: printable text and UTF-8 as is, the rest escaped
+// the way a double-quoted word would be written.
+std::string quote_bytes(std::string_view bytes);
+
+}  // namespace ipcsh
