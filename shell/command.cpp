@@ -221,16 +221,15 @@ std::vector<std::string_view> nearest_commands(std::string_view name) {
 std::string Command::lua_name() const { return dashes_to_underscores(name); }
 
 std::string Command::usage() const {
-  std::string out(name);
-  for (const auto& f : flags) {
-    out += fmt::format(" [--{}{}{}]", f.name, f.value_name.empty() ? "" : " ", f.value_name);
-  }
+  std::string out(name), verbatim;
   for (const auto& p : params) {
     std::string shown = std::string(p.name) + (p.variadic ? "..." : "");
     if (p.type == ArgType::text && !flags.empty()) shown = "-- " + shown;
-    out += p.optional ? fmt::format(" [{}]", shown) : " " + shown;
+    (p.type == ArgType::text ? verbatim : out) += p.optional ? fmt::format(" [{}]", shown) : " " + shown;
   }
-  return out;
+  for (const auto& f : flags)
+    out += fmt::format(" [--{}{}{}]", f.name, f.value_name.empty() ? "" : " ", f.value_name);
+  return out + verbatim;  // the verbatim rest of the line comes last
 }
 
 std::string Command::help() const {

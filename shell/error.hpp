@@ -16,8 +16,9 @@ class Win32Error : public std::runtime_error {
   unsigned long code() const { return code_; }
   const std::string& name() const { return name_; }        // "ERROR_SEM_TIMEOUT"
   const std::string& message() const { return message_; }  // the system's text
+  const std::string& note() const { return note_; }        // what ipcsh adds, may be empty
  private:
-  std::string api_, name_, message_;
+  std::string api_, name_, message_, note_;
   unsigned long code_;
 };
 

@@ -167,6 +167,8 @@ void push_error_object(lua_State* L, const Win32Error& e) {
   lua_setfield(L, -2, "api");
   lua_pushstring(L, e.message().c_str());
   lua_setfield(L, -2, "message");
+  lua_pushstring(L, e.what());
+  lua_setfield(L, -2, "line");
   luaL_where(L, 1);
   lua_setfield(L, -2, "where");
   luaL_setmetatable(L, error_meta);
@@ -267,13 +269,8 @@ int handle_eq(lua_State* L) {
   return 1;
 }
 
-int error_tostring(lua_State* L) {
-  lua_getfield(L, 1, "api");
-  lua_getfield(L, 1, "name");
-  lua_getfield(L, 1, "code");
-  lua_getfield(L, 1, "message");
-  lua_pushfstring(L, "%s: %s (%s): %s", lua_tostring(L, -4), lua_tostring(L, -3), lua_tostring(L, -2),
-                  lua_tostring(L, -1));
+int error_tostring(lua_State* L) {  // the shell's line for the same error
+  lua_getfield(L, 1, "line");
   return 1;
 }
 
