@@ -76,7 +76,9 @@ class Binder {
  public:
   Binder(const Command& command, Session& session) : command_(command), session_(session) {}
 
-  Value convert(ArgType type, KindSet kinds, const Value& raw, const std::string& what, int position) {
+  Value convert(ArgType type, KindSet kinds, const Value& given, const std::string& what, int position) {
+    // A variable holding a described result ($v = dup ... --to P) stands for its value.
+    const Value& raw = given.as<Multi>() && !given.as<Multi>()->values.empty() ? given.as<Multi>()->values[0] : given;
     auto fail = [&](std::string_view expected) -> UsageError {
       return UsageError(fmt::format("{}: {} expected, got {}", what, expected, describe(raw)), position);
     };
@@ -301,6 +303,10 @@ Args bind_args(const Command& command, const RawArgs& raw, Session& session) {
       if (items.items.empty() && !p.optional)
         throw UsageError(fmt::format("missing {}; usage: {}", p.name, command.usage()), position);
       args.set(what, std::move(items));
+      continue;
+    }
+    if (next < raw.positional.size() && raw.positional[next].is_nil() && p.optional) {
+      ++next;  // Lua's nil for an optional parameter: not given
       continue;
     }
     if (next >= raw.positional.size()) {

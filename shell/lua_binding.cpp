@@ -232,8 +232,10 @@ int handle_index(lua_State* L) {
   else if (key == "pid" && h->kind == Kind::process) lua_pushinteger(L, h->pid);
   else {
     const Command* command = find_command(key);
-    if (!command || command->params.empty() || command->params[0].type != ArgType::handle ||
-        !command->params[0].kinds.has(h->kind)) {
+    bool takes_handle = command && !command->params.empty() &&
+                        ((command->params[0].type == ArgType::handle && command->params[0].kinds.has(h->kind)) ||
+                         command->params[0].type == ArgType::any);
+    if (!takes_handle) {
       lua_pushnil(L);
       return 1;
     }

@@ -73,7 +73,7 @@ Outcome run_one(Session& session, const fs::path& file, unsigned limit_seconds) 
   try {
     LaunchOptions options;
     options.command_line =
-        quote_argument(session.self_path) + " " + quote_argument(to_utf8(file.wstring()));
+        quote_argument(session.self_path) + " " + quote_argument(to_utf8(file.generic_wstring()));
     options.inherit_only = {output};
     options.std_out = options.std_err = output;
     options.job = job;

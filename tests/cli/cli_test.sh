@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The command-line modes, driven from outside: exit codes, stdout/stderr
+# lines, stdin mode, script errors, --test output.
+# usage: cli_test.sh WINE_RUN IPCSH.EXE
+set -u
+wine_run=$(readlink -f "$1")
+exe=$(readlink -f "$2")
+ipcsh() { "$wine_run" "$exe" "$@"; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0 failed=0
+tag=cli-$$
+
+check() {  # check NAME ACTUAL EXPECTED-REGEX
+  if [[ "$2" =~ $3 ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s\n  expected (regex): %s\n  got: %s\n' "$1" "$3" "$2"
+  fi
+}
+
+out=$(ipcsh --version); check "--version" "$out" '^ipcsh [0-9]+\.[0-9]+\.[0-9]+$'
+out=$(ipcsh --help); check "--help" "$out" 'ipcsh -c "CMD; CMD"'
+ipcsh --bogus >/dev/null 2>&1; check "unknown option exit" "$?" '^2$'
+
+# -c: one line per result, exact shapes
+out=$(ipcsh -c "slot = create-mailslot $tag; w = open-mailslot $tag; send \$w 'hi there'; recv \$slot; mailslot-info \$slot" 2>&1)
+check "-c exit" "$?" '^0$'
+check "create-mailslot line" "$out" "slot = mailslot 0x[0-9a-f]+ \\\\\\\\\\.\\\\mailslot\\\\$tag \\(inherit: no\\)"
+check "open-mailslot line" "$out" "w = mailslot 0x[0-9a-f]+ \\\\\\\\\\.\\\\mailslot\\\\$tag writer \\(inherit: no\\)"
+check "send line" "$out" $'\nsent 8 bytes\n'
+check "recv line" "$out" $'\n"hi there" \\(8 bytes\\)\n'
+check "mailslot-info line" "$out" 'max_size: 0 \(any size\)  next_size: none  count: 0  timeout: forever$'
+
+# -c stops at the first failure, exit 1, the error line on stderr
+ipcsh -c "echo one; open-mailslot $tag-missing; echo three" >"$work/out" 2>"$work/err"
+check "-c failure exit" "$?" '^1$'
+check "-c ran the first" "$(cat "$work/out")" '^one$'
+check "-c error line" "$(cat "$work/err")" '^CreateFileW: ERROR_FILE_NOT_FOUND \(2\): .+$'
+
+# stdin that is not a console: commands, no prompt, keeps going, exit 1 if any failed
+printf 'e = create-event --manual\ncreat-event\nset-event $e\nwait $e --timeout 0\nsend $e x\n"unterminated\necho done\n' |
+  ipcsh >"$work/out" 2>"$work/err"
+check "stdin exit" "$?" '^1$'
+check "stdin no prompt" "$(cat "$work/out")" '^e = event 0x[0-9a-f]+ manual-reset \(inherit: no\)'
+check "stdin went on" "$(cat "$work/out")" $'signaled: \\[1\\] \\$e event 0x[0-9a-f]+ manual-reset \\(inherit: no\\)\ndone$'
+check "suggestion" "$(cat "$work/err")" "unknown command 'creat-event'; did you mean create-event[ ?]"
+check "wrong kind" "$(cat "$work/err")" 'send: bad argument|send: H: mailslot, file, pipe or socket handle expected, got event 0x'
+check "unterminated" "$(cat "$work/err")" 'syntax error: unterminated " quote'
+check "one line per error" "$(wc -l <"$work/err")" '^ *3$'
+printf 'exit 4\necho never\n' | ipcsh >"$work/out"
+check "exit CODE" "$?" '^4$'
+check "exit stops" "$(cat "$work/out")" '^$'
+
+# scripts: arg, exit 0; errors as SCRIPT.lua:LINE: message, exit 1
+printf 'assert(arg[1] == "x" and arg[2] == "y z")\nprint("args ok")\n' >ok.lua
+out=$(ipcsh ok.lua x "y z"); check "script args" "$?:$out" '^0:args ok$'
+printf 'local a = 1\n\nassert(a == 2, "a is " .. a)\n' >bad.lua
+ipcsh bad.lua 2>"$work/err"; check "script assert exit" "$?" '^1$'
+check "script assert line" "$(cat "$work/err")" '^bad\.lua:3: a is 1$'
+printf '\nipc.open_mailslot("%s-none")\n' "$tag" >win32.lua
+ipcsh win32.lua 2>"$work/err"; check "script win32 exit" "$?" '^1$'
+check "script win32 line" "$(cat "$work/err")" '^win32\.lua:2: CreateFileW: ERROR_FILE_NOT_FOUND \(2\): '
+ipcsh missing.lua 2>"$work/err"; check "missing script" "$?:$(cat "$work/err")" '^1:cannot open missing\.lua'
+
+# --test: a line per test, the closing count, exit 1 on failure, time limit
+mkdir -p suite/sub
+echo 'assert(1 + 1 == 2)' >suite/a_pass.lua
+echo 'assert(false, "deliberate")' >suite/sub/b_fail.lua
+echo 'ipc.sleep(60000)' >suite/c_slow.lua
+echo 'not lua' >suite/readme.txt
+ipcsh --test --limit 3 suite >"$work/out"
+check "--test exit" "$?" '^1$'
+check "--test pass line" "$(cat "$work/out")" 'ok    suite/a_pass\.lua \([0-9.]+ s\)'
+check "--test fail line" "$(cat "$work/out")" $'FAIL  suite/sub/b_fail\\.lua \\(exit 1, [0-9.]+ s\\)\n    suite/sub/b_fail\\.lua:1: deliberate'
+check "--test time limit" "$(cat "$work/out")" 'FAIL  suite/c_slow\.lua \(timed out after 3 s'
+check "--test last line" "$(tail -n 1 "$work/out")" '^1 passed, 2 failed$'
+ipcsh --test suite/a_pass.lua >"$work/out"; check "--test one file" "$?:$(tail -n 1 "$work/out")" '^0:1 passed, 0 failed$'
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
