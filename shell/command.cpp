@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
+#include "format.hpp"
 #include "session.hpp"
 
 namespace ipcsh {
@@ -41,20 +42,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// A raw argument as an error message shows it.
 std::string describe(const Value& v) {
-  return std::visit(
-      [](const auto& x) -> std::string {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::monostate>) return "nothing";
-        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
-        else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(x);
-        else if constexpr (std::is_same_v<T, std::string>) return "'" + x + "'";
-        else if constexpr (std::is_same_v<T, HandleRef>)
-          return fmt::format("{} {}", kind_name(x->kind), x->value_text());
-        else if constexpr (std::is_same_v<T, List>) return "a list";
-        else return "a result";
-      },
-      static_cast<const ValueBase&>(v));
+  if (v.is_nil()) return "nothing";
+  if (auto s = v.as<std::string>()) return "'" + *s + "'";
+  if (v.as<List>()) return "a list";
+  if (v.as<Record>() || v.as<Table>()) return "a table";
+  return format_cell(v);
 }
 
 std::optional<std::int64_t> parse_integer(std::string_view text) {

@@ -85,6 +85,9 @@ int run(const std::vector<std::string>& args) {
 }  // namespace
 
 int main() {
+  // A crash reports and exits; no error box, no debugger started (Wine's
+  // winedbg would otherwise attach and hold a test run).
+  SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
   SetConsoleOutputCP(CP_UTF8);
   std::setvbuf(stdout, nullptr, _IONBF, 0);
   int code = run(utf8_arguments());
