@@ -1,5 +1,7 @@
-// Synchronization objects. Events: manual-reset stays signaled until reset;
-// auto-reset releases one waiter and resets itself.
+// Synchronization objects: events, mutexes, semaphores, waitable timers.
+// Each create-* opens the existing object when the name is taken (and says
+// so); open-* needs the name to exist. A name taken by another kind of object
+// is the kernel's ERROR_INVALID_HANDLE.
 #include "common.hpp"
 
 namespace ipcsh {
@@ -7,15 +9,64 @@ namespace {
 
 const wchar_t* optional_name(const std::wstring& name) { return name.empty() ? nullptr : name.c_str(); }
 
-Value create_event(Session& s, const Args& a) {
-  std::wstring name = to_wide(a.string("NAME"));
-  InheritAttributes attributes(a.flag("inherit"));
-  HANDLE h = CreateEventW(attributes.get(), a.flag("manual"), a.flag("set"), optional_name(name));
-  if (!h) throw_last_error("CreateEventW");
+// Registers a created (or opened-existing) object; call right after the API.
+Value created(Session& s, HANDLE h, const char* api, Kind kind, const Args& a, std::string role) {
+  if (!h) throw_last_error(api);
   bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
-  auto ref = s.add(Kind::event, h, a.string("NAME"));
-  ref->role = std::string(a.flag("manual") ? "manual-reset" : "auto-reset") + (existed ? " (opened existing)" : "");
+  auto ref = s.add(kind, h, a.string("NAME"));
+  ref->role = role + (existed ? " (opened existing)" : "");
   return ref;
+}
+
+Value opened(Session& s, HANDLE h, const char* api, Kind kind, const Args& a) {
+  if (!h) throw_last_error(api);
+  return s.add(kind, h, a.string("NAME"));
+}
+
+Value create_event(Session& s, const Args& a) {
+  InheritAttributes attributes(a.flag("inherit"));
+  std::wstring name = to_wide(a.string("NAME"));
+  HANDLE h = CreateEventW(attributes.get(), a.flag("manual"), a.flag("set"), optional_name(name));
+  return created(s, h, "CreateEventW", Kind::event, a, a.flag("manual") ? "manual-reset" : "auto-reset");
+}
+
+Value create_mutex(Session& s, const Args& a) {
+  InheritAttributes attributes(a.flag("inherit"));
+  std::wstring name = to_wide(a.string("NAME"));
+  HANDLE h = CreateMutexW(attributes.get(), a.flag("owned"), optional_name(name));
+  return created(s, h, "CreateMutexW", Kind::mutex, a, a.flag("owned") ? "owned" : "");
+}
+
+Value create_semaphore(Session& s, const Args& a) {
+  InheritAttributes attributes(a.flag("inherit"));
+  std::wstring name = to_wide(a.string("NAME"));
+  LONG initial = static_cast<LONG>(a.integer("initial", 0)), maximum = static_cast<LONG>(a.integer("max", 1));
+  HANDLE h = CreateSemaphoreW(attributes.get(), initial, maximum, optional_name(name));
+  return created(s, h, "CreateSemaphoreW", Kind::semaphore, a, fmt::format("count {} of {}", initial, maximum));
+}
+
+Value create_timer(Session& s, const Args& a) {
+  InheritAttributes attributes(a.flag("inherit"));
+  std::wstring name = to_wide(a.string("NAME"));
+  HANDLE h = CreateWaitableTimerW(attributes.get(), a.flag("manual"), optional_name(name));
+  return created(s, h, "CreateWaitableTimerW", Kind::timer, a, a.flag("manual") ? "manual-reset" : "auto-reset");
+}
+
+Value open_event(Session& s, const Args& a) {
+  return opened(s, OpenEventW(EVENT_ALL_ACCESS, a.flag("inherit"), to_wide(a.string("NAME")).c_str()),
+                "OpenEventW", Kind::event, a);
+}
+Value open_mutex(Session& s, const Args& a) {
+  return opened(s, OpenMutexW(MUTEX_ALL_ACCESS, a.flag("inherit"), to_wide(a.string("NAME")).c_str()),
+                "OpenMutexW", Kind::mutex, a);
+}
+Value open_semaphore(Session& s, const Args& a) {
+  return opened(s, OpenSemaphoreW(SEMAPHORE_ALL_ACCESS, a.flag("inherit"), to_wide(a.string("NAME")).c_str()),
+                "OpenSemaphoreW", Kind::semaphore, a);
+}
+Value open_timer(Session& s, const Args& a) {
+  return opened(s, OpenWaitableTimerW(TIMER_ALL_ACCESS, a.flag("inherit"), to_wide(a.string("NAME")).c_str()),
+                "OpenWaitableTimerW", Kind::timer, a);
 }
 
 Value event_call(const Args& a, BOOL (*api)(HANDLE), const char* api_name, const char* done) {
@@ -23,22 +74,73 @@ Value event_call(const Args& a, BOOL (*api)(HANDLE), const char* api_name, const
   if (!api(h->handle())) throw_last_error(api_name);
   return Note{fmt::format("{} {} {}", done, kind_name(h->kind), h->value_text())};
 }
-
 Value set_event(Session&, const Args& a) { return event_call(a, SetEvent, "SetEvent", "set"); }
 Value reset_event(Session&, const Args& a) { return event_call(a, ResetEvent, "ResetEvent", "reset"); }
+Value pulse_event(Session&, const Args& a) { return event_call(a, PulseEvent, "PulseEvent", "pulsed"); }
+Value release_mutex(Session&, const Args& a) { return event_call(a, ReleaseMutex, "ReleaseMutex", "released"); }
 
-const KindSet event_only{Kind::event};
+Value release_semaphore(Session&, const Args& a) {
+  LONG previous = 0;
+  LONG count = static_cast<LONG>(a.integer("N", 1));
+  if (!ReleaseSemaphore(a.handle("H")->handle(), count, &previous)) throw_last_error("ReleaseSemaphore");
+  return described(static_cast<std::int64_t>(previous),
+                   fmt::format("released {}; the count was {}, now {}", count, previous, previous + count));
+}
+
+Value set_timer(Session&, const Args& a) {
+  std::int64_t ms = a.integer("MS"), period = a.integer("period", 0);
+  LARGE_INTEGER due;
+  due.QuadPart = -ms * 10000;  // negative: relative, in 100 ns units
+  if (!SetWaitableTimer(a.handle("H")->handle(), &due, static_cast<LONG>(period), nullptr, nullptr, FALSE))
+    throw_last_error("SetWaitableTimer");
+  return Note{period ? fmt::format("due in {} ms, then every {} ms", ms, period) : fmt::format("due in {} ms", ms)};
+}
+
+Value cancel_timer(Session&, const Args& a) {
+  return event_call(a, CancelWaitableTimer, "CancelWaitableTimer", "cancelled");
+}
+
+const Flag inherit_flag{"inherit", ArgType::boolean, "", "make the new handle inheritable"};
+const Param optional_name_param{"NAME", ArgType::string, {}, true};
+const Param name_param{"NAME", ArgType::string};
+const KindSet event_only{Kind::event}, mutex_only{Kind::mutex}, semaphore_only{Kind::semaphore},
+    timer_only{Kind::timer};
 
 const CommandRegistration registration{
     {"create-event", "sync", "create (or open, if the name exists) an event (CreateEventW)",
-     {{"NAME", ArgType::string, {}, true}},
-     {{"manual", ArgType::boolean, "", "manual-reset (default auto-reset)"},
-      {"set", ArgType::boolean, "", "start signaled"},
-      {"inherit", ArgType::boolean, "", "make the new handle inheritable"}},
+     {optional_name_param},
+     {{"manual", ArgType::boolean, "", "manual-reset: stays signaled until reset (default auto-reset)"},
+      {"set", ArgType::boolean, "", "start signaled"}, inherit_flag},
      create_event},
+    {"open-event", "sync", "open a named event (OpenEventW)", {name_param}, {inherit_flag}, open_event},
     {"set-event", "sync", "signal an event (SetEvent)", {{"H", ArgType::handle, event_only}}, {}, set_event},
     {"reset-event", "sync", "make an event non-signaled (ResetEvent)", {{"H", ArgType::handle, event_only}}, {},
      reset_event},
+    {"pulse-event", "sync", "release the waiters there are now, then reset (PulseEvent)",
+     {{"H", ArgType::handle, event_only}}, {}, pulse_event},
+    {"create-mutex", "sync", "create (or open) a mutex (CreateMutexW)", {optional_name_param},
+     {{"owned", ArgType::boolean, "", "this shell's thread owns it from the start"}, inherit_flag}, create_mutex},
+    {"open-mutex", "sync", "open a named mutex (OpenMutexW)", {name_param}, {inherit_flag}, open_mutex},
+    {"release-mutex", "sync", "give up ownership (ReleaseMutex; ERROR_NOT_OWNER if not the owner)",
+     {{"H", ArgType::handle, mutex_only}}, {}, release_mutex},
+    {"create-semaphore", "sync", "create (or open) a semaphore (CreateSemaphoreW)", {optional_name_param},
+     {{"initial", ArgType::integer, "N", "initial count (default 0)"},
+      {"max", ArgType::integer, "N", "maximum count (default 1)"}, inherit_flag},
+     create_semaphore},
+    {"open-semaphore", "sync", "open a named semaphore (OpenSemaphoreW)", {name_param}, {inherit_flag},
+     open_semaphore},
+    {"release-semaphore", "sync", "add N (default 1) to the count; prints the previous count (ReleaseSemaphore)",
+     {{"H", ArgType::handle, semaphore_only}, {"N", ArgType::integer, {}, true}}, {}, release_semaphore},
+    {"create-timer", "sync", "create (or open) a waitable timer (CreateWaitableTimerW)", {optional_name_param},
+     {{"manual", ArgType::boolean, "", "manual-reset: stays signaled until set again"}, inherit_flag},
+     create_timer},
+    {"open-timer", "sync", "open a named waitable timer (OpenWaitableTimerW)", {name_param}, {inherit_flag},
+     open_timer},
+    {"set-timer", "sync", "signal the timer in MS milliseconds, then every --period MS (SetWaitableTimer)",
+     {{"H", ArgType::handle, timer_only}, {"MS", ArgType::integer}},
+     {{"period", ArgType::integer, "MS", "repeat every MS milliseconds"}}, set_timer},
+    {"cancel-timer", "sync", "stop the timer (CancelWaitableTimer)", {{"H", ArgType::handle, timer_only}}, {},
+     cancel_timer},
 };
 
 }  // namespace

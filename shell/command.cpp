@@ -146,7 +146,8 @@ class Binder {
     if (auto h = raw.as<HandleRef>()) {
       ref = *h;
       if (ref->closed())
-        throw_error(std::string(command_.name), ERROR_INVALID_HANDLE,
+        throw_error(std::string(command_.name),
+                    ref->kind == Kind::window ? ERROR_INVALID_WINDOW_HANDLE : ERROR_INVALID_HANDLE,
                     fmt::format("{} {} was closed", kind_name(ref->kind), ref->value_text()));
     } else if (auto i = raw.as<std::int64_t>()) {
       ref = session_.resolve(*i);

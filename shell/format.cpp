@@ -14,7 +14,7 @@ std::string handle_line(const HandleObject& h) {
   if (!h.name.empty()) out += " " + h.name;
   if (!h.role.empty()) out += " " + h.role;
   if (h.closed()) return out + " (closed)";
-  if (h.pseudo) return out;
+  if (!h.has_inherit_flag()) return out;
   return out + (h.inheritable() ? " (inherit: yes)" : " (inherit: no)");
 }
 

@@ -1,5 +1,7 @@
 #include "handle.hpp"
 
+#include <winsock2.h>
+
 #include <fmt/format.h>
 
 #include "error.hpp"
@@ -37,6 +39,8 @@ HandleObject::HandleObject(Kind kind, HANDLE handle, std::string name)
 
 HandleObject::~HandleObject() = default;
 
+bool HandleObject::has_inherit_flag() const { return kind != Kind::view && kind != Kind::window && !pseudo; }
+
 bool HandleObject::inheritable() const {
   DWORD flags = 0;
   return !closed_ && !pseudo && GetHandleInformation(handle_, &flags) && (flags & HANDLE_FLAG_INHERIT);
@@ -44,10 +48,31 @@ bool HandleObject::inheritable() const {
 
 std::string HandleObject::value_text() const { return format_handle_value(value()); }
 
+const char* HandleObject::close_api() const {
+  switch (kind) {
+    case Kind::view: return "UnmapViewOfFile";
+    case Kind::window: return "DestroyWindow";
+    case Kind::socket: return "closesocket";
+    default: return "CloseHandle";
+  }
+}
+
 void HandleObject::close() {
-  if (closed_) throw_error("CloseHandle", ERROR_INVALID_HANDLE, value_text() + " is already closed");
-  if (!CloseHandle(handle_)) throw_last_error("CloseHandle");
-  if (pseudo) return;  // CloseHandle(GetCurrentProcess()) succeeds and does nothing
+  if (closed_) throw_error(close_api(), ERROR_INVALID_HANDLE, value_text() + " is already closed");
+  switch (kind) {
+    case Kind::view:
+      if (!UnmapViewOfFile(handle_)) throw_last_error("UnmapViewOfFile");
+      break;
+    case Kind::window:
+      if (!DestroyWindow(static_cast<HWND>(handle_))) throw_last_error("DestroyWindow");
+      break;
+    case Kind::socket:
+      if (closesocket(reinterpret_cast<SOCKET>(handle_)) != 0) throw_error("closesocket", WSAGetLastError());
+      break;
+    default:
+      if (!CloseHandle(handle_)) throw_last_error("CloseHandle");
+      if (pseudo) return;  // CloseHandle(GetCurrentProcess()) succeeds and does nothing
+  }
   closed_ = true;
   if (thread) {
     CloseHandle(thread);

@@ -56,7 +56,10 @@ class HandleObject {
   std::int64_t value() const { return reinterpret_cast<std::intptr_t>(handle_); }
   bool closed() const { return closed_; }
   bool inheritable() const;        // read live with GetHandleInformation
-  void close();                    // the one place kernel handles are closed
+  bool has_inherit_flag() const;   // views and windows are not kernel handles
+  bool overlapped = false;         // opened with FILE_FLAG_OVERLAPPED
+  void close();                    // the one place handles, views, windows, sockets are closed
+  const char* close_api() const;
   void mark_closed() { closed_ = true; }  // closed by the kernel (DUPLICATE_CLOSE_SOURCE)
   std::string value_text() const;  // "0x30", or "-1" for the pseudo handle
 

@@ -66,7 +66,19 @@ HANDLE Session::child_job() {
 }
 
 void Session::check_interrupt() {
+  pump_messages();
   if (interrupted.exchange(false)) throw Interrupted();
+}
+
+void Session::pump_messages() {
+  if (windows_open == 0) return;
+  MSG msg;
+  while (PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE)) {
+    TranslateMessage(&msg);
+    dispatching_posted = true;
+    DispatchMessageW(&msg);
+    dispatching_posted = false;
+  }
 }
 
 DWORD Session::wait_sliced(DWORD count, const HANDLE* handles, bool all, DWORD timeout_ms) {

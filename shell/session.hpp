@@ -4,6 +4,7 @@
 #include <windows.h>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -49,6 +50,14 @@ class Session {
   DWORD wait_sliced(DWORD count, const HANDLE* handles, bool all, DWORD timeout_ms);
   // Sleeps in slices, or until `ready` says stop; returns ready's last answer.
   bool poll_until(DWORD timeout_ms, const std::function<bool()>& ready);
+
+  // Window messages: what this shell's windows received, oldest first. Every
+  // wait and poll pumps the thread's queue while a window exists, so other
+  // processes' SendMessage calls are answered.
+  std::deque<Record> messages;
+  int windows_open = 0;
+  bool dispatching_posted = false;  // the window procedure runs for a posted message
+  void pump_messages();
 
   LuaEngine* lua = nullptr;
   std::string self_path;  // this ipcsh.exe, for spawn --ipcsh and --test
