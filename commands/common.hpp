@@ -9,6 +9,7 @@
 
 #include "../shell/command.hpp"
 #include "../shell/error.hpp"
+#include "../shell/format.hpp"
 #include "../shell/session.hpp"
 #include "../shell/text.hpp"
 #include "../shell/value.hpp"

@@ -13,13 +13,33 @@ namespace {
 
 bool takes_value(const Flag& f) { return f.type != ArgType::boolean && f.type != ArgType::boolean_or_handles; }
 
+// $NAME.FIELD: a field of a record ($i.handle_count) or a named part of a
+// result ($p.read, $p.write after `p = pipe`).
+Value field_of(const Value& v, const std::string& field, const std::string& word) {
+  if (auto r = v.as<Record>())
+    if (auto f = r->get(field)) return *f;
+  if (auto m = v.as<Multi>())
+    for (std::size_t i = 0; i < m->names.size() && i < m->values.size(); ++i)
+      if (m->names[i] == field) return m->values[i];
+  throw UsageError(fmt::format("{}: no field '{}'", word, field));
+}
+
 Value word_value(Session& session, const Word& word) {
   if (!word.is_variable()) return word.text;
-  std::string name = word.text.substr(1);
-  if (name == "_") return session.last;
-  auto it = session.vars.find(name);
-  if (it == session.vars.end()) throw UsageError(fmt::format("no variable ${} (see `vars`)", name));
-  return it->second;
+  std::string name = word.text.substr(1), field;
+  if (auto dot = name.find('.'); dot != std::string::npos) {
+    field = name.substr(dot + 1);
+    name.resize(dot);
+  }
+  Value value;
+  if (name == "_") {
+    value = session.last;
+  } else {
+    auto it = session.vars.find(name);
+    if (it == session.vars.end()) throw UsageError(fmt::format("no variable ${} (see `vars`)", name));
+    value = it->second;
+  }
+  return field.empty() ? value : field_of(value, field, word.text);
 }
 
 RawArgs shell_args(Session& session, const Command& command, const CommandText& text) {

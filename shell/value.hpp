@@ -25,7 +25,8 @@ struct Table {
   std::vector<std::vector<Value>> rows;
 };
 // Several Lua results, with the shell line that says what they mean.
-struct Multi { std::vector<Value> values; std::string text; };
+// `names` (optional) let the shell reach each one as $VAR.NAME.
+struct Multi { std::vector<Value> values; std::string text; std::vector<std::string> names = {}; };
 // A line for the shell only; Lua gets no result.
 struct Note { std::string text; };
 // A Lua array passed as an argument (args = {...}, inherit = {h, ...}).

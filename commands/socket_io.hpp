@@ -1,0 +1,11 @@
+// TCP sockets on the same footing as the other file-like handles.
+#pragma once
+#include "common.hpp"
+
+namespace ipcsh {
+DWORD socket_send(Session& session, const HandleObject& h, const std::string& data);
+// "" when the peer has closed the connection.
+std::string socket_recv(Session& session, const HandleObject& h, DWORD max, DWORD timeout);
+// local/peer addresses and the local port, for `info`.
+void add_socket_facts(const HandleObject& h, Record& record);
+}  // namespace ipcsh
