@@ -1,7 +1,7 @@
 // The handle family: what a handle is, who else holds the object, and
 // DuplicateHandle/CloseHandle/SetHandleInformation.
 #include "../shell/nt.hpp"
-#include "common.hpp"
+#include "object_info.hpp"
 #include "signal_state.hpp"
 
 namespace ipcsh {
@@ -9,6 +9,8 @@ namespace {
 
 Value info(Session&, const Args& a) {
   auto h = a.handle("H");
+  if (h->kind == Kind::view) return view_info(*h);
+  if (h->kind == Kind::window) return window_info(*h);
   ObjectFacts facts = query_object(h->handle());
   if (!facts.valid) throw_error("NtQueryObject", ERROR_INVALID_HANDLE, h->value_text() + " is not a handle here");
   auto signaled = signaled_now(*h);
@@ -23,6 +25,7 @@ Value info(Session&, const Args& a) {
               {"pointer_count", static_cast<std::int64_t>(facts.pointer_count)},
               {"signaled", signaled ? Value(*signaled) : Value(), signaled ? "" : "n/a"}};
   if (h->kind == Kind::process) r.fields.push_back({"pid", static_cast<std::int64_t>(GetProcessId(h->handle()))});
+  if (h->kind == Kind::socket) add_socket_facts(*h, r);
   return r;
 }
 

@@ -1,6 +1,8 @@
 // Processes: spawn (with handle inheritance made explicit), exit codes, the
 // pseudo handle. Children join the session's kill-on-close job unless
 // detached, so they end with the shell.
+#include <algorithm>
+
 #include "../shell/launch.hpp"
 #include "common.hpp"
 
@@ -20,6 +22,27 @@ std::string child_command_line(Session& s, const Args& a) {
   return line;
 }
 
+// --stdin/--stdout/--stderr: the child's standard handles
+// (STARTF_USESTDHANDLES). They reach the child by inheritance, so they must
+// be inheritable; without --inherit they are the only handles passed.
+void redirect_std_handles(const Args& a, LaunchOptions& options) {
+  HandleRef in = a.handle("stdin"), out = a.handle("stdout"), err = a.handle("stderr");
+  if (!in && !out && !err) return;
+  bool list_mode = !options.inherit_all;
+  auto pass = [&](const HandleRef& h, const char* flag, DWORD fallback) -> HANDLE {
+    if (!h) return GetStdHandle(fallback);  // the shell's own, as the child would have had
+    if (!h->inheritable())
+      throw UsageError(fmt::format("--{}: {} is not inheritable (create it with --inherit, or set-inherit H on)",
+                                   flag, h->value_text()));
+    auto& list = options.inherit_only;
+    if (list_mode && std::find(list.begin(), list.end(), h->handle()) == list.end()) list.push_back(h->handle());
+    return h->handle();
+  };
+  options.std_in = pass(in, "stdin", STD_INPUT_HANDLE);
+  options.std_out = pass(out, "stdout", STD_OUTPUT_HANDLE);
+  options.std_err = pass(err, "stderr", STD_ERROR_HANDLE);
+}
+
 Value spawn(Session& s, const Args& a) {
   LaunchOptions options;
   options.command_line = child_command_line(s, a);
@@ -31,6 +54,7 @@ Value spawn(Session& s, const Args& a) {
   for (const auto& h : a.handles("inherit-only")) options.inherit_only.push_back(h->handle());
   if (a.has("inherit-only") && options.inherit_only.empty())
     throw UsageError("--inherit-only: at least one handle expected");
+  redirect_std_handles(a, options);
   options.stay_suspended = a.flag("suspended");
   if (!a.flag("detach")) options.job = s.child_job();
   Launched child = launch(options);
@@ -89,6 +113,9 @@ const CommandRegistration registration{
       {"ipcsh", ArgType::string, "CMDS", "run a child ipcsh with -c CMDS"},
       {"cmd", ArgType::string, "CMDLINE", "the command line (Lua form of -- CMDLINE)"},
       {"args", ArgType::strings, "LIST", "Lua: arguments, quoted the Windows way"},
+      {"stdin", ArgType::handle, "H", "the child's standard input (an inheritable handle)", file_like},
+      {"stdout", ArgType::handle, "H", "the child's standard output", file_like},
+      {"stderr", ArgType::handle, "H", "the child's standard error", file_like},
       {"detach", ArgType::boolean, "", "do not end the child when the shell ends"}},
      spawn},
     {"exit-code", "process", "a process's exit code, or still active (GetExitCodeProcess)",

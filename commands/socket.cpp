@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "object_info.hpp"
 #include "socket_io.hpp"
 
 namespace ipcsh {

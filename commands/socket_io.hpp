@@ -6,6 +6,4 @@ namespace ipcsh {
 DWORD socket_send(Session& session, const HandleObject& h, const std::string& data);
 // "" when the peer has closed the connection.
 std::string socket_recv(Session& session, const HandleObject& h, DWORD max, DWORD timeout);
-// local/peer addresses and the local port, for `info`.
-void add_socket_facts(const HandleObject& h, Record& record);
 }  // namespace ipcsh

@@ -2,7 +2,7 @@
 // Our window procedure records every message it gets - posted or sent - in
 // the session's queue; get-message takes them out. A sent message is
 // answered with its sequence number in that queue.
-#include "common.hpp"
+#include "object_info.hpp"
 
 namespace ipcsh {
 namespace {
@@ -117,4 +117,22 @@ const CommandRegistration registration{
 };
 
 }  // namespace
+
+Record window_info(const HandleObject& window) {
+  HWND w = static_cast<HWND>(window.handle());
+  if (!IsWindow(w)) throw_error("IsWindow", ERROR_INVALID_WINDOW_HANDLE, window.value_text() + " is no window");
+  DWORD pid = 0;
+  DWORD thread = GetWindowThreadProcessId(w, &pid);
+  wchar_t title[256] = L"";
+  GetWindowTextW(w, title, 256);
+  Record r;
+  r.fields = {{"kind", "window"},
+              {"value", window.value(), window.value_text()},
+              {"name", to_utf8(title)},
+              {"pid", static_cast<std::int64_t>(pid)},
+              {"thread", static_cast<std::int64_t>(thread)},
+              {"queued", static_cast<std::int64_t>(pid == GetCurrentProcessId() && window_session ? window_session->messages.size() : 0)}};
+  return r;
+}
+
 }  // namespace ipcsh

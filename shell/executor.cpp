@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "error.hpp"
 #include "format.hpp"
+#include "handle.hpp"
 #include "session.hpp"
 
 namespace ipcsh {
@@ -18,6 +19,12 @@ bool takes_value(const Flag& f) { return f.type != ArgType::boolean && f.type !=
 Value field_of(const Value& v, const std::string& field, const std::string& word) {
   if (auto r = v.as<Record>())
     if (auto f = r->get(field)) return *f;
+  if (auto h = v.as<HandleRef>()) {
+    if (field == "value") return (*h)->value();
+    if (field == "name") return (*h)->name;
+    if (field == "kind") return std::string(kind_name((*h)->kind));
+    if (field == "pid" && (*h)->kind == Kind::process) return static_cast<std::int64_t>((*h)->pid);
+  }
   if (auto m = v.as<Multi>())
     for (std::size_t i = 0; i < m->names.size() && i < m->values.size(); ++i)
       if (m->names[i] == field) return m->values[i];
