@@ -67,10 +67,13 @@ Value open_pipe(Session& s, const Args& a) {
     h = CreateFileW(wide.c_str(), access, 0, attributes.get(), OPEN_EXISTING, FILE_FLAG_OVERLAPPED, nullptr);
     if (h != INVALID_HANDLE_VALUE) break;
     DWORD error = GetLastError();
-    if (error != ERROR_PIPE_BUSY || (wait != INFINITE && GetTickCount64() >= deadline)) throw_error("CreateFileW", error);
-    // Every instance is busy: WaitNamedPipe, in slices, until one is free.
+    bool retry = error == ERROR_PIPE_BUSY || error == ERROR_FILE_NOT_FOUND;
+    if (!retry || wait == 0 || (wait != INFINITE && GetTickCount64() >= deadline)) throw_error("CreateFileW", error);
+    // Every instance is busy (WaitNamedPipe until one is free), or the
+    // server has not created the pipe yet (look again): in slices.
     s.check_interrupt();
-    if (!WaitNamedPipeW(wide.c_str(), 50) && GetLastError() != ERROR_SEM_TIMEOUT) throw_last_error("WaitNamedPipeW");
+    if (error == ERROR_PIPE_BUSY) WaitNamedPipeW(wide.c_str(), 50);
+    else Sleep(20);
   }
   auto ref = s.add(Kind::pipe, h, name);
   ref->overlapped = true;
@@ -154,7 +157,7 @@ const CommandRegistration registration{
     {"open-pipe", "pipe", "open a named pipe as a client (CreateFileW); message pipes read as messages",
      {{"NAME", ArgType::string}},
      {access_flag,
-      {"wait", ArgType::timeout, "MS|forever", "if every instance is busy, wait up to MS (WaitNamedPipeW)"},
+      {"wait", ArgType::timeout, "MS|forever", "wait up to MS for a free instance (WaitNamedPipeW) or for the name to appear"},
       inherit_flag},
      open_pipe},
     {"peek", "pipe", "bytes available and left in this message, without reading (PeekNamedPipe)", {pipe_handle}, {},

@@ -166,7 +166,7 @@ std::string socket_recv(Session& session, const HandleObject& h, DWORD max, DWOR
 
 void add_socket_facts(const HandleObject& h, Record& record) {
   if (auto local = local_address(socket_of(h))) {
-    record.fields.push_back({"local", address_text(*local)});
+    record.fields.push_back({"address", address_text(*local)});
     record.fields.push_back({"port", static_cast<std::int64_t>(ntohs(local->sin_port))});
   }
   if (auto peer = peer_address(socket_of(h))) record.fields.push_back({"peer", address_text(*peer)});
