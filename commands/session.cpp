@@ -18,12 +18,19 @@ Value help(Session&, const Args& a) {
   std::string out = "Commands by family (`help COMMAND` for one; in Lua each is ipc.<name with _>):\n";
   for (auto family : families()) {
     std::string line = fmt::format("  {:<9}", family);
-    for (const auto& c : all_commands())
-      if (c.family == family) line += " " + std::string(c.name);
+    for (const auto& c : all_commands()) {
+      if (c.family != family) continue;
+      if (line.size() + c.name.size() > 92) {
+        out += line + "\n";
+        line = std::string(11, ' ');
+      }
+      line += " " + std::string(c.name);
+    }
     out += line + "\n";
   }
-  out += "Syntax: NAME = COMMAND ... stores a result; $NAME uses it; $_ is the last result;\n"
-         "       \"...\" takes \\n \\t \\\\ \\\" \\0 \\xNN; '...' is literal; # comments; ; separates.";
+  out += "Syntax: NAME = COMMAND ... stores a result; $NAME uses it ($NAME.FIELD: a field, e.g. $p.read);\n"
+         "       $_ is the last result;"
+         " \"...\" takes \\n \\t \\\\ \\\" \\0 \\xNN; '...' is literal; # comments; ; separates.";
   return out;
 }
 
