@@ -7,10 +7,14 @@
 namespace ipcsh {
 namespace {
 
-const wchar_t* optional_name(const std::wstring& name) { return name.empty() ? nullptr : name.c_str(); }
-
-// Registers a created (or opened-existing) object; call right after the API.
-Value created(Session& s, HANDLE h, const char* api, Kind kind, const Args& a, std::string role) {
+// Runs one Create* call with the inherit attributes and optional NAME asked
+// for, and registers the handle - saying when the name was already taken
+// and the existing object was opened instead.
+template <class Create>
+Value create_named(Session& s, const Args& a, const char* api, Kind kind, std::string role, Create create) {
+  InheritAttributes attributes(a.flag("inherit"));
+  std::wstring name = to_wide(a.string("NAME"));
+  HANDLE h = create(attributes.get(), name.empty() ? nullptr : name.c_str());
   if (!h) throw_last_error(api);
   bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
   auto ref = s.add(kind, h, a.string("NAME"));
@@ -24,32 +28,32 @@ Value opened(Session& s, HANDLE h, const char* api, Kind kind, const Args& a) {
 }
 
 Value create_event(Session& s, const Args& a) {
-  InheritAttributes attributes(a.flag("inherit"));
-  std::wstring name = to_wide(a.string("NAME"));
-  HANDLE h = CreateEventW(attributes.get(), a.flag("manual"), a.flag("set"), optional_name(name));
-  return created(s, h, "CreateEventW", Kind::event, a, a.flag("manual") ? "manual-reset" : "auto-reset");
+  return create_named(s, a, "CreateEventW", Kind::event, a.flag("manual") ? "manual-reset" : "auto-reset",
+                      [&](SECURITY_ATTRIBUTES* sa, const wchar_t* name) {
+                        return CreateEventW(sa, a.flag("manual"), a.flag("set"), name);
+                      });
 }
 
 Value create_mutex(Session& s, const Args& a) {
-  InheritAttributes attributes(a.flag("inherit"));
-  std::wstring name = to_wide(a.string("NAME"));
-  HANDLE h = CreateMutexW(attributes.get(), a.flag("owned"), optional_name(name));
-  return created(s, h, "CreateMutexW", Kind::mutex, a, a.flag("owned") ? "owned" : "");
+  return create_named(s, a, "CreateMutexW", Kind::mutex, a.flag("owned") ? "created owned" : "",
+                      [&](SECURITY_ATTRIBUTES* sa, const wchar_t* name) {
+                        return CreateMutexW(sa, a.flag("owned"), name);
+                      });
 }
 
 Value create_semaphore(Session& s, const Args& a) {
-  InheritAttributes attributes(a.flag("inherit"));
-  std::wstring name = to_wide(a.string("NAME"));
   LONG initial = static_cast<LONG>(a.integer("initial", 0)), maximum = static_cast<LONG>(a.integer("max", 1));
-  HANDLE h = CreateSemaphoreW(attributes.get(), initial, maximum, optional_name(name));
-  return created(s, h, "CreateSemaphoreW", Kind::semaphore, a, fmt::format("count {} of {}", initial, maximum));
+  return create_named(s, a, "CreateSemaphoreW", Kind::semaphore, fmt::format("count {} of {}", initial, maximum),
+                      [&](SECURITY_ATTRIBUTES* sa, const wchar_t* name) {
+                        return CreateSemaphoreW(sa, initial, maximum, name);
+                      });
 }
 
 Value create_timer(Session& s, const Args& a) {
-  InheritAttributes attributes(a.flag("inherit"));
-  std::wstring name = to_wide(a.string("NAME"));
-  HANDLE h = CreateWaitableTimerW(attributes.get(), a.flag("manual"), optional_name(name));
-  return created(s, h, "CreateWaitableTimerW", Kind::timer, a, a.flag("manual") ? "manual-reset" : "auto-reset");
+  return create_named(s, a, "CreateWaitableTimerW", Kind::timer, a.flag("manual") ? "manual-reset" : "auto-reset",
+                      [&](SECURITY_ATTRIBUTES* sa, const wchar_t* name) {
+                        return CreateWaitableTimerW(sa, a.flag("manual"), name);
+                      });
 }
 
 Value open_event(Session& s, const Args& a) {
