@@ -68,9 +68,17 @@ Launched launch(const LaunchOptions& options) {
   std::wstring command_line = to_wide(options.command_line);
   PROCESS_INFORMATION pi{};
   BOOL inherit = options.inherit_all || !handle_list.empty();
-  if (!CreateProcessW(nullptr, command_line.data(), nullptr, nullptr, inherit, flags, nullptr, nullptr,
-                      &info.StartupInfo, &pi))
-    throw_last_error("CreateProcessW");
+  // Wine 8 now and then fails a CreateProcess with STATUS_INTERNAL_ERROR
+  // while other processes are being torn down; the same call then succeeds.
+  // Windows does not fail that way, so a retry costs nothing there.
+  for (int attempt = 1;; ++attempt) {
+    if (CreateProcessW(nullptr, command_line.data(), nullptr, nullptr, inherit, flags, nullptr, nullptr,
+                       &info.StartupInfo, &pi))
+      break;
+    DWORD error = GetLastError();
+    if (error != ERROR_INTERNAL_ERROR || attempt == 3) throw_error("CreateProcessW", error);
+    Sleep(100);
+  }
   if (options.job && !AssignProcessToJobObject(options.job, pi.hProcess)) {
     DWORD code = GetLastError();
     TerminateProcess(pi.hProcess, 1);
