@@ -39,8 +39,11 @@ Value close(Session&, const Args& a) {
 
 Value set_inherit(Session&, const Args& a) {
   auto h = a.handle("H");
-  const std::string& state = a.string("STATE");
-  if (state != "on" && state != "off") throw UsageError("STATE: on or off expected, got '" + state + "'", 2);
+  // on/off in the shell; Lua may also say true/false
+  const Value& given = *a.find("STATE");
+  std::string state = given.as<bool>() ? (*given.as<bool>() ? "on" : "off")
+                      : given.as<std::string>() ? *given.as<std::string>() : "";
+  if (state != "on" && state != "off") throw UsageError("STATE: on or off expected", 2);
   if (!SetHandleInformation(h->handle(), HANDLE_FLAG_INHERIT, state == "on" ? HANDLE_FLAG_INHERIT : 0))
     throw_last_error("SetHandleInformation");
   return h;
@@ -120,7 +123,7 @@ Value handles(Session& s, const Args& a) {
   HandleRef process = a.handle("process");
   bool own = !process || process->pseudo || GetProcessId(process->handle()) == GetCurrentProcessId();
   DWORD pid = own ? GetCurrentProcessId() : GetProcessId(process->handle());
-  Table t{{"value", "type", "name", "inherit", "access", "count", "var"}, {}};
+  Table t{{"value", "type", "name", "inherit", "access", "count", "var"}, {}, {"value", "access"}};
   for (const auto& e : handle_entries(pid)) {
     HANDLE h = reinterpret_cast<HANDLE>(e.HandleValue);
     HANDLE local = h;
@@ -135,9 +138,9 @@ Value handles(Session& s, const Args& a) {
       auto known = s.handles().find(static_cast<std::int64_t>(e.HandleValue));
       if (known != s.handles().end()) var = s.variable_of(*known->second);
     }
-    t.rows.push_back({format_handle_value(static_cast<std::int64_t>(e.HandleValue)),
+    t.rows.push_back({static_cast<std::int64_t>(e.HandleValue),
                       facts.type.empty() ? Value() : Value(facts.type), facts.name.empty() ? Value() : Value(facts.name),
-                      (e.HandleAttributes & nt::OBJ_INHERIT_FLAG) != 0, fmt::format("{:#x}", e.GrantedAccess),
+                      (e.HandleAttributes & nt::OBJ_INHERIT_FLAG) != 0, static_cast<std::int64_t>(e.GrantedAccess),
                       facts.valid ? Value(static_cast<std::int64_t>(count)) : Value(),
                       var.empty() ? Value() : Value(var)});
   }
@@ -155,7 +158,7 @@ const CommandRegistration registration{
      dup},
     {"close", "handle", "close a handle (CloseHandle)", {{"H", ArgType::handle}}, {}, close},
     {"set-inherit", "handle", "turn a handle's inherit flag on or off (SetHandleInformation)",
-     {{"H", ArgType::handle}, {"STATE", ArgType::string}}, {}, set_inherit},
+     {{"H", ArgType::handle}, {"STATE", ArgType::any}}, {}, set_inherit},
     {"info", "handle", "type, kernel name, access, inherit, handle and pointer counts, signaled now",
      {{"H", ArgType::handle}}, {}, info},
     {"handles", "handle", "the handle table of this process (or --process P)", {},

@@ -49,7 +49,9 @@ std::string format_table(const Table& t) {
   for (const auto& row : t.rows) {
     auto& line = cells.emplace_back();
     for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) {
-      line.push_back(row[c].is_nil() ? "" : format_cell(row[c]));
+      bool hex = std::find(t.hex_columns.begin(), t.hex_columns.end(), t.columns[c]) != t.hex_columns.end();
+      if (auto i = row[c].as<std::int64_t>(); i && hex) line.push_back(format_handle_value(*i));
+      else line.push_back(row[c].is_nil() ? "" : format_cell(row[c]));
       width[c] = std::max(width[c], line.back().size());
     }
   }

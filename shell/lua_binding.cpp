@@ -271,6 +271,19 @@ int handle_eq(lua_State* L) {
   return 1;
 }
 
+// kid.pid is the process id; kid:pid() - the method form every command
+// taking a handle has - must work too. Calling a number is otherwise an
+// error in Lua, and stays one for every other number and argument.
+int call_pid_number(lua_State* L) {
+  HandleRef* h = to_handle(L, 2);
+  if (h && (*h)->kind == Kind::process && lua_isinteger(L, 1) &&
+      lua_tointeger(L, 1) == static_cast<lua_Integer>((*h)->pid)) {
+    lua_pushvalue(L, 1);
+    return 1;
+  }
+  return luaL_error(L, "attempt to call a number value");
+}
+
 int error_tostring(lua_State* L) {  // the shell's line for the same error
   lua_getfield(L, 1, "line");
   return 1;
@@ -379,6 +392,13 @@ LuaEngine::LuaEngine(Session& session) : L_(luaL_newstate()) {
   lua_setfield(L_, -2, "__gc");
   lua_pushcfunction(L_, handle_eq);
   lua_setfield(L_, -2, "__eq");
+  lua_pop(L_, 1);
+
+  lua_pushinteger(L_, 0);
+  lua_createtable(L_, 0, 1);
+  lua_pushcfunction(L_, call_pid_number);
+  lua_setfield(L_, -2, "__call");
+  lua_setmetatable(L_, -2);
   lua_pop(L_, 1);
 
   luaL_newmetatable(L_, error_meta);

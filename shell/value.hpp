@@ -23,6 +23,7 @@ struct Record { std::vector<Field> fields; const Value* get(std::string_view key
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<Value>> rows;
+  std::vector<std::string> hex_columns = {};  // integers the shell shows as 0x...
 };
 // Several Lua results, with the shell line that says what they mean.
 // `names` (optional) let the shell reach each one as $VAR.NAME.

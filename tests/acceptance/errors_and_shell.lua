@@ -64,7 +64,7 @@ assert(require("ipc") == ipc)
 local inh = ipc.create_event(nil, {inherit = true})
 local found
 for _, row in ipairs(ipc.handles()) do
-  if row.value == ("%#x"):format(inh.value) then found = row end
+  if row.value == inh.value then found = row end
 end
 assert(found and found.type == "Event" and found.inherit == true and found.count == 1,
        "handles row: " .. (found and found.type or "missing"))

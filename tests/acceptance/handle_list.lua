@@ -11,10 +11,10 @@ assert(b:info().handle_count == 1, "b is not: " .. b:info().handle_count)
 -- the child's own handle table has a at the same value, inheritable, and not b
 local in_child = {}
 for _, row in ipairs(ipc.handles{process = kid}) do in_child[row.value] = row end
-local row_a = in_child[("%#x"):format(a.value)]
+local row_a = in_child[a.value]
 assert(row_a and row_a.type == "File" and row_a.inherit == true and row_a.count == 2,
        "a in the child's table: " .. tostring(row_a and row_a.count))
-assert(in_child[("%#x"):format(b.value)] == nil or in_child[("%#x"):format(b.value)].type ~= "File",
+assert(in_child[b.value] == nil or in_child[b.value].type ~= "File",
        "b is not in the child's table")
 kid:kill(0)
 assert(kid:wait(5000) == "signaled")

@@ -31,6 +31,12 @@ assert(child_sends(private, {inherit = true}) == 0)
 assert(slot:recv{timeout = 2000} == "via " .. private.value)
 ipc.set_inherit(private, "off")
 assert(private.inherit == false)
+private:set_inherit(true)
+assert(private.inherit == true)
+private:set_inherit(false)
+assert(private.inherit == false)
+local ok_bad, err_bad = pcall(ipc.set_inherit, private, "maybe")
+assert(not ok_bad and tostring(err_bad):find("on or off", 1, true), tostring(err_bad))
 
 -- grandchild: the child spawns its own child with --inherit, which sends
 local grandchild_cmd = ("send %d 'from grandchild'"):format(inheritable.value)

@@ -11,7 +11,9 @@ assert(kid:exit_code() == 3, "exit code " .. tostring(kid:exit_code()))
 -- still signaled: waiting again returns at once, again and again
 for _ = 1, 3 do assert(kid:wait(0) == "signaled") end
 assert(kid:info().signaled == true)
-assert(ipc.pid(kid) == kid.pid)
+assert(ipc.pid(kid) == kid.pid and kid:pid() == kid.pid, "pid as field, method and function")
+local ok_call = pcall(function() local n = 5; return n() end)
+assert(not ok_call, "calling an ordinary number is still an error")
 
 -- kill ends a process with the code given
 local victim = ipc.spawn{ipcsh = "sleep 20000"}
