@@ -1,6 +1,7 @@
 // The handle family: what a handle is, who else holds the object, and
 // DuplicateHandle/CloseHandle/SetHandleInformation.
 #include "../shell/nt.hpp"
+#include "../shell/unique_handle.hpp"
 #include "object_info.hpp"
 #include "signal_state.hpp"
 
@@ -126,13 +127,16 @@ Value handles(Session& s, const Args& a) {
   Table t{{"value", "type", "name", "inherit", "access", "count", "var"}, {}, {"value", "access"}};
   for (const auto& e : handle_entries(pid)) {
     HANDLE h = reinterpret_cast<HANDLE>(e.HandleValue);
-    HANDLE local = h;
     // Another process's handle is looked at through a duplicate of our own.
-    if (!own && !DuplicateHandle(process->handle(), h, GetCurrentProcess(), &local, 0, FALSE, DUPLICATE_SAME_ACCESS))
-      local = nullptr;
+    UniqueHandle duplicate;
+    if (!own) {
+      HANDLE copy = nullptr;
+      if (DuplicateHandle(process->handle(), h, GetCurrentProcess(), &copy, 0, FALSE, DUPLICATE_SAME_ACCESS))
+        duplicate.reset(copy);
+    }
+    HANDLE local = own ? h : duplicate.get();
     ObjectFacts facts = local ? query_object(local) : ObjectFacts{};
     ULONG count = facts.handle_count - (own || !local ? 0 : 1);  // less our duplicate
-    if (!own && local) CloseHandle(local);
     std::string var;
     if (own) {
       auto known = s.handles().find(static_cast<std::int64_t>(e.HandleValue));

@@ -2,6 +2,7 @@
 #include "io.hpp"
 
 #include "../shell/syntax.hpp"
+#include "../shell/unique_handle.hpp"
 #include "socket_io.hpp"
 
 namespace ipcsh {
@@ -34,18 +35,15 @@ ReadResult read_file(Session& s, const HandleObject& h, DWORD size) {
   return result;
 }
 
-struct EventHandle {
-  HANDLE h = CreateEventW(nullptr, TRUE, FALSE, nullptr);
-  ~EventHandle() { CloseHandle(h); }
-};
-
 }  // namespace
 
 DWORD overlapped_call(Session& s, HANDLE h, const char* api, DWORD timeout,
                       const std::function<BOOL(OVERLAPPED*)>& start, DWORD& error) {
-  EventHandle done;
+  UniqueHandle done(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  if (!done) throw_last_error("CreateEventW");
+  HANDLE done_event = done.get();
   OVERLAPPED ov{};
-  ov.hEvent = done.h;
+  ov.hEvent = done_event;
   DWORD transferred = 0;
   error = 0;
   if (start(&ov)) {
@@ -61,7 +59,7 @@ DWORD overlapped_call(Session& s, HANDLE h, const char* api, DWORD timeout,
   };
   DWORD waited;
   try {
-    waited = s.wait_sliced(1, &done.h, false, timeout);
+    waited = s.wait_sliced(1, &done_event, false, timeout);
   } catch (const Interrupted&) {
     cancel();
     throw;

@@ -60,7 +60,7 @@ Value spawn(Session& s, const Args& a) {
   Launched child = launch(options);
   auto ref = s.add(Kind::process, child.process, options.command_line);
   ref->pid = child.pid;
-  ref->thread = child.thread;
+  ref->thread.reset(child.thread);
   if (options.stay_suspended) ref->role = "(suspended)";
   return ref;
 }
@@ -87,7 +87,7 @@ Value resume(Session&, const Args& a) {
   auto p = a.handle("P");
   if (!p->thread)
     throw UsageError(fmt::format("P: {} was not started by this shell, so its thread is unknown", p->value_text()), 1);
-  DWORD previous = ResumeThread(p->thread);
+  DWORD previous = ResumeThread(p->thread.get());
   if (previous == static_cast<DWORD>(-1)) throw_last_error("ResumeThread");
   p->role.clear();
   return described(static_cast<std::int64_t>(previous), fmt::format("resumed (suspend count was {})", previous));

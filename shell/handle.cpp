@@ -74,10 +74,7 @@ void HandleObject::close() {
       if (pseudo) return;  // CloseHandle(GetCurrentProcess()) succeeds and does nothing
   }
   closed_ = true;
-  if (thread) {
-    CloseHandle(thread);
-    thread = nullptr;
-  }
+  thread.reset();
 }
 
 namespace {

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "unique_handle.hpp"
+
 namespace ipcsh {
 
 enum class Kind {
@@ -50,7 +52,7 @@ class HandleObject {
   std::string role;    // "writer", "server", ...: shown after the name
   bool pseudo = false; // GetCurrentProcess(): value -1, closing does nothing
   DWORD pid = 0;       // for processes
-  HANDLE thread = nullptr;  // a spawned process's main thread, owned with it
+  UniqueHandle thread;  // a spawned process's main thread, closed with it
 
   HANDLE handle() const { return handle_; }
   std::int64_t value() const { return reinterpret_cast<std::intptr_t>(handle_); }

@@ -7,6 +7,16 @@
 
 namespace ipcsh {
 
+UniqueHandle make_kill_on_close_job() {
+  UniqueHandle job(CreateJobObjectW(nullptr, nullptr));
+  if (!job) throw_last_error("CreateJobObjectW");
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+  limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+  if (!SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof limits))
+    throw_last_error("SetInformationJobObject");
+  return job;
+}
+
 std::string quote_argument(std::string_view arg) {
   if (!arg.empty() && arg.find_first_of(" \t\n\v\"") == std::string_view::npos) return std::string(arg);
   std::string out = "\"";
@@ -81,9 +91,8 @@ Launched launch(const LaunchOptions& options) {
   }
   if (options.job && !AssignProcessToJobObject(options.job, pi.hProcess)) {
     DWORD code = GetLastError();
+    UniqueHandle process(pi.hProcess), thread(pi.hThread);
     TerminateProcess(pi.hProcess, 1);
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
     throw_error("AssignProcessToJobObject", code);
   }
   if (!options.stay_suspended) ResumeThread(pi.hThread);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "unique_handle.hpp"
+
 namespace ipcsh {
 
 struct LaunchOptions {
@@ -26,6 +28,9 @@ struct Launched {
 
 // Throws Win32Error naming the API that failed.
 Launched launch(const LaunchOptions& options);
+
+// A job object that kills its processes when its last handle closes.
+UniqueHandle make_kill_on_close_job();
 
 // One argument quoted so CommandLineToArgvW gives it back unchanged.
 std::string quote_argument(std::string_view arg);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "error.hpp"
+#include "launch.hpp"
 
 namespace ipcsh {
 
@@ -52,17 +53,9 @@ std::string Session::variable_of(const HandleObject& h) const {
 }
 
 HANDLE Session::child_job() {
-  if (job_) return job_;
-  HANDLE job = CreateJobObjectW(nullptr, nullptr);
-  if (!job) throw_last_error("CreateJobObjectW");
-  JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
-  limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-  if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits)) {
-    DWORD code = GetLastError();
-    CloseHandle(job);
-    throw_error("SetInformationJobObject", code);
-  }
-  return job_ = job;
+  // Kept open for the life of the shell: its closing at exit ends the children.
+  if (!job_) job_ = make_kill_on_close_job().release();
+  return job_;
 }
 
 void Session::check_interrupt() {

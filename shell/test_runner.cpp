@@ -43,7 +43,7 @@ struct Outcome {
 };
 
 // An inheritable temporary file that collects the test's stdout and stderr.
-HANDLE make_output_file() {
+UniqueHandle make_output_file() {
   wchar_t dir[MAX_PATH], name[MAX_PATH];
   GetTempPathW(MAX_PATH, dir);
   GetTempFileNameW(dir, L"ipt", 0, name);
@@ -51,7 +51,7 @@ HANDLE make_output_file() {
   HANDLE file = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &inheritable,
                             CREATE_ALWAYS, FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
   if (file == INVALID_HANDLE_VALUE) throw_last_error("CreateFileW");
-  return file;
+  return UniqueHandle(file);
 }
 
 std::string read_all(HANDLE file) {
@@ -64,23 +64,21 @@ std::string read_all(HANDLE file) {
 }
 
 Outcome run_one(Session& session, const fs::path& file, unsigned limit_seconds) {
-  HANDLE output = make_output_file();
-  HANDLE job = CreateJobObjectW(nullptr, nullptr);
-  JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
-  limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-  SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits);
   Outcome outcome{false, "", ""};
+  UniqueHandle output = make_output_file();
   try {
+    UniqueHandle job = make_kill_on_close_job();  // closing it ends what the test left running
     LaunchOptions options;
     options.command_line =
         quote_argument(session.self_path) + " " + quote_argument(to_utf8(file.generic_wstring()));
-    options.inherit_only = {output};
-    options.std_out = options.std_err = output;
-    options.job = job;
+    options.inherit_only = {output.get()};
+    options.std_out = options.std_err = output.get();
+    options.job = job.get();
     Launched child = launch(options);
+    UniqueHandle process(child.process), thread(child.thread);
     DWORD waited = session.wait_sliced(1, &child.process, false, limit_seconds * 1000);
     if (waited == WAIT_TIMEOUT) {
-      TerminateJobObject(job, 1);
+      TerminateJobObject(job.get(), 1);
       WaitForSingleObject(child.process, 5000);
       outcome.summary = fmt::format("timed out after {} s", limit_seconds);
     } else {
@@ -89,14 +87,10 @@ Outcome run_one(Session& session, const fs::path& file, unsigned limit_seconds) 
       outcome.passed = code == 0;
       outcome.summary = fmt::format("exit {}", code);
     }
-    CloseHandle(child.thread);
-    CloseHandle(child.process);
   } catch (const Win32Error& e) {
     outcome.summary = e.what();
   }
-  CloseHandle(job);  // ends anything the test left running
-  outcome.output = read_all(output);
-  CloseHandle(output);
+  outcome.output = read_all(output.get());
   return outcome;
 }
 
