@@ -29,6 +29,7 @@ std::size_t read_double_quoted(std::string_view line, std::size_t i, std::string
         case '0': out += '\0'; i += 2; continue;
         case '\\': out += '\\'; i += 2; continue;
         case '"': out += '"'; i += 2; continue;
+        case '$': out += '$'; i += 2; continue;  // as a POSIX shell user would write it
         case 'x':
           if (i + 3 < line.size() && hex_digit(line[i + 2]) >= 0 && hex_digit(line[i + 3]) >= 0) {
             out += static_cast<char>(hex_digit(line[i + 2]) * 16 + hex_digit(line[i + 3]));

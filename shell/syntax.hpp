@@ -31,7 +31,7 @@ struct CommandText {
 };
 
 // Splits one input line into commands. Blanks separate words; "double"
-// quotes take \n \t \r \\ \" \0 \xNN (any other backslash stays literal, so
+// quotes take \n \t \r \\ \" \$ \0 \xNN (any other backslash stays literal, so
 // Windows paths need no doubling); 'single' quotes are literal; # starts a
 // comment; ; separates commands. Throws SyntaxError (unterminated quote).
 std::vector<CommandText> parse_line(std::string_view line);

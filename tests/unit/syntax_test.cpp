@@ -49,6 +49,7 @@ int main() {
   EXPECT_EQ(words("echo \"tab\\there\\n\""), "echo|tab\there\n");
   EXPECT_EQ(words("echo \"nul\\0x\\x41\\\\\\\"\""), std::string("echo|nul\0xA\\\"", 13));
   EXPECT_EQ(words("echo 'no \\n escapes'"), "echo|no \\n escapes");
+  EXPECT_EQ(words("spawn --ipcsh \"send \\$c hi; send $c x\""), "spawn|--ipcsh|send $c hi; send $c x");
   EXPECT_EQ(words("open-mailslot \\\\.\\mailslot\\demo"), "open-mailslot|\\\\.\\mailslot\\demo");
   EXPECT_EQ(words("echo \"C:\\dir\\file\""), "echo|C:\\dir\\file");
   EXPECT_EQ(words("echo ab\"c d\"e"), "echo|abc de");
