@@ -30,6 +30,21 @@ struct InheritAttributes {
   SECURITY_ATTRIBUTES* get() { return &sa; }
 };
 
+// Runs one Create* call with the inherit attributes and optional NAME asked
+// for, and registers the handle - saying when the name was already taken
+// and the existing object was opened instead.
+template <class Create>
+Value create_named(Session& s, const Args& a, const char* api, Kind kind, std::string role, Create create) {
+  InheritAttributes attributes(a.flag("inherit"));
+  std::wstring name = to_wide(a.string("NAME"));
+  HANDLE h = create(attributes.get(), name.empty() ? nullptr : name.c_str());
+  if (!h) throw_last_error(api);
+  bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
+  auto ref = s.add(kind, h, a.string("NAME"));
+  ref->role = role + (existed ? " (opened existing)" : "");
+  return ref;
+}
+
 // A result that is one Lua value and a sentence in the shell.
 inline Value described(Value value, std::string text) { return Multi{{std::move(value)}, std::move(text)}; }
 

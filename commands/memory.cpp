@@ -26,15 +26,11 @@ char* span(const HandleObject& view, std::int64_t offset, std::int64_t length, c
 Value create_mapping(Session& s, const Args& a) {
   auto size = static_cast<std::uint64_t>(a.integer("size"));
   if (size == 0) throw UsageError("--size: a size in bytes is needed");
-  InheritAttributes attributes(a.flag("inherit"));
-  std::wstring name = to_wide(a.string("NAME"));
-  HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, attributes.get(), PAGE_READWRITE, static_cast<DWORD>(size >> 32),
-                                static_cast<DWORD>(size), name.empty() ? nullptr : name.c_str());
-  if (!h) throw_last_error("CreateFileMappingW");
-  bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
-  auto ref = s.add(Kind::mapping, h, a.string("NAME"));
-  ref->role = fmt::format("{} bytes{}", size, existed ? " (opened existing)" : "");
-  return ref;
+  return create_named(s, a, "CreateFileMappingW", Kind::mapping, fmt::format("{} bytes", size),
+                      [&](SECURITY_ATTRIBUTES* sa, const wchar_t* name) {
+                        return CreateFileMappingW(INVALID_HANDLE_VALUE, sa, PAGE_READWRITE,
+                                                  static_cast<DWORD>(size >> 32), static_cast<DWORD>(size), name);
+                      });
 }
 
 DWORD map_access(const Args& a) {

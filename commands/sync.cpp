@@ -7,24 +7,14 @@
 namespace ipcsh {
 namespace {
 
-// Runs one Create* call with the inherit attributes and optional NAME asked
-// for, and registers the handle - saying when the name was already taken
-// and the existing object was opened instead.
-template <class Create>
-Value create_named(Session& s, const Args& a, const char* api, Kind kind, std::string role, Create create) {
-  InheritAttributes attributes(a.flag("inherit"));
-  std::wstring name = to_wide(a.string("NAME"));
-  HANDLE h = create(attributes.get(), name.empty() ? nullptr : name.c_str());
-  if (!h) throw_last_error(api);
-  bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
-  auto ref = s.add(kind, h, a.string("NAME"));
-  ref->role = role + (existed ? " (opened existing)" : "");
-  return ref;
-}
-
-Value opened(Session& s, HANDLE h, const char* api, Kind kind, const Args& a) {
-  if (!h) throw_last_error(api);
-  return s.add(kind, h, a.string("NAME"));
+// open-event, open-mutex, ...: the Open* APIs share one shape.
+using OpenApi = HANDLE(WINAPI*)(DWORD, BOOL, LPCWSTR);
+Handler opener(OpenApi open, DWORD access, const char* api, Kind kind) {
+  return [=](Session& s, const Args& a) -> Value {
+    HANDLE h = open(access, a.flag("inherit"), to_wide(a.string("NAME")).c_str());
+    if (!h) throw_last_error(api);
+    return s.add(kind, h, a.string("NAME"));
+  };
 }
 
 Value create_event(Session& s, const Args& a) {
@@ -54,23 +44,6 @@ Value create_timer(Session& s, const Args& a) {
                       [&](SECURITY_ATTRIBUTES* sa, const wchar_t* name) {
                         return CreateWaitableTimerW(sa, a.flag("manual"), name);
                       });
-}
-
-Value open_event(Session& s, const Args& a) {
-  return opened(s, OpenEventW(EVENT_ALL_ACCESS, a.flag("inherit"), to_wide(a.string("NAME")).c_str()),
-                "OpenEventW", Kind::event, a);
-}
-Value open_mutex(Session& s, const Args& a) {
-  return opened(s, OpenMutexW(MUTEX_ALL_ACCESS, a.flag("inherit"), to_wide(a.string("NAME")).c_str()),
-                "OpenMutexW", Kind::mutex, a);
-}
-Value open_semaphore(Session& s, const Args& a) {
-  return opened(s, OpenSemaphoreW(SEMAPHORE_ALL_ACCESS, a.flag("inherit"), to_wide(a.string("NAME")).c_str()),
-                "OpenSemaphoreW", Kind::semaphore, a);
-}
-Value open_timer(Session& s, const Args& a) {
-  return opened(s, OpenWaitableTimerW(TIMER_ALL_ACCESS, a.flag("inherit"), to_wide(a.string("NAME")).c_str()),
-                "OpenWaitableTimerW", Kind::timer, a);
 }
 
 Value event_call(const Args& a, BOOL (*api)(HANDLE), const char* api_name, const char* done) {
@@ -116,7 +89,8 @@ const CommandRegistration registration{
      {{"manual", ArgType::boolean, "", "manual-reset: stays signaled until reset (default auto-reset)"},
       {"set", ArgType::boolean, "", "start signaled"}, inherit_flag},
      create_event},
-    {"open-event", "sync", "open a named event (OpenEventW)", {name_param}, {inherit_flag}, open_event},
+    {"open-event", "sync", "open a named event (OpenEventW)", {name_param}, {inherit_flag},
+     opener(OpenEventW, EVENT_ALL_ACCESS, "OpenEventW", Kind::event)},
     {"set-event", "sync", "signal an event (SetEvent)", {{"H", ArgType::handle, event_only}}, {}, set_event},
     {"reset-event", "sync", "make an event non-signaled (ResetEvent)", {{"H", ArgType::handle, event_only}}, {},
      reset_event},
@@ -124,7 +98,8 @@ const CommandRegistration registration{
      {{"H", ArgType::handle, event_only}}, {}, pulse_event},
     {"create-mutex", "sync", "create (or open) a mutex (CreateMutexW)", {optional_name_param},
      {{"owned", ArgType::boolean, "", "this shell's thread owns it from the start"}, inherit_flag}, create_mutex},
-    {"open-mutex", "sync", "open a named mutex (OpenMutexW)", {name_param}, {inherit_flag}, open_mutex},
+    {"open-mutex", "sync", "open a named mutex (OpenMutexW)", {name_param}, {inherit_flag},
+     opener(OpenMutexW, MUTEX_ALL_ACCESS, "OpenMutexW", Kind::mutex)},
     {"release-mutex", "sync", "give up ownership (ReleaseMutex; ERROR_NOT_OWNER if not the owner)",
      {{"H", ArgType::handle, mutex_only}}, {}, release_mutex},
     {"create-semaphore", "sync", "create (or open) a semaphore (CreateSemaphoreW)", {optional_name_param},
@@ -132,14 +107,14 @@ const CommandRegistration registration{
       {"max", ArgType::integer, "N", "maximum count (default 1)"}, inherit_flag},
      create_semaphore},
     {"open-semaphore", "sync", "open a named semaphore (OpenSemaphoreW)", {name_param}, {inherit_flag},
-     open_semaphore},
+     opener(OpenSemaphoreW, SEMAPHORE_ALL_ACCESS, "OpenSemaphoreW", Kind::semaphore)},
     {"release-semaphore", "sync", "add N (default 1) to the count; prints the previous count (ReleaseSemaphore)",
      {{"H", ArgType::handle, semaphore_only}, {"N", ArgType::integer, {}, true}}, {}, release_semaphore},
     {"create-timer", "sync", "create (or open) a waitable timer (CreateWaitableTimerW)", {optional_name_param},
      {{"manual", ArgType::boolean, "", "manual-reset: stays signaled until set again"}, inherit_flag},
      create_timer},
     {"open-timer", "sync", "open a named waitable timer (OpenWaitableTimerW)", {name_param}, {inherit_flag},
-     open_timer},
+     opener(OpenWaitableTimerW, TIMER_ALL_ACCESS, "OpenWaitableTimerW", Kind::timer)},
     {"set-timer", "sync", "signal the timer in MS milliseconds, then every --period MS (SetWaitableTimer)",
      {{"H", ArgType::handle, timer_only}, {"MS", ArgType::integer}},
      {{"period", ArgType::integer, "MS", "repeat every MS milliseconds"}}, set_timer},

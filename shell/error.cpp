@@ -38,10 +38,9 @@ std::string system_message(unsigned long code) {
 
 Win32Error::Win32Error(std::string api, unsigned long code, std::string note)
     : std::runtime_error(""), api_(std::move(api)), name_(error_name(code)),
-      message_(system_message(code)), note_(std::move(note)), code_(code) {
-  static_cast<std::runtime_error&>(*this) = std::runtime_error(
-      fmt::format("{}: {} ({}): {}{}", api_, name_, code_, message_, note_.empty() ? "" : " (" + note_ + ")"));
-}
+      message_(system_message(code)), note_(std::move(note)),
+      line_(fmt::format("{}: {} ({}): {}{}", api_, name_, code, message_, note_.empty() ? "" : " (" + note_ + ")")),
+      code_(code) {}
 
 void throw_last_error(std::string_view api) {
   DWORD code = GetLastError();

@@ -17,8 +17,9 @@ class Win32Error : public std::runtime_error {
   const std::string& name() const { return name_; }        // "ERROR_SEM_TIMEOUT"
   const std::string& message() const { return message_; }  // the system's text
   const std::string& note() const { return note_; }        // what ipcsh adds, may be empty
+  const char* what() const noexcept override { return line_.c_str(); }  // the shell's line
  private:
-  std::string api_, name_, message_, note_;
+  std::string api_, name_, message_, note_, line_;
   unsigned long code_;
 };
 
