@@ -9,10 +9,10 @@
 
 #include "../shell/command.hpp"
 #include "../shell/error.hpp"
-#include "../shell/format.hpp"
 #include "../shell/session.hpp"
 #include "../shell/text.hpp"
 #include "../shell/value.hpp"
+#include "../shell/win32_api.hpp"
 
 namespace ipcsh {
 
@@ -22,30 +22,29 @@ inline std::string object_path(std::string_view name, std::string_view prefix) {
   return std::string(prefix) + std::string(name);
 }
 
-// SECURITY_ATTRIBUTES whose bInheritHandle says whether the new handle is
-// inheritable. Handles are never inheritable unless asked.
-struct InheritAttributes {
-  SECURITY_ATTRIBUTES sa;
-  explicit InheritAttributes(bool inherit) : sa{sizeof sa, nullptr, inherit ? TRUE : FALSE} {}
-  SECURITY_ATTRIBUTES* get() { return &sa; }
-};
+// A result the shell puts into words by its `shape` (shell/format.cpp) and
+// Lua receives as `values`; `names` reach them as $VAR.NAME.
+inline Value result(std::string shape, std::vector<Value> values, std::vector<std::string> names = {},
+                    std::size_t lua_count = Result::all) {
+  return Result{std::move(shape), std::move(values), std::move(names), lua_count};
+}
+// The same for a report Lua gets nothing from ("closed", "set").
+inline Value report(std::string shape, std::vector<Value> facts = {}, std::vector<std::string> names = {}) {
+  return Result{std::move(shape), std::move(facts), std::move(names), 0};
+}
 
-// Runs one Create* call with the inherit attributes and optional NAME asked
-// for, and registers the handle - saying when the name was already taken
-// and the existing object was opened instead.
-template <class Create>
-Value create_named(Session& s, const Args& a, const char* api, Kind kind, std::string role, Create create) {
-  InheritAttributes attributes(a.flag("inherit"));
-  std::wstring name = to_wide(a.string("NAME"));
-  HANDLE h = create(attributes.get(), name.empty() ? nullptr : name.c_str());
-  if (!h) throw_last_error(api);
+// Registers a handle a Create* call returned; the call leaves
+// ERROR_ALREADY_EXISTS when the name was taken and the existing object was
+// opened instead, and the role says so.
+inline HandleRef add_created(Session& s, Kind kind, HANDLE h, const std::string& name, std::string role) {
   bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
-  auto ref = s.add(kind, h, a.string("NAME"));
-  ref->role = role + (existed ? " (opened existing)" : "");
+  auto ref = s.add(kind, h, name);
+  ref->role = role + (existed ? (role.empty() ? "(opened existing)" : " (opened existing)") : "");
   return ref;
 }
 
-// A result that is one Lua value and a sentence in the shell.
-inline Value described(Value value, std::string text) { return Multi{{std::move(value)}, std::move(text)}; }
+inline std::int64_t as_int(DWORD v) { return static_cast<std::int64_t>(v); }
+
+const Flag inherit_flag{"inherit", ArgType::boolean, "", "make the new handle inheritable"};
 
 }  // namespace ipcsh

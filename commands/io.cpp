@@ -1,8 +1,6 @@
 // The file-like family: write/read, and send/recv which mean the same.
 #include "io.hpp"
 
-#include "../shell/syntax.hpp"
-#include "../shell/unique_handle.hpp"
 #include "socket_io.hpp"
 
 namespace ipcsh {
@@ -10,138 +8,133 @@ namespace {
 
 constexpr DWORD default_chunk = 64 * 1024;
 
-struct MailslotState {
-  DWORD max_message = 0, next_size = MAILSLOT_NO_MESSAGE, count = 0, read_timeout = 0;
-};
-
-bool mailslot_state(HANDLE h, MailslotState& out) {
-  return GetMailslotInfo(h, &out.max_message, &out.next_size, &out.count, &out.read_timeout);
-}
-
 DWORD timeout_or(const Value* timeout, DWORD fallback) {
   return timeout ? static_cast<DWORD>(*timeout->as<std::int64_t>()) : fallback;
+}
+
+const char* api_name(win::Io op) {
+  switch (op) {
+    case win::Io::read: return "ReadFile";
+    case win::Io::write: return "WriteFile";
+    case win::Io::connect: return "ConnectNamedPipe";
+    case win::Io::transact: return "TransactNamedPipe";
+  }
+  return "?";
 }
 
 ReadResult read_file(Session& s, const HandleObject& h, DWORD size) {
   ReadResult result;
   result.data.assign(size, '\0');
   DWORD error = 0;
-  DWORD got = overlapped_call(s, h.handle(), "ReadFile", INFINITE, [&](OVERLAPPED* ov) {
-    return ReadFile(h.handle(), result.data.data(), size, nullptr, ov);
-  }, error);
-  if (error == ERROR_MORE_DATA) result.more = true;
-  else if (error) throw_error("ReadFile", error);
+  DWORD got = handle_io(s, h, {win::Io::read, h.handle(), false, result.data.data(), size}, &error);
+  result.more = error == ERROR_MORE_DATA;
   result.data.resize(got);
   return result;
 }
 
 }  // namespace
 
-DWORD overlapped_call(Session& s, HANDLE h, const char* api, DWORD timeout,
-                      const std::function<BOOL(OVERLAPPED*)>& start, DWORD& error) {
-  UniqueHandle done(CreateEventW(nullptr, TRUE, FALSE, nullptr));
-  if (!done) throw_last_error("CreateEventW");
-  HANDLE done_event = done.get();
-  OVERLAPPED ov{};
-  ov.hEvent = done_event;
-  DWORD transferred = 0;
-  error = 0;
-  if (start(&ov)) {
-    GetOverlappedResult(h, &ov, &transferred, TRUE);
-    return transferred;
-  }
-  error = GetLastError();
-  if (error == ERROR_MORE_DATA) return static_cast<DWORD>(ov.InternalHigh);  // the part that was read
-  if (error != ERROR_IO_PENDING) return transferred;
-  auto cancel = [&] {
-    CancelIoEx(h, &ov);
-    return GetOverlappedResult(h, &ov, &transferred, TRUE);  // TRUE: it finished before the cancel
-  };
-  DWORD waited;
-  try {
-    waited = s.wait_sliced(1, &done_event, false, timeout);
-  } catch (const Interrupted&) {
-    cancel();
-    throw;
-  }
-  if (waited == WAIT_TIMEOUT) {
-    if (cancel()) {
-      error = 0;
-      return transferred;
-    }
-    throw_error(api, WAIT_TIMEOUT, "nothing happened within " + timeout_text(timeout) + "; cancelled");
-  }
-  error = GetOverlappedResult(h, &ov, &transferred, FALSE) ? 0 : GetLastError();
-  return transferred;
+DWORD handle_io(Session& s, const HandleObject& h, win::IoRequest request, DWORD* answer) {
+  // Only pipes make a writer or reader wait; a synchronous handle of
+  // another kind is called directly.
+  request.overlapped = h.overlapped || h.kind != Kind::pipe;
+  DWORD error = 0;
+  DWORD moved = win::io(request, error, s.between());
+  if (error == WAIT_TIMEOUT)
+    throw_error(api_name(request.op), WAIT_TIMEOUT, "not done within " + timeout_text(request.timeout) + "; cancelled");
+  bool answered = answer && (error == ERROR_MORE_DATA || error == ERROR_PIPE_CONNECTED);
+  if (error && !answered) throw_error(api_name(request.op), error);
+  if (answer) *answer = error;
+  return moved;
 }
 
-DWORD write_bytes(Session& s, const HandleObject& h, const std::string& data) {
-  if (h.kind == Kind::socket) return socket_send(s, h, data);
-  DWORD error = 0;
-  DWORD written = overlapped_call(s, h.handle(), "WriteFile", INFINITE, [&](OVERLAPPED* ov) {
-    return WriteFile(h.handle(), data.data(), static_cast<DWORD>(data.size()), nullptr, ov);
-  }, error);
-  if (error) throw_error("WriteFile", error);
-  return written;
+DWORD write_bytes(Session& s, const HandleObject& h, const std::string& data, DWORD timeout) {
+  if (h.kind == Kind::socket) return socket_send(s, h, data, timeout);
+  win::IoRequest request{win::Io::write, h.handle(), false};
+  request.out = data.data();
+  request.out_size = static_cast<DWORD>(data.size());
+  request.timeout = timeout;
+  return handle_io(s, h, request);
 }
 
 ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value* timeout) {
   if (h.kind == Kind::socket) return {socket_recv(s, h, max ? max : default_chunk, timeout_or(timeout, INFINITE))};
-  MailslotState state;
-  if (h.kind == Kind::mailslot && mailslot_state(h.handle(), state)) {
-    DWORD wait = timeout_or(timeout, state.read_timeout);
-    bool ready = s.poll_until(wait, [&] {
-      return mailslot_state(h.handle(), state) && state.next_size != MAILSLOT_NO_MESSAGE;
-    });
-    if (!ready) throw_error("ReadFile", ERROR_SEM_TIMEOUT, "no message within " + timeout_text(wait));
-    return read_file(s, h, max ? max : std::max<DWORD>(state.next_size, 1));
+  if (h.kind == Kind::mailslot) {
+    if (auto state = win::try_mailslot_info(h.handle())) {
+      DWORD wait = timeout_or(timeout, state->timeout);
+      bool asked = false;
+      bool ready = s.poll_until(wait, [&] {
+        if (asked) state = win::try_mailslot_info(h.handle());
+        asked = true;
+        return state && state->next_size != MAILSLOT_NO_MESSAGE;
+      });
+      if (!ready) {
+        // The wait was ours (Wine cannot cancel a blocked mailslot read); the
+        // verdict is the kernel's: ReadFile with a read timeout of 0 fails
+        // with ERROR_SEM_TIMEOUT - or returns a message that just came.
+        DWORD previous = state ? state->timeout : MAILSLOT_WAIT_FOREVER;
+        win::set_mailslot_info(h.handle(), 0);
+        try {
+          ReadResult r = read_file(s, h, max ? max : std::max<DWORD>(state && state->max_size ? state->max_size : 0, default_chunk));
+          win::set_mailslot_info(h.handle(), previous);
+          return r;
+        } catch (const Win32Error& e) {
+          win::set_mailslot_info(h.handle(), previous);
+          if (e.code() == ERROR_SEM_TIMEOUT) throw_error("ReadFile", ERROR_SEM_TIMEOUT, "no message within " + timeout_text(wait));
+          throw;
+        }
+      }
+      return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1));
+    }
   }
   if (h.kind == Kind::pipe) {
     // Wait until PeekNamedPipe sees data (or fails: then ReadFile reports
     // why - broken pipe, not connected, listening).
     DWORD wait = timeout_or(timeout, INFINITE);
-    DWORD available = 0, left = 0;
+    std::optional<win::PeekResult> peeked;
     bool ready = s.poll_until(wait, [&] {
-      return !PeekNamedPipe(h.handle(), nullptr, 0, nullptr, &available, &left) || available > 0;
+      peeked = win::peek_named_pipe(h.handle(), 0);
+      return !peeked || peeked->available > 0;
     });
     if (!ready) throw_error("ReadFile", WAIT_TIMEOUT, "no data within " + timeout_text(wait));
-    if (max == 0) max = left ? left : std::max<DWORD>(available, 1);
+    if (max == 0 && peeked)
+      max = peeked->left_in_message ? peeked->left_in_message : std::max<DWORD>(peeked->available, 1);
   }
   return read_file(s, h, max ? max : default_chunk);
 }
 
-Value read_value(ReadResult result) {
-  if (!result.more) return Bytes{std::move(result.data)};
-  std::size_t n = result.data.size();
-  std::string text = fmt::format("{} ({} bytes; more of this message remains: ERROR_MORE_DATA)",
-                                 quote_bytes(result.data), n);
-  return Multi{{Bytes{std::move(result.data)}, "more"}, text};
+Value read_value(ReadResult r) {
+  if (!r.more) return Bytes{std::move(r.data)};
+  return result("more-data", {Bytes{std::move(r.data)}, "more"}, {"data", "more"});
 }
 
 namespace {
 
 Value send(Session& s, const Args& a) {
-  DWORD n = write_bytes(s, *a.handle("H"), a.string("DATA"));
-  return described(static_cast<std::int64_t>(n), fmt::format("sent {} byte{}", n, n == 1 ? "" : "s"));
+  DWORD n = write_bytes(s, *a.handle("H"), a.string("DATA"), a.timeout("timeout", INFINITE));
+  return result("sent", {as_int(n)}, {"bytes"});
 }
 
 Value recv(Session& s, const Args& a) {
   return read_value(read_bytes(s, *a.handle("H"), static_cast<DWORD>(a.integer("max")), a.find("timeout")));
 }
 
-const Flag max_flag{"max", ArgType::integer, "N", "read at most N bytes (default: the whole message)"};
-const Flag timeout_flag{"timeout", ArgType::timeout, "MS|forever",
+const Flag max_flag{"max", ArgType::integer, "N", "read at most N bytes (default: the whole message)", {}, size_range};
+const Flag read_timeout{"timeout", ArgType::timeout, "MS|forever",
                         "how long to wait for data (default: the object's own timeout, else forever)"};
+const Flag write_timeout{"timeout", ArgType::timeout, "MS|forever",
+                         "how long to wait for room in a full pipe or socket (default forever; Ctrl+C ends it)"};
+const Param data_param{"DATA", ArgType::string};
 
 const CommandRegistration registration{
     {"send", "file-like", "send DATA as one message (WriteFile; send on sockets)",
-     {{"H", ArgType::handle, file_like}, {"DATA", ArgType::string}}, {}, send},
+     {{"H", ArgType::handle, file_like}, data_param}, {write_timeout}, send},
     {"recv", "file-like", "receive one message (ReadFile; recv on sockets), waiting up to --timeout",
-     {{"H", ArgType::handle, file_like}}, {max_flag, timeout_flag}, recv},
+     {{"H", ArgType::handle, file_like}}, {max_flag, read_timeout}, recv},
     {"write", "file-like", "write DATA to a file-like handle (WriteFile)",
-     {{"H", ArgType::handle, file_like}, {"DATA", ArgType::string}}, {}, send},
+     {{"H", ArgType::handle, file_like}, data_param}, {write_timeout}, send},
     {"read", "file-like", "read from a file-like handle (ReadFile), waiting up to --timeout",
-     {{"H", ArgType::handle, file_like}}, {max_flag, timeout_flag}, recv},
+     {{"H", ArgType::handle, file_like}}, {max_flag, read_timeout}, recv},
 };
 
 }  // namespace

@@ -1,8 +1,6 @@
 // Reading and writing any file-like handle: mailslots, pipes, files and
 // sockets. send/recv and write/read share these, so both forms behave alike.
 #pragma once
-#include <functional>
-
 #include "common.hpp"
 
 namespace ipcsh {
@@ -12,7 +10,9 @@ struct ReadResult {
   bool more = false;  // message mode: the rest of the message is still there (ERROR_MORE_DATA)
 };
 
-DWORD write_bytes(Session& session, const HandleObject& h, const std::string& data);
+// Writes all of `data`, waiting up to `timeout` for room (a full pipe, a
+// socket's send buffer); a time-out or Ctrl+C cancels what is left.
+DWORD write_bytes(Session& session, const HandleObject& h, const std::string& data, DWORD timeout);
 
 // Reads one message or chunk, waiting up to `timeout` (nullptr: the
 // object's own default - the mailslot's read timeout, forever otherwise).
@@ -21,11 +21,8 @@ DWORD write_bytes(Session& session, const HandleObject& h, const std::string& da
 ReadResult read_bytes(Session& session, const HandleObject& h, DWORD max, const Value* timeout);
 Value read_value(ReadResult result);  // Bytes, or data + "more" when more remains
 
-// Runs one I/O call with an OVERLAPPED (fine for synchronous handles too)
-// and waits for it in slices; a timeout or Ctrl+C cancels the I/O. Returns
-// the bytes transferred; `error` gets the call's error, 0 on success.
-// A timeout is reported as `api` failing with WAIT_TIMEOUT.
-DWORD overlapped_call(Session& session, HANDLE h, const char* api, DWORD timeout,
-                      const std::function<BOOL(OVERLAPPED*)>& start, DWORD& error);
+// One request through win::io for a handle of ours; throws `api`'s error
+// (WAIT_TIMEOUT with a note when the time ran out).
+DWORD handle_io(Session& session, const HandleObject& h, win::IoRequest request, DWORD* answer = nullptr);
 
 }  // namespace ipcsh

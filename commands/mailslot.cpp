@@ -9,55 +9,50 @@ constexpr std::string_view mailslot_prefix = "\\\\.\\mailslot\\";
 
 Value create_mailslot(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), mailslot_prefix);
-  InheritAttributes attributes(a.flag("inherit"));
-  HANDLE h = CreateMailslotW(to_wide(name).c_str(), static_cast<DWORD>(a.integer("max-size", 0)),
-                             a.timeout("timeout", MAILSLOT_WAIT_FOREVER), attributes.get());
-  if (h == INVALID_HANDLE_VALUE) throw_last_error("CreateMailslotW");
+  bool inherit = a.flag("inherit");
+  HANDLE h = win::create_mailslot(name, static_cast<DWORD>(a.integer("max-size", 0)),
+                                  a.timeout("timeout", MAILSLOT_WAIT_FOREVER), inherit);
+  // Windows honours bInheritHandle here; Wine ignores it, so the flag is set
+  // afterwards when the handle did not get it (README: Wine differences).
+  if (inherit && !(win::get_handle_information(h).value_or(0) & HANDLE_FLAG_INHERIT))
+    win::set_handle_information(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
   return s.add(Kind::mailslot, h, name);
 }
 
 Value open_mailslot(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), mailslot_prefix);
-  InheritAttributes attributes(a.flag("inherit"));
-  HANDLE h = CreateFileW(to_wide(name).c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                         attributes.get(), OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (h == INVALID_HANDLE_VALUE) throw_last_error("CreateFileW");
+  HANDLE h = win::create_file(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, a.flag("inherit"), OPEN_EXISTING,
+                              FILE_ATTRIBUTE_NORMAL);
   auto ref = s.add(Kind::mailslot, h, name);
   ref->role = "writer";
   return ref;
 }
 
 Value mailslot_info(Session&, const Args& a) {
-  DWORD max_size = 0, next = 0, count = 0, timeout = 0;
-  if (!GetMailslotInfo(a.handle("H")->handle(), &max_size, &next, &count, &timeout))
-    throw_last_error("GetMailslotInfo");
+  win::MailslotInfo m = win::get_mailslot_info(a.handle("H")->handle());
   Record r;
-  r.fields.push_back({"max_size", static_cast<std::int64_t>(max_size), max_size ? "" : "0 (any size)"});
-  r.fields.push_back({"next_size", next == MAILSLOT_NO_MESSAGE ? Value() : Value(next),
-                      next == MAILSLOT_NO_MESSAGE ? "none" : ""});
-  r.fields.push_back({"count", static_cast<std::int64_t>(count)});
-  r.fields.push_back({"timeout", timeout == MAILSLOT_WAIT_FOREVER ? Value() : Value(timeout),
-                      timeout_text(timeout)});
+  r.fields.push_back({"max_size", as_int(m.max_size), Show::zero_any_size});
+  r.fields.push_back({"next_size", m.next_size == MAILSLOT_NO_MESSAGE ? Value() : Value(m.next_size)});
+  r.fields.push_back({"count", as_int(m.count)});
+  r.fields.push_back({"timeout", m.timeout == MAILSLOT_WAIT_FOREVER ? Value() : Value(m.timeout), Show::ms_or_forever});
   return r;
 }
 
 Value set_mailslot_timeout(Session&, const Args& a) {
   DWORD ms = a.timeout("MS", 0);
-  if (!SetMailslotInfo(a.handle("H")->handle(), ms)) throw_last_error("SetMailslotInfo");
-  return Note{"read timeout " + timeout_text(ms)};
+  win::set_mailslot_info(a.handle("H")->handle(), ms);
+  return report("read-timeout", {ms == INFINITE ? Value() : Value(ms)}, {"timeout"});
 }
-
-const Flag inherit_flag{"inherit", ArgType::boolean, "", "make the new handle inheritable"};
 
 const CommandRegistration registration{
     {"create-mailslot", "mailslot", "create a mailslot and hold its reader end (CreateMailslotW)",
-     {{"NAME", ArgType::string}},
+     {{"NAME", ArgType::name}},
      {{"max-size", ArgType::integer, "N", "largest message in bytes (0: any)"},
       {"timeout", ArgType::timeout, "MS|forever", "read timeout (default forever)"},
       inherit_flag},
      create_mailslot},
     {"open-mailslot", "mailslot", "open a mailslot's writer end by name (CreateFileW, share read+write)",
-     {{"NAME", ArgType::string}}, {inherit_flag}, open_mailslot},
+     {{"NAME", ArgType::name}}, {inherit_flag}, open_mailslot},
     {"mailslot-info", "mailslot", "max size, next message size, count, read timeout (GetMailslotInfo)",
      {{"H", ArgType::handle, {Kind::mailslot}}}, {}, mailslot_info},
     {"set-mailslot-timeout", "mailslot", "set the read timeout (SetMailslotInfo)",

@@ -10,30 +10,25 @@ namespace {
 constexpr std::string_view pipe_prefix = "\\\\.\\pipe\\";
 
 DWORD server_access(const std::string& access) {
-  if (access == "duplex") return PIPE_ACCESS_DUPLEX;
   if (access == "in") return PIPE_ACCESS_INBOUND;
   if (access == "out") return PIPE_ACCESS_OUTBOUND;
-  throw UsageError("--access: duplex, in or out expected, got '" + access + "'");
+  return PIPE_ACCESS_DUPLEX;
 }
 
 DWORD client_access(const std::string& access) {  // the same words, from the client's side
-  if (access == "duplex") return GENERIC_READ | GENERIC_WRITE;
   if (access == "in") return GENERIC_READ | FILE_WRITE_ATTRIBUTES;  // + set the read mode
   if (access == "out") return GENERIC_WRITE | FILE_READ_ATTRIBUTES;
-  throw UsageError("--access: duplex, in or out expected, got '" + access + "'");
+  return GENERIC_READ | GENERIC_WRITE;
 }
 
 Value create_pipe(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), pipe_prefix);
   std::string mode = a.string_or("mode", "byte");
-  if (mode != "byte" && mode != "message") throw UsageError("--mode: byte or message expected, got '" + mode + "'");
   DWORD type = mode == "message" ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE;
-  InheritAttributes attributes(a.flag("inherit"));
-  HANDLE h = CreateNamedPipeW(to_wide(name).c_str(), server_access(a.string_or("access", "duplex")) | FILE_FLAG_OVERLAPPED,
-                              type | PIPE_WAIT, static_cast<DWORD>(a.integer("instances", PIPE_UNLIMITED_INSTANCES)),
-                              static_cast<DWORD>(a.integer("out-buffer", 4096)),
-                              static_cast<DWORD>(a.integer("in-buffer", 4096)), 0, attributes.get());
-  if (h == INVALID_HANDLE_VALUE) throw_last_error("CreateNamedPipeW");
+  HANDLE h = win::create_named_pipe(name, server_access(a.string_or("access", "duplex")) | FILE_FLAG_OVERLAPPED,
+                                    type | PIPE_WAIT, static_cast<DWORD>(a.integer("instances", PIPE_UNLIMITED_INSTANCES)),
+                                    static_cast<DWORD>(a.integer("out-buffer", 4096)),
+                                    static_cast<DWORD>(a.integer("in-buffer", 4096)), a.flag("inherit"));
   auto ref = s.add(Kind::pipe, h, name);
   ref->role = "server (" + mode + ")";
   ref->overlapped = true;
@@ -42,46 +37,45 @@ Value create_pipe(Session& s, const Args& a) {
 
 Value connect(Session& s, const Args& a) {
   auto h = a.handle("H");
-  DWORD error = 0;
-  overlapped_call(s, h->handle(), "ConnectNamedPipe", a.timeout("timeout", INFINITE),
-                  [&](OVERLAPPED* ov) { return ConnectNamedPipe(h->handle(), ov); }, error);
-  if (error == ERROR_PIPE_CONNECTED) return Note{"a client was already connected"};
-  if (error) throw_error("ConnectNamedPipe", error);
-  return Note{"a client connected"};
+  DWORD answer = 0;
+  win::IoRequest request{win::Io::connect, h->handle(), false};
+  request.timeout = a.timeout("timeout", INFINITE);
+  handle_io(s, *h, request, &answer);
+  return report(answer == ERROR_PIPE_CONNECTED ? "already-connected" : "connected");
 }
 
 Value disconnect(Session&, const Args& a) {
-  if (!DisconnectNamedPipe(a.handle("H")->handle())) throw_last_error("DisconnectNamedPipe");
-  return Note{"disconnected the client"};
+  if (DWORD error = win::disconnect_named_pipe(a.handle("H")->handle())) throw_error("DisconnectNamedPipe", error);
+  return report("disconnected");
 }
 
 Value open_pipe(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), pipe_prefix);
-  std::wstring wide = to_wide(name);
   DWORD access = client_access(a.string_or("access", "duplex"));
-  InheritAttributes attributes(a.flag("inherit"));
   DWORD wait = a.timeout("wait", 0);
-  ULONGLONG deadline = GetTickCount64() + wait;
-  HANDLE h;
-  for (;;) {
-    h = CreateFileW(wide.c_str(), access, 0, attributes.get(), OPEN_EXISTING, FILE_FLAG_OVERLAPPED, nullptr);
-    if (h != INVALID_HANDLE_VALUE) break;
-    DWORD error = GetLastError();
-    bool retry = error == ERROR_PIPE_BUSY || error == ERROR_FILE_NOT_FOUND;
-    if (!retry || wait == 0 || (wait != INFINITE && GetTickCount64() >= deadline)) throw_error("CreateFileW", error);
-    // Every instance is busy (WaitNamedPipe until one is free), or the
-    // server has not created the pipe yet (look again): in slices.
-    s.check_interrupt();
-    if (error == ERROR_PIPE_BUSY) WaitNamedPipeW(wide.c_str(), 50);
-    else Sleep(20);
-  }
+  HANDLE h = nullptr;
+  // Every instance is busy (WaitNamedPipe until one is free), or the server
+  // has not created the pipe yet (look again): polled, so Ctrl+C works.
+  DWORD last_error = 0;
+  bool opened = s.poll_until(wait, [&] {
+    try {
+      h = win::create_file(name, access, 0, a.flag("inherit"), OPEN_EXISTING, FILE_FLAG_OVERLAPPED);
+      return true;
+    } catch (const Win32Error& e) {
+      last_error = e.code();
+      if (e.code() != ERROR_PIPE_BUSY && e.code() != ERROR_FILE_NOT_FOUND) throw;
+      if (wait == 0) throw;
+      if (e.code() == ERROR_PIPE_BUSY) win::wait_named_pipe(name, 50);
+      return false;
+    }
+  });
+  if (!opened) throw_error("CreateFileW", last_error, "no free instance within " + timeout_text(wait));
   auto ref = s.add(Kind::pipe, h, name);
   ref->overlapped = true;
   // A client reads the way the server writes: messages for a message pipe.
-  DWORD flags = 0;
-  if (GetNamedPipeInfo(h, &flags, nullptr, nullptr, nullptr) && (flags & PIPE_TYPE_MESSAGE)) {
-    DWORD mode = PIPE_READMODE_MESSAGE;
-    SetNamedPipeHandleState(h, &mode, nullptr, nullptr);
+  auto info = win::get_named_pipe_info(h);
+  if (info && (info->flags & PIPE_TYPE_MESSAGE)) {
+    win::set_named_pipe_read_mode(h, PIPE_READMODE_MESSAGE);
     ref->role = "client (message)";
   } else {
     ref->role = "client (byte)";
@@ -90,72 +84,65 @@ Value open_pipe(Session& s, const Args& a) {
 }
 
 Value peek(Session&, const Args& a) {
-  auto h = a.handle("H");
-  std::string data(4096, '\0');
-  DWORD read = 0, available = 0, left = 0;
-  if (!PeekNamedPipe(h->handle(), data.data(), static_cast<DWORD>(data.size()), &read, &available, &left))
-    throw_last_error("PeekNamedPipe");
-  data.resize(read);
+  DWORD error = 0;
+  auto p = win::peek_named_pipe(a.handle("H")->handle(), 4096, &error);
+  if (!p) throw_error("PeekNamedPipe", error);
   Record r;
-  r.fields = {{"available", static_cast<std::int64_t>(available)},
-              {"left_in_message", static_cast<std::int64_t>(left)},
-              {"data", Bytes{data}}};
+  r.fields = {{"available", as_int(p->available)},
+              {"left_in_message", as_int(p->left_in_message)},
+              {"data", Bytes{p->data}}};
   return r;
 }
 
 Value transact(Session& s, const Args& a) {
   auto h = a.handle("H");
-  const std::string& request = a.string("DATA");
+  const std::string& request_data = a.string("DATA");
   ReadResult reply;
   reply.data.assign(static_cast<std::size_t>(a.integer("max", 64 * 1024)), '\0');
-  DWORD error = 0;
-  DWORD got = overlapped_call(s, h->handle(), "TransactNamedPipe", a.timeout("timeout", INFINITE), [&](OVERLAPPED* ov) {
-    return TransactNamedPipe(h->handle(), const_cast<char*>(request.data()), static_cast<DWORD>(request.size()),
-                             reply.data.data(), static_cast<DWORD>(reply.data.size()), nullptr, ov);
-  }, error);
-  if (error == ERROR_MORE_DATA) reply.more = true;
-  else if (error) throw_error("TransactNamedPipe", error);
+  win::IoRequest request{win::Io::transact, h->handle(), false, reply.data.data(), static_cast<DWORD>(reply.data.size()),
+                         request_data.data(), static_cast<DWORD>(request_data.size()), a.timeout("timeout", INFINITE)};
+  DWORD answer = 0;
+  DWORD got = handle_io(s, *h, request, &answer);
+  reply.more = answer == ERROR_MORE_DATA;
   reply.data.resize(got);
   return read_value(std::move(reply));
 }
 
 Value anonymous_pipe(Session& s, const Args& a) {
   std::string inherit = a.string_or("inherit", "none");
-  if (inherit != "none" && inherit != "read" && inherit != "write" && inherit != "both")
-    throw UsageError("--inherit: read, write or both expected, got '" + inherit + "'");
   HANDLE r = nullptr, w = nullptr;
-  if (!CreatePipe(&r, &w, nullptr, static_cast<DWORD>(a.integer("size", 0)))) throw_last_error("CreatePipe");
-  if (inherit == "read" || inherit == "both") SetHandleInformation(r, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-  if (inherit == "write" || inherit == "both") SetHandleInformation(w, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+  win::create_pipe(r, w, static_cast<DWORD>(a.integer("size", 0)));
+  if (inherit == "read" || inherit == "both") win::set_handle_information(r, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+  if (inherit == "write" || inherit == "both") win::set_handle_information(w, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
   auto read_end = s.add(Kind::pipe, r, "(anonymous)");
   read_end->role = "read end";
   auto write_end = s.add(Kind::pipe, w, "(anonymous)");
   write_end->role = "write end";
-  return Multi{{read_end, write_end},
-               fmt::format("read: {}\nwrite: {}", handle_line(*read_end), handle_line(*write_end)),
-               {"read", "write"}};
+  return result("pipe-ends", {read_end, write_end}, {"read", "write"});
 }
 
 const KindSet pipe_only{Kind::pipe};
 const Param pipe_handle{"H", ArgType::handle, pipe_only};
-const Flag inherit_flag{"inherit", ArgType::boolean, "", "make the new handle inheritable"};
-const Flag access_flag{"access", ArgType::string, "duplex|in|out", "which way data flows, from this end (default duplex)"};
+const Flag access_flag{"access", ArgType::choice, "duplex|in|out", "which way data flows, from this end (default duplex)",
+                       {}, {}, {"duplex", "in", "out"}};
+const Flag wait_flag{"timeout", ArgType::timeout, "MS|forever", "wait at most MS (default forever; Ctrl+C ends it)"};
 
 const CommandRegistration registration{
     {"create-pipe", "pipe", "create a named pipe instance, the server end (CreateNamedPipeW)",
-     {{"NAME", ArgType::string}},
+     {{"NAME", ArgType::name}},
      {access_flag,
-      {"mode", ArgType::string, "byte|message", "byte stream or whole messages (default byte)"},
-      {"instances", ArgType::integer, "N", "most instances of this name (default unlimited)"},
+      {"mode", ArgType::choice, "byte|message", "byte stream or whole messages (default byte)", {}, {},
+       {"byte", "message"}},
+      {"instances", ArgType::integer, "N", "most instances of this name, 1..255 (default 255: unlimited)", {}, {1, 255}},
       {"in-buffer", ArgType::integer, "N", "input buffer size (default 4096)"},
       {"out-buffer", ArgType::integer, "N", "output buffer size (default 4096)"},
       inherit_flag},
      create_pipe},
-    {"connect", "pipe", "wait for a client to open this instance (ConnectNamedPipe)", {pipe_handle},
-     {{"timeout", ArgType::timeout, "MS|forever", "wait at most MS (default forever; Ctrl+C ends it)"}}, connect},
+    {"connect", "pipe", "wait for a client to open this instance (ConnectNamedPipe)", {pipe_handle}, {wait_flag},
+     connect},
     {"disconnect", "pipe", "drop the client of this instance (DisconnectNamedPipe)", {pipe_handle}, {}, disconnect},
     {"open-pipe", "pipe", "open a named pipe as a client (CreateFileW); message pipes read as messages",
-     {{"NAME", ArgType::string}},
+     {{"NAME", ArgType::name}},
      {access_flag,
       {"wait", ArgType::timeout, "MS|forever", "wait up to MS for a free instance (WaitNamedPipeW) or for the name to appear"},
       inherit_flag},
@@ -164,11 +151,11 @@ const CommandRegistration registration{
      peek},
     {"transact", "pipe", "write a message and read the reply in one call (TransactNamedPipe)",
      {pipe_handle, {"DATA", ArgType::string}},
-     {{"max", ArgType::integer, "N", "largest reply read at once (default 65536)"},
+     {{"max", ArgType::integer, "N", "largest reply read at once (default 65536)", {}, size_range},
       {"timeout", ArgType::timeout, "MS|forever", "wait at most MS for the reply"}},
      transact},
     {"pipe", "pipe", "create an anonymous pipe: a read end and a write end (CreatePipe)", {},
-     {{"inherit", ArgType::string, "read|write|both", "make these ends inheritable"},
+     {{"inherit", ArgType::choice, "read|write|both", "make these ends inheritable", {}, {}, {"read", "write", "both"}},
       {"size", ArgType::integer, "N", "buffer size hint"}},
      anonymous_pipe},
 };

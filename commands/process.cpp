@@ -19,6 +19,7 @@ std::string child_command_line(Session& s, const Args& a) {
   std::string line;
   for (const auto& item : a.find("args")->as<List>()->items)
     line += (line.empty() ? "" : " ") + quote_argument(*item.as<std::string>());
+  if (line.empty()) throw UsageError("args: at least the program expected");
   return line;
 }
 
@@ -65,39 +66,46 @@ Value spawn(Session& s, const Args& a) {
   return ref;
 }
 
+// This process itself: waiting on it or killing it from inside would never
+// return or would skip the normal exit.
+void refuse_self(const HandleRef& p, std::string_view what, std::string_view instead) {
+  if (p->pseudo)
+    throw UsageError(fmt::format("P: -1 is this shell itself; {} ({})", what, instead), 1);
+}
+
 Value exit_code(Session&, const Args& a) {
   auto p = a.handle("P");
-  DWORD code = 0;
-  if (!GetExitCodeProcess(p->handle(), &code)) throw_last_error("GetExitCodeProcess");
+  DWORD code = win::get_exit_code(p->handle());
   // STILL_ACTIVE is also a code a process may really exit with: ask the
   // process object whether it is signaled (exited) to tell them apart.
-  if (code == STILL_ACTIVE && WaitForSingleObject(p->handle(), 0) == WAIT_TIMEOUT)
-    return Multi{{Value(), "still active"}, fmt::format("still active ({})", STILL_ACTIVE)};
-  return static_cast<std::int64_t>(code);
+  if (code == STILL_ACTIVE && win::wait_now(p->handle()) == WAIT_TIMEOUT)
+    return result("still-active", {Value(), "still active", as_int(STILL_ACTIVE)}, {"code", "state", "raw"}, 2);
+  return as_int(code);
 }
 
 Value kill(Session&, const Args& a) {
   auto p = a.handle("P");
-  UINT code = static_cast<UINT>(a.integer("CODE", 1));
-  if (!TerminateProcess(p->handle(), code)) throw_last_error("TerminateProcess");
-  return Note{fmt::format("terminated pid {} with exit code {}", GetProcessId(p->handle()), code)};
+  refuse_self(p, "it cannot be killed from inside", "use `exit CODE`");
+  auto code = static_cast<UINT>(a.integer("CODE", 1));
+  DWORD pid = win::get_process_id(p->handle());
+  // An exited process cannot be terminated again: say so, with the code it
+  // really exited with, instead of claiming a kill.
+  if (win::wait_now(p->handle()) == WAIT_OBJECT_0)
+    return report("already-exited", {as_int(pid), as_int(win::get_exit_code(p->handle()))}, {"pid", "code"});
+  win::terminate_process(p->handle(), code);
+  return report("terminated", {as_int(pid), as_int(code)}, {"pid", "code"});
 }
 
 Value resume(Session&, const Args& a) {
   auto p = a.handle("P");
   if (!p->thread)
     throw UsageError(fmt::format("P: {} was not started by this shell, so its thread is unknown", p->value_text()), 1);
-  DWORD previous = ResumeThread(p->thread.get());
-  if (previous == static_cast<DWORD>(-1)) throw_last_error("ResumeThread");
+  DWORD previous = win::resume_thread(p->thread.get());
   p->role.clear();
-  return described(static_cast<std::int64_t>(previous), fmt::format("resumed (suspend count was {})", previous));
+  return result("resumed", {as_int(previous)}, {"previous"});
 }
 
-Value pid(Session&, const Args& a) {
-  DWORD id = GetProcessId(a.handle("P")->handle());
-  if (!id) throw_last_error("GetProcessId");
-  return static_cast<std::int64_t>(id);
-}
+Value pid(Session&, const Args& a) { return as_int(win::get_process_id(a.handle("P")->handle())); }
 
 Value self(Session& s, const Args&) { return s.self(); }
 
@@ -110,8 +118,8 @@ const CommandRegistration registration{
      {{"inherit", ArgType::boolean_or_handles, "", "bInheritHandles=TRUE: every inheritable handle goes along"},
       {"inherit-only", ArgType::handles, "H,H...", "pass exactly these (inheritable) handles (HANDLE_LIST)"},
       {"suspended", ArgType::boolean, "", "leave the main thread suspended (see resume)"},
-      {"ipcsh", ArgType::string, "CMDS", "run a child ipcsh with -c CMDS"},
-      {"cmd", ArgType::string, "CMDLINE", "the command line (Lua form of -- CMDLINE)"},
+      {"ipcsh", ArgType::name, "CMDS", "run a child ipcsh with -c CMDS"},
+      {"cmd", ArgType::name, "CMDLINE", "the command line (Lua form of -- CMDLINE)"},
       {"args", ArgType::strings, "LIST", "Lua: arguments, quoted the Windows way"},
       {"stdin", ArgType::handle, "H", "the child's standard input (an inheritable handle)", file_like},
       {"stdout", ArgType::handle, "H", "the child's standard output", file_like},

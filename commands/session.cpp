@@ -1,7 +1,7 @@
-// Session commands: help, vars, echo, sleep, run, lua, exit.
-#include <cstdlib>
-
+// Session commands: help, vars, echo, sleep, run, lua, trace, exit, and
+// ipc.run (shell text from Lua).
 #include "../shell/console.hpp"
+#include "../shell/executor.hpp"
 #include "../shell/format.hpp"
 #include "../shell/lua_binding.hpp"
 #include "common.hpp"
@@ -11,76 +11,72 @@ namespace {
 
 Value help(Session&, const Args& a) {
   if (a.has("COMMAND")) {
-    const Command* c = find_command(a.string("COMMAND"));
-    if (!c) throw UsageError("no command '" + a.string("COMMAND") + "'", 1);
-    return c->help();
+    const std::string& name = a.string("COMMAND");
+    const Command* c = find_command(name);
+    if (!c) c = find_lua_command(name);
+    if (!c) throw UsageError("no command '" + name.substr(0, 40) + "'", 1);
+    return result("help-command", {std::string(c->name)}, {"command"});
   }
-  std::string out = "Commands by family (`help COMMAND` for one; in Lua each is ipc.<name with _>):\n";
-  for (auto family : families()) {
-    std::string line = fmt::format("  {:<9}", family);
-    for (const auto& c : all_commands()) {
-      if (c.family != family) continue;
-      if (line.size() + c.name.size() > 92) {
-        out += line + "\n";
-        line = std::string(11, ' ');
-      }
-      line += " " + std::string(c.name);
-    }
-    out += line + "\n";
-  }
-  out += "Syntax: NAME = COMMAND ... stores a result; $NAME uses it ($NAME.FIELD: a field, e.g. $p.read);\n"
-         "       $_ is the last result;"
-         " \"...\" takes \\n \\t \\\\ \\\" \\0 \\xNN; '...' is literal; # comments; ; separates.";
-  return out;
+  return result("help", {});
 }
 
 Value vars(Session& s, const Args&) {
   Table t{{"name", "value"}, {}};
-  for (const auto& [name, value] : s.vars) t.rows.push_back({"$" + name, format_result(value)});
+  for (const auto& [name, value] : s.vars) t.rows.push_back({"$" + name, value});
   return t;
 }
 
 Value echo(Session&, const Args& a) {
   std::string out;
-  for (const auto& item : a.find("TEXT")->as<List>()->items) {
-    if (!out.empty()) out += ' ';
-    out += item.as<std::string>() ? *item.as<std::string>() : format_result(item);
-  }
+  for (const auto& item : a.find("TEXT")->as<List>()->items)
+    out += (out.empty() ? "" : " ") + (item.as<std::string>() ? *item.as<std::string>() : format_result(item));
   return out;
 }
 
 Value sleep_ms(Session& s, const Args& a) {
-  s.poll_until(static_cast<DWORD>(a.integer("MS")), [] { return false; });
+  s.poll_until(a.timeout("MS", 0), [] { return false; });
   return {};
 }
 
 Value lua_values(std::vector<Value> values) {
   if (values.empty()) return {};
   if (values.size() == 1) return values[0];
-  std::string text;
-  for (const auto& v : values) text += (text.empty() ? "" : "\t") + format_cell(v);
-  return Multi{std::move(values), text};
+  return result("values", std::move(values));
 }
 
 Value run_file(Session& s, const Args& a) {
-  try {
-    return lua_values(s.lua->run_file(a.string("FILE")));
-  } catch (const LuaFailure& e) {
-    throw std::runtime_error(e.what());
-  }
+  std::vector<std::string> args;
+  if (auto list = a.find("ARG"))
+    for (const auto& item : list->as<List>()->items) args.push_back(*item.as<std::string>());
+  return lua_values(s.lua->run_file(a.string("FILE"), args));
 }
 
-Value run_lua(Session& s, const Args& a) {
-  try {
-    return lua_values(s.lua->run_chunk(a.string("CODE"), "=lua"));
-  } catch (const LuaFailure& e) {
-    throw std::runtime_error(e.what());
+Value run_lua(Session& s, const Args& a) { return lua_values(s.lua->run_chunk(a.string("CODE"), "=lua")); }
+
+Value run_shell(Session& s, const Args& a) {
+  std::vector<Value> values;
+  execute_line(s, a.string("TEXT"), [&](const CommandText&, const Value& v) {
+    if (!v.is_nil()) values.push_back(v);
+  });
+  return lua_values(std::move(values));
+}
+
+Value trace(Session& s, const Args& a) {
+  const Value& state = *a.find("STATE");
+  if (auto callback = state.as<Callback>()) {
+    auto call = callback->call;
+    s.trace_sink = [call](const std::string& line) { (*call)(line); };
+  } else if (*state.as<bool>()) {
+    s.trace_sink = [](const std::string& line) { write_out(line + "\n"); };
+  } else {
+    s.trace_sink = nullptr;
   }
+  return report("trace", {static_cast<bool>(s.trace_sink)}, {"on"});
 }
 
 Value exit_shell(Session&, const Args& a) {
-  // Handles close and children end (their job) as the process exits.
-  std::exit(static_cast<int>(a.integer("CODE", 0)));
+  // Unwinds to the mode that is running, which returns CODE from main.
+  throw ExitRequest(static_cast<int>(static_cast<std::uint32_t>(a.integer("CODE", 0))));
 }
 
 const CommandRegistration registration{
@@ -90,13 +86,17 @@ const CommandRegistration registration{
     {"echo", "session", "print the words (and variables) given",
      {{"TEXT", ArgType::any, {}, true, true}}, {}, echo},
     {"sleep", "session", "pause for MS milliseconds (Ctrl+C ends it early)",
-     {{"MS", ArgType::integer}}, {}, sleep_ms},
-    {"run", "session", "run a Lua scenario file in this shell's Lua state",
-     {{"FILE", ArgType::string}}, {}, run_file},
-    {"lua", "session", "run Lua code (an expression's values are printed)",
+     {{"MS", ArgType::timeout}}, {}, sleep_ms},
+    {"run", "session", "run a Lua scenario file in this shell's Lua state (Lua: ipc.run_file)",
+     {{"FILE", ArgType::name}, {"ARG", ArgType::string, {}, true, true}}, {}, run_file, {}, "run_file"},
+    {"lua", "session", "run Lua code, the rest of the line as typed (an expression's values are printed)",
      {{"CODE", ArgType::text}}, {}, run_lua},
+    {"trace", "session", "print every Win32 call each command makes (Lua: ipc.trace(true|false|function))",
+     {{"STATE", ArgType::callback}}, {}, trace},
     {"exit", "session", "leave the shell with exit code CODE (default 0)",
      {{"CODE", ArgType::integer, {}, true}}, {}, exit_shell},
+    {"shell", "session", "Lua only: run shell text and return its results, e.g. ipc.run(\"e = create-event\")",
+     {{"TEXT", ArgType::string}}, {}, run_shell, {}, "run", true},
 };
 
 }  // namespace

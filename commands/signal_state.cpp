@@ -1,35 +1,35 @@
 #include "signal_state.hpp"
 
-#include "../shell/nt.hpp"
+#include "../shell/win32_api.hpp"
 
 namespace ipcsh {
 
 std::optional<bool> signaled_now(const HandleObject& h) {
   switch (h.kind) {
     case Kind::event: {
-      struct { LONG type; LONG state; } info{};  // EVENT_BASIC_INFORMATION
-      if (nt::query_state("NtQueryEvent", h.handle(), &info, sizeof info) < 0) return std::nullopt;
-      return info.state != 0;
+      win::EventState s;
+      if (!win::query_event(h.handle(), s)) return std::nullopt;
+      return s.signaled != 0;
     }
     case Kind::semaphore: {
-      struct { LONG current; LONG maximum; } info{};  // SEMAPHORE_BASIC_INFORMATION
-      if (nt::query_state("NtQuerySemaphore", h.handle(), &info, sizeof info) < 0) return std::nullopt;
-      return info.current > 0;
+      win::SemaphoreState s;
+      if (!win::query_semaphore(h.handle(), s)) return std::nullopt;
+      return s.count > 0;
     }
     case Kind::mutex: {
-      struct { LONG current; BOOLEAN owned_by_caller; BOOLEAN abandoned; } info{};  // MUTANT_BASIC_INFORMATION
-      if (nt::query_state("NtQueryMutant", h.handle(), &info, sizeof info) < 0) return std::nullopt;
-      return info.current > 0;  // 1: free; 0 or less: owned (recursion depth)
+      win::MutexState s;
+      if (!win::query_mutex(h.handle(), s)) return std::nullopt;
+      return s.count > 0;  // 1: free; 0 or less: owned (recursion depth)
     }
     case Kind::timer: {
-      struct { LARGE_INTEGER remaining; BOOLEAN state; } info{};  // TIMER_BASIC_INFORMATION
-      if (nt::query_state("NtQueryTimer", h.handle(), &info, sizeof info) < 0) return std::nullopt;
-      return info.state != 0;
+      win::TimerState s;
+      if (!win::query_timer(h.handle(), s)) return std::nullopt;
+      return s.signaled != 0;
     }
     case Kind::process:
     case Kind::thread:
       // Waiting does not change a process or thread object.
-      return WaitForSingleObject(h.handle(), 0) == WAIT_OBJECT_0;
+      return win::wait_now(h.handle()) == WAIT_OBJECT_0;
     default:
       return std::nullopt;
   }

@@ -1,6 +1,5 @@
 // wait: WaitForMultipleObjects on one or many handles, in slices so Ctrl+C
 // brings the shell back.
-#include "../shell/format.hpp"
 #include "common.hpp"
 
 namespace ipcsh {
@@ -14,17 +13,21 @@ Value wait(Session& s, const Args& a) {
   for (const auto& h : targets) raw.push_back(h->handle());
   DWORD timeout = a.timeout("timeout", INFINITE);
   bool all = a.flag("all");
-  DWORD result = s.wait_sliced(static_cast<DWORD>(raw.size()), raw.data(), all, timeout);
-  if (result == WAIT_TIMEOUT) return Multi{{"timeout"}, "timeout after " + timeout_text(timeout)};
-  bool abandoned = result >= WAIT_ABANDONED_0 && result < WAIT_ABANDONED_0 + raw.size();
-  DWORD index = result - (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0);
-  const char* status = abandoned ? "abandoned" : "signaled";
-  const HandleObject& which = *targets[index];
-  std::string var = s.variable_of(which);
-  std::string text = all ? fmt::format("{}: all {} handles", status, raw.size())
-                         : fmt::format("{}: [{}] {}{}{}", status, index + 1, var, var.empty() ? "" : " ",
-                                       handle_line(which));
-  return Multi{{status, static_cast<std::int64_t>(index + 1)}, text};
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (targets[i]->pseudo && timeout == INFINITE)
+      throw UsageError("H: -1 is this shell itself, which cannot end while it waits; give --timeout MS",
+                       static_cast<int>(i + 1));
+  DWORD code = s.wait_sliced(raw, all, timeout);
+  if (code == WAIT_TIMEOUT)
+    return result("wait", {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), all},
+                  {"status", "index", "code", "timeout", "all"}, 1);
+  bool abandoned = code >= WAIT_ABANDONED_0 && code < WAIT_ABANDONED_0 + raw.size();
+  DWORD index = code - (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0);
+  std::string var = s.variable_of(*targets[index]);
+  return result("wait",
+                {abandoned ? "abandoned" : "signaled", as_int(index + 1), as_int(code), Value(), all, targets[index],
+                 var.empty() ? Value() : Value(var)},
+                {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
 }
 
 const CommandRegistration registration{

@@ -8,6 +8,7 @@
 #include "error.hpp"
 #include "format.hpp"
 #include "session.hpp"
+#include "syntax.hpp"
 
 namespace ipcsh {
 namespace {
@@ -42,15 +43,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// A raw argument as an error message shows it.
-std::string describe(const Value& v) {
-  if (v.is_nil()) return "nothing";
-  if (auto s = v.as<std::string>()) return "'" + *s + "'";
-  if (v.as<List>()) return "a list";
-  if (v.as<Record>() || v.as<Table>()) return "a table";
-  return format_cell(v);
-}
-
+// A number as typed: decimal or 0x hex, optionally negative. Never wraps:
+// 2^63 and more do not fit (except -2^63 itself).
 std::optional<std::int64_t> parse_integer(std::string_view text) {
   bool negative = !text.empty() && text[0] == '-';
   if (negative) text.remove_prefix(1);
@@ -62,51 +56,121 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
   std::uint64_t magnitude = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), magnitude, base);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+  constexpr auto limit = static_cast<std::uint64_t>(INT64_MAX);
+  if (magnitude > limit + (negative ? 1 : 0)) return std::nullopt;
+  if (negative) return magnitude == limit + 1 ? INT64_MIN : -static_cast<std::int64_t>(magnitude);
+  return static_cast<std::int64_t>(magnitude);
 }
+
+// A raw argument as an error message shows it: one line, never long.
+std::string describe(const Value& v) {
+  constexpr std::size_t shown = 40;
+  auto clip = [&](std::string_view text) {
+    std::string quoted = quote_bytes(text.substr(0, shown));
+    quoted = "'" + quoted.substr(1, quoted.size() - 2) + "'";
+    return text.size() <= shown ? quoted : fmt::format("{}... ({} bytes)", quoted, text.size());
+  };
+  if (v.is_nil()) return "nothing";
+  if (auto s = v.as<std::string>()) return clip(*s);
+  if (auto b = v.as<Bytes>()) return clip(b->data);
+  if (v.as<List>()) return "a list";
+  if (v.as<Record>() || v.as<Table>()) return "a table";
+  if (v.as<Callback>()) return "a function";
+  return format_cell(v);
+}
+
+std::string range_text(Range r) {
+  auto n = [](std::int64_t x) {
+    return x == INT64_MAX ? std::string("2^63-1") : x == INT64_MIN ? std::string("-2^63") : std::to_string(x);
+  };
+  return fmt::format("{}..{}", n(r.min), n(r.max));
+}
+
+// What a handle literal may be: a value in a handle table, or -1 for this
+// process. Wine keeps handle values in 32 bits, where 0xffffffff would also
+// mean -1: larger values are refused rather than turned into the pseudo
+// handle.
+constexpr std::int64_t largest_handle_value = 0x7FFFFFFF;
+
+std::string choices_text(const Choices& choices) {
+  std::string out;
+  for (std::size_t i = 0; i < choices.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(choices[i]);
+  return out;
+}
+
+struct Spec {
+  ArgType type;
+  KindSet kinds = {};
+  Range range = {};
+  const Choices* choices = nullptr;
+};
 
 // Converts one raw argument to its declared type. `what` names it in errors.
 class Binder {
  public:
   Binder(const Command& command, Session& session) : command_(command), session_(session) {}
 
-  Value convert(ArgType type, KindSet kinds, const Value& given, const std::string& what, int position) {
+  Value convert(const Spec& spec, const Value& given, const std::string& what, int position) {
     // A variable holding a described result ($v = dup ... --to P) stands for its value.
-    const Value& raw = given.as<Multi>() && !given.as<Multi>()->values.empty() ? given.as<Multi>()->values[0] : given;
+    const Value& raw = given.as<Result>() && !given.as<Result>()->values.empty() ? given.as<Result>()->values[0] : given;
     auto fail = [&](std::string_view expected) -> UsageError {
       return UsageError(fmt::format("{}: {} expected, got {}", what, expected, describe(raw)), position);
     };
-    switch (type) {
+    auto number = [&]() -> std::optional<std::int64_t> {
+      if (auto i = raw.as<std::int64_t>()) return *i;
+      if (auto s = raw.as<std::string>()) return parse_integer(*s);
+      return std::nullopt;
+    };
+    switch (spec.type) {
       case ArgType::string:
       case ArgType::text:
         if (auto s = raw.as<std::string>()) return *s;
         if (auto b = raw.as<Bytes>()) return b->data;
         if (auto i = raw.as<std::int64_t>()) return std::to_string(*i);
         throw fail("text");
-      case ArgType::integer:
-        if (auto i = raw.as<std::int64_t>()) return *i;
+      case ArgType::name: {
+        Value text = convert({ArgType::string}, raw, what, position);
+        if (text.as<std::string>()->find('\0') != std::string::npos)
+          throw UsageError(fmt::format("{}: a name cannot hold a NUL byte (the API would end it there), got {}", what,
+                                       describe(raw)),
+                           position);
+        return text;
+      }
+      case ArgType::integer: {
+        auto n = number();
+        if (!n) throw fail(fmt::format("a number {}", range_text(spec.range)));
+        if (*n < spec.range.min || *n > spec.range.max)
+          throw UsageError(fmt::format("{}: {} is out of range {}", what, *n, range_text(spec.range)), position);
+        return *n;
+      }
+      case ArgType::timeout: {
+        if (auto s = raw.as<std::string>(); s && (*s == "forever" || *s == "infinite")) return std::int64_t{INFINITE};
+        if (auto n = number(); n && *n >= 0 && *n < INFINITE) return *n;
+        throw fail("milliseconds 0..4294967294 or 'forever'");
+      }
+      case ArgType::choice:
         if (auto s = raw.as<std::string>())
-          if (auto i = parse_integer(*s)) return *i;
-        throw fail("a number");
-      case ArgType::timeout:
-        if (auto s = raw.as<std::string>(); s && (*s == "forever" || *s == "infinite"))
-          return std::int64_t{INFINITE};
-        if (auto i = raw.as<std::int64_t>(); i && *i >= 0 && *i < INFINITE) return *i;
-        if (auto s = raw.as<std::string>())
-          if (auto i = parse_integer(*s); i && *i >= 0 && *i < INFINITE) return *i;
-        throw fail("milliseconds or 'forever'");
+          for (auto c : *spec.choices)
+            if (c == *s) return *s;
+        throw fail(choices_text(*spec.choices));
       case ArgType::boolean:
         if (auto b = raw.as<bool>()) return *b;
-        throw fail("true or false");
+        if (auto s = raw.as<std::string>())
+          if (auto b = boolean_word(*s)) return *b;
+        throw fail("on/off, yes/no or true/false");
+      case ArgType::callback:
+        if (raw.as<Callback>()) return raw;
+        return convert({ArgType::boolean}, raw, what, position);
       case ArgType::boolean_or_handles:
         if (auto b = raw.as<bool>()) return *b;
-        if (raw.as<List>()) return convert(ArgType::handles, kinds, raw, what, position);
+        if (raw.as<List>()) return convert({ArgType::handles, spec.kinds}, raw, what, position);
         throw fail("true or an array of handles");
-      case ArgType::handle: return handle(kinds, raw, what, position);
+      case ArgType::handle: return handle(spec.kinds, raw, what, position);
       case ArgType::handles: {
         List out;
         if (auto list = raw.as<List>()) {
-          for (const auto& item : list->items) out.items.push_back(handle(kinds, item, what, position));
+          for (const auto& item : list->items) out.items.push_back(handle(spec.kinds, item, what, position));
         } else if (auto s = raw.as<std::string>()) {
           std::string_view rest = *s;
           while (!rest.empty()) {
@@ -114,11 +178,11 @@ class Binder {
             std::string piece(rest.substr(0, comma));
             Value item = piece;
             if (piece.size() > 1 && piece[0] == '$') item = variable(piece.substr(1), what, position);
-            out.items.push_back(handle(kinds, item, what, position));
+            out.items.push_back(handle(spec.kinds, item, what, position));
             rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
           }
         } else {
-          out.items.push_back(handle(kinds, raw, what, position));
+          out.items.push_back(handle(spec.kinds, raw, what, position));
         }
         return out;
       }
@@ -127,7 +191,7 @@ class Binder {
         List out;
         auto list = raw.as<List>();
         if (!list) throw fail("a list of strings");
-        for (const auto& item : list->items) out.items.push_back(convert(ArgType::string, {}, item, what, position));
+        for (const auto& item : list->items) out.items.push_back(convert({ArgType::name}, item, what, position));
         return out;
       }
     }
@@ -141,6 +205,14 @@ class Binder {
     return it->second;
   }
 
+  HandleRef literal(std::int64_t value, const std::string& what, int position) {
+    if (value != -1 && (value < 0 || value > largest_handle_value))
+      throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
+                                   largest_handle_value, format_handle_value(value)),
+                       position);
+    return session_.resolve(value);
+  }
+
   Value handle(KindSet kinds, const Value& raw, const std::string& what, int position) {
     HandleRef ref;
     if (auto h = raw.as<HandleRef>()) {
@@ -150,18 +222,27 @@ class Binder {
                     ref->kind == Kind::window ? ERROR_INVALID_WINDOW_HANDLE : ERROR_INVALID_HANDLE,
                     fmt::format("{} {} was closed", kind_name(ref->kind), ref->value_text()));
     } else if (auto i = raw.as<std::int64_t>()) {
-      ref = session_.resolve(*i);
+      ref = literal(*i, what, position);
+    } else if (auto s = raw.as<std::string>(); s && *s == "self") {
+      ref = session_.self();
     } else if (auto s = raw.as<std::string>(); s && parse_integer(*s)) {
-      ref = session_.resolve(*parse_integer(*s));
+      ref = literal(*parse_integer(*s), what, position);
     } else {
       throw UsageError(fmt::format("{}: a handle expected ($variable or a value like 0x34), got {}", what,
                                    describe(raw)),
                        position);
     }
-    if (ref->kind != Kind::other && !kinds.has(ref->kind))
+    // A value that is no handle goes to the API, which says so; but an
+    // address (a view) is never guessed from a number.
+    bool unknown_ok = ref->kind == Kind::other && kinds.has_kernel_kind();
+    if (!unknown_ok && !kinds.has(ref->kind)) {
+      if (ref->kind == Kind::other)
+        throw UsageError(fmt::format("{}: {} is not a {} of this shell", what, ref->value_text(), kinds.describe()),
+                         position);
       throw UsageError(fmt::format("{}: {} handle expected, got {} {}", what, kinds.describe(),
                                    kind_name(ref->kind), ref->value_text()),
                        position);
+    }
     return ref;
   }
 
@@ -198,8 +279,39 @@ std::vector<std::string_view> families() {
 
 const Command* find_command(std::string_view name) {
   for (const auto& c : registry())
-    if (c.name == name || c.lua_name() == name) return &c;
+    if (c.name == name && !c.lua_only) return &c;
   return nullptr;
+}
+
+const Command* find_lua_command(std::string_view lua_name) {
+  for (const auto& c : registry())
+    if (c.lua_name() == lua_name) return &c;
+  return nullptr;
+}
+
+std::optional<std::int64_t> parse_number(std::string_view text) { return parse_integer(text); }
+
+std::int64_t handle_value_arg(const Value& v, std::string_view what, int position) {
+  std::optional<std::int64_t> n;
+  if (auto h = v.as<HandleRef>()) return (*h)->value();
+  if (auto i = v.as<std::int64_t>()) n = *i;
+  if (auto s = v.as<std::string>()) n = *s == "self" ? std::optional<std::int64_t>(-1) : parse_integer(*s);
+  if (!n)
+    throw UsageError(fmt::format("{}: a handle expected ($variable or a value like 0x34), got {}", what, describe(v)),
+                     position);
+  if (*n != -1 && (*n < 0 || *n > largest_handle_value))
+    throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
+                                 largest_handle_value, format_handle_value(*n)),
+                     position);
+  return *n;
+}
+
+std::optional<bool> boolean_word(std::string_view word) {
+  for (auto yes : {"true", "yes", "on"})
+    if (word == yes) return true;
+  for (auto no : {"false", "no", "off"})
+    if (word == no) return false;
+  return std::nullopt;
 }
 
 std::vector<std::string_view> nearest_commands(std::string_view name) {
@@ -215,7 +327,9 @@ std::vector<std::string_view> nearest_commands(std::string_view name) {
   return out;
 }
 
-std::string Command::lua_name() const { return dashes_to_underscores(name); }
+std::string Command::lua_name() const {
+  return lua_alias.empty() ? dashes_to_underscores(name) : std::string(lua_alias);
+}
 
 std::string Command::usage() const {
   std::string out(name), verbatim;
@@ -293,7 +407,7 @@ Args bind_args(const Command& command, const RawArgs& raw, Session& session) {
     if (p.variadic) {
       List items;
       for (; next < raw.positional.size(); ++next)
-        items.items.push_back(binder.convert(p.type, p.kinds, raw.positional[next], what,
+        items.items.push_back(binder.convert({p.type, p.kinds, p.range, &p.choices}, raw.positional[next], what,
                                              static_cast<int>(next + 1)));
       if (items.items.empty() && !p.optional)
         throw UsageError(fmt::format("missing {}; usage: {}", p.name, command.usage()), position);
@@ -308,7 +422,7 @@ Args bind_args(const Command& command, const RawArgs& raw, Session& session) {
       if (p.optional) continue;
       throw UsageError(fmt::format("missing {}; usage: {}", p.name, command.usage()), position);
     }
-    args.set(what, binder.convert(p.type, p.kinds, raw.positional[next], what, position));
+    args.set(what, binder.convert({p.type, p.kinds, p.range, &p.choices}, raw.positional[next], what, position));
     ++next;
   }
   if (next < raw.positional.size())
@@ -321,7 +435,7 @@ Args bind_args(const Command& command, const RawArgs& raw, Session& session) {
     if (f == command.flags.end())
       throw UsageError(fmt::format("unknown option --{}; usage: {}", name, command.usage()));
     std::string what = "--" + std::string(f->name);
-    args.set(std::string(f->name), binder.convert(f->type, f->kinds, value, what, 0));
+    args.set(std::string(f->name), binder.convert({f->type, f->kinds, f->range, &f->choices}, value, what, 0));
   }
   return args;
 }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,16 +20,32 @@ class Session;
 
 enum class ArgType {
   string,   // bytes; a $variable holding a number or text also serves
-  integer,  // 52, 0x34, -1
+  name,     // an object, file or host name, or a command line: text without NUL
+  integer,  // 52, 0x34, -1; never wraps: checked against the Range
+  choice,   // one word of Choices
+  callback, // Lua: a function; shell: on/off (see trace)
   handle,   // $var or a handle value; checked against Param::kinds
   handles,  // shell: H,H,... ; Lua: a handle or an array of them
   timeout,  // milliseconds or "forever"
-  boolean,  // a --switch; Lua: true/false
+  boolean,  // a --switch (--x=yes|no|true|false|on|off); positional on/off; Lua: true/false
   boolean_or_handles,  // a --switch; Lua: true, or an array of handles
   text,     // the rest of the line verbatim (a Lua chunk, a command line)
   strings,  // Lua only: an array of strings
   any,      // taken as given: a $variable's value or the word
 };
+
+// The values an integer may take; a number outside is an error naming the
+// parameter, never wrapped.
+struct Range {
+  std::int64_t min = 0, max = 0xFFFFFFFF;  // default: a DWORD
+};
+inline constexpr Range dword_range{0, 0xFFFFFFFF};
+inline constexpr Range long_range{0, 0x7FFFFFFF};           // a LONG count, non-negative
+inline constexpr Range size_range{1, 16 * 1024 * 1024};     // a buffer ipcsh allocates
+inline constexpr Range offset_range{0, INT64_MAX};
+inline constexpr Range any_integer{INT64_MIN, INT64_MAX};   // WPARAM, LPARAM
+
+using Choices = std::vector<std::string_view>;
 
 struct Param {
   std::string_view name;  // as shown in usage: "H", "DATA"
@@ -36,6 +53,8 @@ struct Param {
   KindSet kinds = {};     // for handle params: which kinds fit
   bool optional = false;
   bool variadic = false;  // collects every remaining positional into a List
+  Range range = {};       // for integers
+  Choices choices = {};   // for choices
 };
 
 struct Flag {
@@ -44,6 +63,8 @@ struct Flag {
   std::string_view value_name;  // "N", "MS|forever"; empty for a switch
   std::string_view help;
   KindSet kinds = {};
+  Range range = {};
+  Choices choices = {};
 };
 
 // Arguments after binding: typed Values keyed by parameter or flag name.
@@ -76,6 +97,10 @@ struct Command {
   // Positional arguments of the method form (h:wait(5000)) that map to
   // flags, in order: {"timeout"} for wait.
   std::vector<std::string_view> method_args = {};
+  // The Lua name when it is not the shell name with - as _ ("run" is
+  // ipc.run_file: ipc.run runs shell text).
+  std::string_view lua_alias = {};
+  bool lua_only = false;  // no shell command: a Lua function only (ipc.run)
 
   std::string usage() const;  // "send H DATA"
   std::string help() const;   // usage, summary and one line per flag
@@ -88,7 +113,8 @@ struct CommandRegistration {
 };
 
 const std::vector<Command>& all_commands();  // sorted by name
-const Command* find_command(std::string_view name);  // by shell or Lua name
+const Command* find_command(std::string_view name);  // a shell command by name
+const Command* find_lua_command(std::string_view lua_name);  // ipc.<lua_name>
 std::vector<std::string_view> nearest_commands(std::string_view name);
 std::vector<std::string_view> families();  // in the order of first registration
 
@@ -100,6 +126,18 @@ struct RawArgs {
 // Checks counts, names and types against the table and converts; throws
 // UsageError naming the parameter.
 Args bind_args(const Command& command, const RawArgs& raw, Session& session);
+
+// "52", "0x34", "-1": never wraps (nullopt past 64 bits).
+std::optional<std::int64_t> parse_number(std::string_view text);
+
+// A handle value given as a handle, a number, a literal ("0x7c", "-1") or
+// "self", checked as every handle parameter is (0..0x7fffffff or -1) but
+// not looked up: `dup VALUE --from P` names a value in another process.
+std::int64_t handle_value_arg(const Value& v, std::string_view what, int position);
+
+// true/yes/on and false/no/off: the words a --switch=VALUE or an on/off
+// parameter takes.
+std::optional<bool> boolean_word(std::string_view word);
 
 inline constexpr DWORD forever = INFINITE;
 std::string timeout_text(DWORD ms);  // "500 ms" / "forever"

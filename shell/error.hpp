@@ -32,18 +32,34 @@ std::string error_name(unsigned long code);       // symbolic name, or "error N"
 std::string system_message(unsigned long code);   // FormatMessage text, one line
 
 // Bad arguments: which parameter (1-based position; 0 for a flag) and why.
+// invoke() adds the command it came from; the shell prints
+// "COMMAND: message", Lua "bad argument #N to 'lua_name' (message)".
 class UsageError : public std::runtime_error {
  public:
   UsageError(std::string message, int position = 0)
       : std::runtime_error(std::move(message)), position_(position) {}
   int position() const { return position_; }
+  const std::string& command() const { return command_; }
+  const std::string& lua_name() const { return lua_name_; }
+  void set_command(std::string_view shell, std::string_view lua) {
+    command_ = shell;
+    lua_name_ = lua;
+  }
  private:
   int position_;
+  std::string command_, lua_name_;
 };
 
-// Ctrl+C during a blocking command.
+// Ctrl+C during a blocking command or a running Lua chunk.
 struct Interrupted : std::runtime_error {
   Interrupted() : std::runtime_error("interrupted") {}
+};
+
+// `exit [CODE]`: leaves through the normal path (every frame unwinds, the
+// mode returns CODE from main, handles close and children end at exit).
+struct ExitRequest : std::runtime_error {
+  explicit ExitRequest(int code) : std::runtime_error("exit"), code(code) {}
+  int code;
 };
 
 }  // namespace ipcsh

@@ -5,30 +5,17 @@
 
 #include "command.hpp"
 #include "error.hpp"
+#include "fields.hpp"
 #include "format.hpp"
 #include "handle.hpp"
+#include "invoke.hpp"
 #include "session.hpp"
 
 namespace ipcsh {
 namespace {
 
-bool takes_value(const Flag& f) { return f.type != ArgType::boolean && f.type != ArgType::boolean_or_handles; }
-
-// $NAME.FIELD: a field of a record ($i.handle_count) or a named part of a
-// result ($p.read, $p.write after `p = pipe`).
-Value field_of(const Value& v, const std::string& field, const std::string& word) {
-  if (auto r = v.as<Record>())
-    if (auto f = r->get(field)) return *f;
-  if (auto h = v.as<HandleRef>()) {
-    if (field == "value") return (*h)->value();
-    if (field == "name") return (*h)->name;
-    if (field == "kind") return std::string(kind_name((*h)->kind));
-    if (field == "pid" && (*h)->kind == Kind::process) return static_cast<std::int64_t>((*h)->pid);
-  }
-  if (auto m = v.as<Multi>())
-    for (std::size_t i = 0; i < m->names.size() && i < m->values.size(); ++i)
-      if (m->names[i] == field) return m->values[i];
-  throw UsageError(fmt::format("{}: no field '{}'", word, field));
+bool takes_value(const Flag& f) {
+  return f.type != ArgType::boolean && f.type != ArgType::boolean_or_handles && f.type != ArgType::callback;
 }
 
 Value word_value(Session& session, const Word& word) {
@@ -46,16 +33,33 @@ Value word_value(Session& session, const Word& word) {
     if (it == session.vars.end()) throw UsageError(fmt::format("no variable ${} (see `vars`)", name));
     value = it->second;
   }
-  return field.empty() ? value : field_of(value, field, word.text);
+  if (field.empty()) return value;
+  if (auto f = field_of(value, field)) return *f;
+  throw UsageError(fmt::format("{}: no field '{}'", word.text, field));
+}
+
+// Whether the rest of the line after `words` is one verbatim argument: the
+// command's last parameter is text, and every earlier positional has its
+// word (after `--` for a command with flags: spawn -- CMDLINE).
+bool rest_is_verbatim(const std::vector<Word>& words) {
+  std::size_t first = words.size() >= 2 && words[1].is("=") && !words[0].quoted ? 2 : 0;
+  if (words.size() <= first) return false;
+  const Command* command = find_command(words[first].text);
+  if (!command || command->params.empty() || command->params.back().type != ArgType::text) return false;
+  if (!command->flags.empty()) return words.back().is("--");
+  return words.size() - first == command->params.size();
 }
 
 RawArgs shell_args(Session& session, const Command& command, const CommandText& text) {
   RawArgs raw;
   const auto& words = text.words;
   bool flags_done = false;
-  bool rest_is_text = !command.params.empty() && command.params.back().type == ArgType::text;
   for (std::size_t i = 1; i < words.size(); ++i) {
     const Word& w = words[i];
+    if (w.verbatim) {
+      raw.positional.emplace_back(w.text);
+      continue;
+    }
     if (!flags_done && w.is("--")) {
       flags_done = true;
       continue;
@@ -69,9 +73,13 @@ RawArgs shell_args(Session& session, const Command& command, const CommandText& 
       }
       auto f = std::find_if(command.flags.begin(), command.flags.end(), [&](const Flag& f) { return f.name == name; });
       if (f == command.flags.end())
-        throw UsageError(fmt::format("unknown option --{}; usage: {}", name, command.usage()));
+        throw UsageError(fmt::format("unknown option --{}; usage: {}", name.substr(0, 40), command.usage()));
       if (!takes_value(*f)) {
-        raw.flags.emplace_back(name, true);
+        // --switch, or --switch=yes|no|true|false|on|off
+        if (inline_value && !boolean_word(*inline_value))
+          throw UsageError(fmt::format("--{}: yes/no, true/false or on/off expected after '=', got '{}'", name,
+                                       inline_value->substr(0, 40)));
+        raw.flags.emplace_back(name, inline_value ? *boolean_word(*inline_value) : true);
       } else if (inline_value) {
         raw.flags.emplace_back(name, *inline_value);
       } else {
@@ -81,15 +89,6 @@ RawArgs shell_args(Session& session, const Command& command, const CommandText& 
       }
       continue;
     }
-    // The last parameter may take the rest of the line verbatim, once every
-    // earlier positional has its word.
-    if (rest_is_text && raw.positional.size() + 1 == command.params.size()) {
-      if (i + 1 == words.size() && w.quoted)
-        raw.positional.emplace_back(w.text);  // one quoted word: its contents
-      else
-        raw.positional.emplace_back(text.raw_from(i));
-      break;
-    }
     raw.positional.push_back(word_value(session, w));
   }
   return raw;
@@ -98,7 +97,7 @@ RawArgs shell_args(Session& session, const Command& command, const CommandText& 
 }  // namespace
 
 void execute_line(Session& session, std::string_view line, const ResultSink& sink) {
-  for (const CommandText& text : parse_line(line)) {
+  for (const CommandText& text : parse_line(line, rest_is_verbatim)) {
     Value result;
     if (text.words.empty())
       throw UsageError("'" + text.assign_to + " =' needs a command after it");
@@ -111,19 +110,21 @@ void execute_line(Session& session, std::string_view line, const ResultSink& sin
         auto nearest = nearest_commands(name);
         std::string hint;
         for (auto n : nearest) hint += (hint.empty() ? "; did you mean " : " or ") + std::string(n);
-        throw UsageError(fmt::format("unknown command '{}'{}{}", name, hint.empty() ? "; try `help`" : hint,
+        throw UsageError(fmt::format("unknown command '{}'{}{}", name.substr(0, 40), hint.empty() ? "; try `help`" : hint,
                                      hint.empty() ? "" : "?"));
       }
+      RawArgs raw;
       try {
-        Args args = bind_args(*command, shell_args(session, *command, text), session);
-        result = command->run(session, args);
-      } catch (const UsageError& e) {
-        throw UsageError(fmt::format("{}: {}", command->name, e.what()), e.position());
+        raw = shell_args(session, *command, text);
+      } catch (UsageError& e) {
+        e.set_command(command->name, command->lua_name());
+        throw;
       }
-      session.forget_closed();
+      result = invoke(session, *command, raw);
     }
     if (!text.assign_to.empty()) session.vars[text.assign_to] = result;
-    if (!result.is_nil() && !result.as<Note>()) session.last = result;
+    bool report = result.as<Result>() && result.as<Result>()->lua_count == 0;
+    if (!result.is_nil() && !report) session.last = result;
     if (sink) sink(text, result);
   }
 }
@@ -136,6 +137,8 @@ std::string result_text(const CommandText& command, const Value& result) {
 
 std::string error_text(const std::exception& error) {
   if (dynamic_cast<const SyntaxError*>(&error)) return fmt::format("syntax error: {}", error.what());
+  if (auto usage = dynamic_cast<const UsageError*>(&error); usage && !usage->command().empty())
+    return fmt::format("{}: {}", usage->command(), usage->what());
   return error.what();
 }
 

@@ -1,46 +1,174 @@
 #include "format.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <map>
+
 #include <fmt/format.h>
 
+#include "command.hpp"
 #include "handle.hpp"
 #include "syntax.hpp"
+#include "win32.hpp"
 
 namespace ipcsh {
-
-std::string handle_line(const HandleObject& h) {
-  std::string out = fmt::format("{} {}", kind_name(h.kind), h.value_text());
-  if (h.kind == Kind::process && h.pid) out += fmt::format(" pid {}", h.pid);
-  if (!h.name.empty()) out += " " + h.name;
-  if (!h.role.empty()) out += " " + h.role;
-  if (h.closed()) return out + " (closed)";
-  if (!h.has_inherit_flag()) return out;
-  return out + (h.inheritable() ? " (inherit: yes)" : " (inherit: no)");
-}
-
-std::string format_cell(const Value& v) {
-  return std::visit(
-      [](const auto& x) -> std::string {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::monostate>) return "none";
-        else if constexpr (std::is_same_v<T, bool>) return x ? "yes" : "no";
-        else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(x);
-        else if constexpr (std::is_same_v<T, std::string>) return x;
-        else if constexpr (std::is_same_v<T, Bytes>) return quote_bytes(x.data);
-        else if constexpr (std::is_same_v<T, HandleRef>)
-          return fmt::format("{} {}", kind_name(x->kind), x->value_text());
-        else if constexpr (std::is_same_v<T, List>) {
-          std::string out;
-          for (const auto& item : x.items) out += (out.empty() ? "" : ", ") + format_cell(item);
-          return out;
-        } else if constexpr (std::is_same_v<T, Multi>) return x.text;
-        else if constexpr (std::is_same_v<T, Note>) return x.text;
-        else return "...";
-      },
-      static_cast<const ValueBase&>(v));
-}
-
 namespace {
+
+std::string plural(std::int64_t n, std::string_view one) {
+  return fmt::format("{} {}{}", n, one, n == 1 ? "" : "s");
+}
+
+std::string bytes_line(const std::string& data) {
+  return fmt::format("{} ({})", quote_bytes(data), plural(static_cast<std::int64_t>(data.size()), "byte"));
+}
+
+std::string field_text(const Field& f) {
+  const Value& v = f.value;
+  switch (f.show) {
+    case Show::hex:
+      if (auto i = v.as<std::int64_t>()) return format_handle_value(*i);
+      break;
+    case Show::ms_or_forever:
+      if (v.is_nil()) return "forever";
+      if (auto i = v.as<std::int64_t>()) return fmt::format("{} ms", *i);
+      break;
+    case Show::zero_any_size:
+      if (auto i = v.as<std::int64_t>(); i && *i == 0) return "0 (any size)";
+      break;
+    case Show::not_applicable:
+      if (v.is_nil()) return "n/a";
+      break;
+    case Show::plain: break;
+  }
+  return format_cell(v);
+}
+
+std::string hexdump_text(const std::string& data, std::int64_t offset) {
+  std::string out;
+  auto length = static_cast<std::int64_t>(data.size());
+  for (std::int64_t row = 0; row < length; row += 16) {
+    std::string hex, text;
+    for (std::int64_t i = row; i < row + 16; ++i) {
+      if (i - row == 8) hex += ' ';
+      if (i < length) {
+        auto byte = static_cast<unsigned char>(data[static_cast<std::size_t>(i)]);
+        hex += fmt::format("{:02x} ", byte);
+        text += byte >= 0x20 && byte < 0x7f ? static_cast<char>(byte) : '.';
+      } else {
+        hex += "   ";
+      }
+    }
+    out += fmt::format("{}{:08x}  {} |{}|", out.empty() ? "" : "\n", offset + row, hex, text);
+  }
+  return out.empty() ? "(0 bytes)" : out;
+}
+
+std::int64_t int_of(const Result& r, std::string_view name) {
+  auto v = r.get(name);
+  return v && v->as<std::int64_t>() ? *v->as<std::int64_t>() : 0;
+}
+
+std::string text_of(const Result& r, std::string_view name) {
+  auto v = r.get(name);
+  return v ? format_cell(*v) : std::string();
+}
+
+std::string handle_of(const Result& r, std::string_view name) {
+  auto v = r.get(name);
+  return v && v->as<HandleRef>() ? fmt::format("{} {}", kind_name((**v->as<HandleRef>()).kind), (**v->as<HandleRef>()).value_text())
+                                 : std::string();
+}
+
+std::string ms_text(const Value* v) { return !v || v->is_nil() ? "forever" : fmt::format("{} ms", format_cell(*v)); }
+
+std::string wait_text(const Result& r) {
+  static const win::NameTable& names = win::wait_names;
+  std::string raw = win::value_text(static_cast<std::uint64_t>(int_of(r, "code")), names);
+  if (text_of(r, "status") == "timeout") return fmt::format("timeout after {} ({})", ms_text(r.get("timeout")), raw);
+  std::string status = text_of(r, "status");
+  auto all = r.get("all");
+  if (all && all->as<bool>() && *all->as<bool>()) return fmt::format("{}: all handles ({})", status, raw);
+  auto h = r.get("handle");
+  std::string which = h && h->as<HandleRef>() ? handle_line(**h->as<HandleRef>()) : "";
+  std::string var = text_of(r, "var");
+  return fmt::format("{}: [{}] {}{} ({})", status, int_of(r, "index"), var.empty() ? "" : var + " ", which, raw);
+}
+
+using Render = std::function<std::string(const Result&)>;
+
+// Every result shape and its sentence.
+const std::map<std::string, Render, std::less<>>& sentences() {
+  static const std::map<std::string, Render, std::less<>> table{
+      {"sent", [](const Result& r) { return "sent " + plural(int_of(r, "bytes"), "byte"); }},
+      {"more-data",
+       [](const Result& r) {
+         auto d = r.get("data");
+         const std::string& data = d->as<Bytes>()->data;
+         return fmt::format("{} ({}; more of this message remains: ERROR_MORE_DATA)", quote_bytes(data),
+                            plural(static_cast<std::int64_t>(data.size()), "byte"));
+       }},
+      {"read-timeout", [](const Result& r) { return "read timeout " + ms_text(r.get("timeout")); }},
+      {"connected", [](const Result&) { return std::string("a client connected"); }},
+      {"already-connected", [](const Result&) { return std::string("a client was already connected"); }},
+      {"disconnected", [](const Result&) { return std::string("disconnected the client"); }},
+      {"pipe-ends",
+       [](const Result& r) {
+         return fmt::format("read: {}\nwrite: {}", handle_line(**r.get("read")->as<HandleRef>()),
+                            handle_line(**r.get("write")->as<HandleRef>()));
+       }},
+      {"set", [](const Result& r) { return "set " + handle_of(r, "handle"); }},
+      {"reset", [](const Result& r) { return "reset " + handle_of(r, "handle"); }},
+      {"pulsed", [](const Result& r) { return "pulsed " + handle_of(r, "handle"); }},
+      {"released-mutex", [](const Result& r) { return "released " + handle_of(r, "handle"); }},
+      {"cancelled", [](const Result& r) { return "cancelled " + handle_of(r, "handle"); }},
+      {"released",
+       [](const Result& r) {
+         return fmt::format("released {}; the count was {}, now {}", int_of(r, "released"), int_of(r, "previous"),
+                            int_of(r, "previous") + int_of(r, "released"));
+       }},
+      {"timer-set",
+       [](const Result& r) {
+         return int_of(r, "period") ? fmt::format("due in {} ms, then every {} ms", int_of(r, "due"), int_of(r, "period"))
+                                    : fmt::format("due in {} ms", int_of(r, "due"));
+       }},
+      {"wait", wait_text},
+      {"unmapped", [](const Result& r) { return "unmapped the view at " + format_handle_value((**r.get("view")->as<HandleRef>()).value()); }},
+      {"wrote", [](const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, "bytes"), "byte"), int_of(r, "offset")); }},
+      {"hexdump",
+       [](const Result& r) { return hexdump_text(r.get("data")->as<Bytes>()->data, int_of(r, "offset")); }},
+      {"still-active", [](const Result& r) { return fmt::format("still active ({})", int_of(r, "raw")); }},
+      {"terminated",
+       [](const Result& r) { return fmt::format("terminated pid {} with exit code {}", int_of(r, "pid"), int_of(r, "code")); }},
+      {"already-exited",
+       [](const Result& r) {
+         return fmt::format("pid {} had already exited with code {}: nothing to terminate", int_of(r, "pid"),
+                            int_of(r, "code"));
+       }},
+      {"resumed", [](const Result& r) { return fmt::format("resumed (suspend count was {})", int_of(r, "previous")); }},
+      {"dup-to",
+       [](const Result& r) { return fmt::format("{} in pid {}", format_handle_value(int_of(r, "value")), int_of(r, "pid")); }},
+      {"closed", [](const Result& r) { return "closed " + handle_of(r, "handle"); }},
+      {"closed-pseudo",
+       [](const Result&) { return std::string("CloseHandle(-1) succeeded and did nothing: -1 is the pseudo handle"); }},
+      {"posted", [](const Result& r) { return fmt::format("posted {:#x}", int_of(r, "msg")); }},
+      {"message-result", [](const Result& r) { return fmt::format("result {}", int_of(r, "result")); }},
+      {"no-message", [](const Result& r) { return "no message within " + ms_text(r.get("timeout")); }},
+      {"trace", [](const Result& r) { return std::string(r.get("on")->as<bool>() && *r.get("on")->as<bool>() ? "trace on" : "trace off"); }},
+      {"help", [](const Result&) { return help_text(); }},
+      {"help-command",
+       [](const Result& r) {
+         const Command* c = find_command(text_of(r, "command"));
+         return c ? c->help() : std::string();
+       }},
+      {"values",
+       [](const Result& r) {
+         std::string out;
+         for (const auto& v : r.values) out += (out.empty() ? "" : "\t") + format_cell(v);
+         return out;
+       }},
+  };
+  return table;
+}
 
 std::string format_table(const Table& t) {
   std::vector<std::size_t> width(t.columns.size());
@@ -68,20 +196,85 @@ std::string format_table(const Table& t) {
   return out;
 }
 
+std::string record_text(const Record& r) {
+  std::string out;
+  for (const auto& f : r.fields) out += (out.empty() ? "" : "  ") + f.key + ": " + field_text(f);
+  return out;
+}
+
+std::string result_text(const Result& r) {
+  auto it = sentences().find(r.shape);
+  if (it != sentences().end()) return it->second(r);
+  return sentences().at("values")(r);  // a shape without a sentence: its values
+}
+
 }  // namespace
+
+std::string handle_line(const HandleObject& h) {
+  std::string out = fmt::format("{} {}", kind_name(h.kind), h.value_text());
+  if (h.kind == Kind::process && h.pid) out += fmt::format(" pid {}", h.pid);
+  if (!h.name.empty()) out += " " + h.name;
+  if (!h.role.empty()) out += " " + h.role;
+  if (h.closed()) return out + " (closed)";
+  if (!h.has_inherit_flag()) return out;
+  return out + (h.inheritable() ? " (inherit: yes)" : " (inherit: no)");
+}
+
+std::string format_cell(const Value& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) return "none";
+        else if constexpr (std::is_same_v<T, bool>) return x ? "yes" : "no";
+        else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(x);
+        else if constexpr (std::is_same_v<T, std::string>) return x;
+        else if constexpr (std::is_same_v<T, Bytes>) return quote_bytes(x.data);
+        else if constexpr (std::is_same_v<T, HandleRef>) return fmt::format("{} {}", kind_name(x->kind), x->value_text());
+        else if constexpr (std::is_same_v<T, List>) {
+          std::string out;
+          for (const auto& item : x.items) out += (out.empty() ? "" : ", ") + format_cell(item);
+          return out;
+        } else if constexpr (std::is_same_v<T, Result>) {
+          std::string text = result_text(x);
+          std::replace(text.begin(), text.end(), '\n', ' ');
+          return text;
+        } else if constexpr (std::is_same_v<T, Record>) return record_text(x);
+        else if constexpr (std::is_same_v<T, Table>) return fmt::format("a table of {} rows", x.rows.size());
+        else if constexpr (std::is_same_v<T, Callback>) return "a function";
+        else return "...";
+      },
+      static_cast<const ValueBase&>(v));
+}
 
 std::string format_result(const Value& v) {
   if (auto h = v.as<HandleRef>()) return handle_line(**h);
-  if (auto b = v.as<Bytes>())
-    return fmt::format("{} ({} byte{})", quote_bytes(b->data), b->data.size(), b->data.size() == 1 ? "" : "s");
+  if (auto b = v.as<Bytes>()) return bytes_line(b->data);
   if (auto t = v.as<Table>()) return format_table(*t);
-  if (auto r = v.as<Record>()) {
-    std::string out;
-    for (const auto& f : r->fields) out += (out.empty() ? "" : "  ") + f.key + ": " + (f.shown.empty() ? format_cell(f.value) : f.shown);
-    return out;
-  }
+  if (auto r = v.as<Record>()) return record_text(*r);
+  if (auto r = v.as<Result>()) return result_text(*r);
   if (v.is_nil()) return "";
   return format_cell(v);
+}
+
+std::string help_text() {
+  std::string out = "Commands by family (`help COMMAND` for one; in Lua each is ipc.<name with _>):\n";
+  for (auto family : families()) {
+    std::string line = fmt::format("  {:<9}", family);
+    for (const auto& c : all_commands()) {
+      if (c.family != family || c.lua_only) continue;
+      if (line.size() + c.name.size() > 78) {
+        out += line + "\n";
+        line = std::string(11, ' ');
+      }
+      line += " " + std::string(c.name);
+    }
+    out += line + "\n";
+  }
+  out += "Lua only: ipc.run(TEXT) runs shell text; `run FILE` is ipc.run_file.\n";
+  out += "Syntax: NAME = COMMAND ... stores a result; $NAME uses it ($NAME.FIELD: a field, e.g. $p.read);\n"
+         "       $_ is the last result; \"...\" takes \\n \\t \\r \\\\ \\\" \\$ \\0 \\xNN; '...' is literal;\n"
+         "       # comments; ; separates; --switch=yes|no; `lua` and `spawn --` take the rest of the line as typed.";
+  return out;
 }
 
 }  // namespace ipcsh

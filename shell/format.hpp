@@ -1,4 +1,5 @@
-// The one formatter: turns command results into what the shell prints.
+// The one renderer: every sentence the shell prints for a result is here.
+// Handlers return data (value.hpp); this turns it into lines and tables.
 #pragma once
 #include <string>
 
@@ -15,5 +16,7 @@ std::string handle_line(const HandleObject& h);
 std::string format_result(const Value& v);
 // A value inside a line or a table cell.
 std::string format_cell(const Value& v);
+// The command list and the syntax summary that `help` shows.
+std::string help_text();
 
 }  // namespace ipcsh

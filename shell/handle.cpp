@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
-#include "nt.hpp"
 #include "text.hpp"
 
 namespace ipcsh {
@@ -42,8 +41,9 @@ HandleObject::~HandleObject() = default;
 bool HandleObject::has_inherit_flag() const { return kind != Kind::view && kind != Kind::window && !pseudo; }
 
 bool HandleObject::inheritable() const {
-  DWORD flags = 0;
-  return !closed_ && !pseudo && GetHandleInformation(handle_, &flags) && (flags & HANDLE_FLAG_INHERIT);
+  if (closed_ || pseudo || !has_inherit_flag()) return false;
+  auto flags = win::get_handle_information(handle_);
+  return flags && (*flags & HANDLE_FLAG_INHERIT);
 }
 
 std::string HandleObject::value_text() const { return format_handle_value(value()); }
@@ -60,29 +60,23 @@ const char* HandleObject::close_api() const {
 void HandleObject::close() {
   if (closed_) throw_error(close_api(), ERROR_INVALID_HANDLE, value_text() + " is already closed");
   switch (kind) {
-    case Kind::view:
-      if (!UnmapViewOfFile(handle_)) throw_last_error("UnmapViewOfFile");
-      break;
-    case Kind::window:
-      if (!DestroyWindow(static_cast<HWND>(handle_))) throw_last_error("DestroyWindow");
-      break;
-    case Kind::socket:
-      if (closesocket(reinterpret_cast<SOCKET>(handle_)) != 0) throw_error("closesocket", WSAGetLastError());
-      break;
+    case Kind::view: win::unmap_view(handle_); break;
+    case Kind::window: win::destroy_window(static_cast<HWND>(handle_)); break;
+    case Kind::socket: win::close_socket(reinterpret_cast<SOCKET>(handle_)); break;
     default:
-      if (!CloseHandle(handle_)) throw_last_error("CloseHandle");
+      win::close_handle(handle_);
       if (pseudo) return;  // CloseHandle(GetCurrentProcess()) succeeds and does nothing
   }
   closed_ = true;
   thread.reset();
 }
 
-namespace {
-
-Kind kind_of(const std::string& type, const std::string& name) {
+Kind kind_of(const win::ObjectFacts& facts) {
+  if (!facts.valid) return Kind::other;
+  const std::string& type = facts.type;
   if (type == "File") {
-    if (name.rfind("\\Device\\MailSlot\\", 0) == 0) return Kind::mailslot;
-    if (name.rfind("\\Device\\NamedPipe\\", 0) == 0) return Kind::pipe;
+    if (facts.name.rfind("\\Device\\MailSlot\\", 0) == 0) return Kind::mailslot;
+    if (facts.name.rfind("\\Device\\NamedPipe\\", 0) == 0) return Kind::pipe;
     return Kind::file;
   }
   static const std::pair<const char*, Kind> types[] = {
@@ -92,32 +86,6 @@ Kind kind_of(const std::string& type, const std::string& name) {
   for (const auto& [t, k] : types)
     if (type == t) return k;
   return Kind::other;
-}
-
-std::string unicode_text(const nt::UnicodeString& s) {
-  return s.Buffer ? to_utf8(std::wstring_view(s.Buffer, s.Length / sizeof(wchar_t))) : std::string();
-}
-
-}  // namespace
-
-ObjectFacts query_object(HANDLE handle) {
-  ObjectFacts facts;
-  alignas(8) unsigned char buffer[4096];
-  ULONG returned = 0;
-  if (nt::query_object(handle, nt::ObjectTypeInformation, buffer, sizeof buffer, &returned) < 0)
-    return facts;
-  facts.valid = true;
-  facts.type = unicode_text(*reinterpret_cast<nt::UnicodeString*>(buffer));
-  if (nt::query_object(handle, nt::ObjectNameInformation, buffer, sizeof buffer, &returned) >= 0)
-    facts.name = unicode_text(*reinterpret_cast<nt::UnicodeString*>(buffer));
-  nt::ObjectBasicInfo basic{};
-  if (nt::query_object(handle, nt::ObjectBasicInformation, &basic, sizeof basic, &returned) >= 0) {
-    facts.handle_count = basic.HandleCount;
-    facts.pointer_count = basic.PointerCount;
-    facts.granted_access = basic.GrantedAccess;
-  }
-  facts.kind = kind_of(facts.type, facts.name);
-  return facts;
 }
 
 }  // namespace ipcsh

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "unique_handle.hpp"
+#include "win32_api.hpp"
 
 namespace ipcsh {
 
@@ -30,6 +31,11 @@ class KindSet {
   }
   constexpr bool any() const { return bits_ == 0; }
   constexpr bool has(Kind k) const { return any() || (bits_ & (1u << static_cast<unsigned>(k))); }
+  // Whether some accepted kind is a kernel handle (not a view's address):
+  // then a value that is no handle may go to the API, which says so.
+  constexpr bool has_kernel_kind() const {
+    return any() || (bits_ & ~(1u << static_cast<unsigned>(Kind::view))) != 0;
+  }
   std::string describe() const;  // "mailslot, file, pipe or socket"
  private:
   unsigned bits_ = 0;
@@ -70,17 +76,9 @@ class HandleObject {
   bool closed_ = false;
 };
 
-// What kind of object a handle this process holds refers to, from the
-// kernel's type and object name; Kind::other if the value is no handle.
-struct ObjectFacts {
-  bool valid = false;
-  std::string type;  // "File", "Event", "Mutant", ...
-  std::string name;  // "\Device\MailSlot\demo", "" if unnamed
-  ULONG handle_count = 0, pointer_count = 0;
-  ACCESS_MASK granted_access = 0;
-  Kind kind = Kind::other;
-};
-ObjectFacts query_object(HANDLE handle);
+// The kind of object behind a handle, from the kernel's type and object
+// name (win::query_object); Kind::other if the value is no handle.
+Kind kind_of(const win::ObjectFacts& facts);
 
 std::string format_handle_value(std::int64_t value);
 

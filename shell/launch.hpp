@@ -17,6 +17,7 @@ struct LaunchOptions {
   std::vector<HANDLE> inherit_only;  // PROC_THREAD_ATTRIBUTE_HANDLE_LIST (implies bInheritHandles)
   bool stay_suspended = false;
   HANDLE job = nullptr;              // joined before the first instruction runs
+  DWORD extra_flags = 0;             // more CreateProcess flags (CREATE_NEW_PROCESS_GROUP)
   HANDLE std_in = nullptr, std_out = nullptr, std_err = nullptr;  // set any: STARTF_USESTDHANDLES
 };
 

@@ -3,7 +3,14 @@
 // Still, the one trampoline below catches our C++ exceptions and raises the
 // Lua error only after every C++ object of the call is gone: the catch(...)
 // inside Lua's own pcall would otherwise turn them into an opaque status.
+//
+// Ctrl+C and `exit` inside Lua: an instruction hook sees them and raises a
+// Lua error; while the run is unwinding the hook raises again at every
+// instruction, so a pcall in the script cannot swallow it. The outermost
+// call then turns it back into Interrupted or ExitRequest.
 #include "lua_binding.hpp"
+
+#include <cstdlib>
 
 #include <fmt/format.h>
 #include <lauxlib.h>
@@ -13,8 +20,9 @@
 #include "command.hpp"
 #include "console.hpp"
 #include "error.hpp"
-#include "executor.hpp"
+#include "fields.hpp"
 #include "format.hpp"
+#include "invoke.hpp"
 #include "lua_values.hpp"
 #include "session.hpp"
 
@@ -22,13 +30,20 @@ namespace ipcsh {
 namespace {
 
 constexpr const char* error_meta = "ipcsh.error";
+constexpr int hook_every = 1000;  // instructions between looks at Ctrl+C
 
 Session& session_of(lua_State* L) {
   return *static_cast<Session*>(lua_touserdata(L, lua_upvalueindex(1)));
 }
 
+LuaEngine& engine_of(lua_State* L) {
+  void* engine = nullptr;
+  lua_getallocf(L, &engine);
+  return *static_cast<LuaEngine*>(engine);
+}
+
 bool is_options_table(lua_State* L, int index) {
-  return lua_type(L, index) == LUA_TTABLE && luaL_len(L, index) == 0;
+  return lua_type(L, index) == LUA_TTABLE && lua_rawlen(L, index) == 0 && !luaL_testudata(L, index, handle_meta);
 }
 
 RawArgs lua_args(lua_State* L, const Command& command, bool as_method) {
@@ -62,7 +77,7 @@ RawArgs lua_args(lua_State* L, const Command& command, bool as_method) {
 }
 
 void push_error_object(lua_State* L, const Win32Error& e) {
-  lua_createtable(L, 0, 6);
+  lua_createtable(L, 0, 7);
   lua_pushinteger(L, static_cast<lua_Integer>(e.code()));
   lua_setfield(L, -2, "code");
   lua_pushstring(L, e.name().c_str());
@@ -71,6 +86,8 @@ void push_error_object(lua_State* L, const Win32Error& e) {
   lua_setfield(L, -2, "api");
   lua_pushstring(L, e.message().c_str());
   lua_setfield(L, -2, "message");
+  lua_pushstring(L, e.note().c_str());
+  lua_setfield(L, -2, "note");
   lua_pushstring(L, e.what());
   lua_setfield(L, -2, "line");
   luaL_where(L, 1);
@@ -87,12 +104,22 @@ int guarded(lua_State* L, std::string_view function, Body&& body) {
   } catch (const Win32Error& e) {
     push_error_object(L, e);
   } catch (const UsageError& e) {
+    std::string name = e.lua_name().empty() ? std::string(function) : e.lua_name();
     luaL_where(L, 1);
     if (e.position() > 0)
-      lua_pushfstring(L, "bad argument #%d to '%s' (%s)", e.position(), std::string(function).c_str(), e.what());
+      lua_pushfstring(L, "bad argument #%d to '%s' (%s)", e.position(), name.c_str(), e.what());
     else
-      lua_pushfstring(L, "%s: %s", std::string(function).c_str(), e.what());
+      lua_pushfstring(L, "%s: %s", name.c_str(), e.what());
     lua_concat(L, 2);
+  } catch (const Interrupted&) {
+    engine_of(L).unwind(LuaEngine::Unwind::interrupt);
+    lua_pushstring(L, "interrupted");
+  } catch (const ExitRequest& e) {
+    session_of(L).exit_code = e.code;
+    engine_of(L).unwind(LuaEngine::Unwind::exit);
+    lua_pushstring(L, "exit");
+  } catch (const LuaFailure& e) {
+    lua_pushstring(L, e.what());
   } catch (const std::exception& e) {
     luaL_where(L, 1);
     lua_pushfstring(L, "%s: %s", std::string(function).c_str(), e.what());
@@ -107,10 +134,7 @@ int call_command(lua_State* L) {
   const auto* command = static_cast<const Command*>(lua_touserdata(L, lua_upvalueindex(2)));
   bool as_method = lua_toboolean(L, lua_upvalueindex(3));
   int results = guarded(L, command->lua_name(), [&] {
-    Session& session = session_of(L);
-    Args args = bind_args(*command, lua_args(L, *command, as_method), session);
-    Value result = command->run(session, args);
-    session.forget_closed();
+    Value result = invoke(session_of(L), *command, lua_args(L, *command, as_method));
     return push_value(L, result);
   });
   return results >= 0 ? results : lua_error(L);
@@ -123,39 +147,38 @@ void push_command_function(lua_State* L, Session& session, const Command& comman
   lua_pushcclosure(L, call_command, 3);
 }
 
-// handle.value / .kind / .name / .inherit / .pid / .closed, then methods:
-// any command whose first parameter is a handle, as h:command(...).
+HandleRef& checked_handle(lua_State* L, int index) {
+  auto* ref = static_cast<HandleRef*>(luaL_checkudata(L, index, handle_meta));
+  if (!*ref) luaL_error(L, "a handle object whose __gc was called holds nothing");
+  return *ref;
+}
+
+// handle.value / .kind / .name / .inherit / .pid / .closed (fields.cpp),
+// then methods: any command whose first parameter takes this kind, as
+// h:command(...).
 int handle_index(lua_State* L) {
-  HandleRef& h = *static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta));
+  HandleRef& h = checked_handle(L, 1);
   std::string_view key = luaL_checkstring(L, 2);
-  if (key == "value") lua_pushinteger(L, h->value());
-  else if (key == "kind") lua_pushstring(L, std::string(kind_name(h->kind)).c_str());
-  else if (key == "name") lua_pushstring(L, h->name.c_str());
-  else if (key == "inherit") lua_pushboolean(L, h->inheritable());
-  else if (key == "closed") lua_pushboolean(L, h->closed());
-  else if (key == "pid" && h->kind == Kind::process) lua_pushinteger(L, h->pid);
-  else {
-    const Command* command = find_command(key);
-    bool takes_handle = command && !command->params.empty() &&
-                        ((command->params[0].type == ArgType::handle && command->params[0].kinds.has(h->kind)) ||
-                         command->params[0].type == ArgType::any);
-    if (!takes_handle) {
-      lua_pushnil(L);
-      return 1;
-    }
-    push_command_function(L, session_of(L), *command, true);
+  if (auto field = handle_field(*h, key)) return push_value(L, *field);
+  const Command* command = find_lua_command(key);
+  bool takes_handle = command && !command->params.empty() &&
+                      ((command->params[0].type == ArgType::handle && command->params[0].kinds.has(h->kind)) ||
+                       command->params[0].type == ArgType::any);
+  if (!takes_handle) {
+    lua_pushnil(L);
+    return 1;
   }
+  push_command_function(L, session_of(L), *command, true);
   return 1;
 }
 
 int handle_tostring(lua_State* L) {
-  HandleRef& h = *static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta));
-  lua_pushstring(L, handle_line(*h).c_str());
+  lua_pushstring(L, handle_line(*checked_handle(L, 1)).c_str());
   return 1;
 }
 
 int handle_close(lua_State* L) {  // __close: leaving a `local h <close>` scope
-  HandleRef& h = *static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta));
+  HandleRef& h = checked_handle(L, 1);
   int results = guarded(L, "close", [&] {
     if (!h->closed()) h->close();
     session_of(L).forget_closed();
@@ -165,13 +188,15 @@ int handle_close(lua_State* L) {  // __close: leaving a `local h <close>` scope
 }
 
 int handle_gc(lua_State* L) {  // drops the reference only: the handle stays open
-  static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta))->~HandleRef();
+  // reset, not destroy: calling it twice (by hand) stays harmless.
+  static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta))->reset();
   return 0;
 }
 
 int handle_eq(lua_State* L) {
-  auto a = to_handle(L, 1), b = to_handle(L, 2);
-  lua_pushboolean(L, a && b && a->get() == b->get());
+  auto* a = static_cast<HandleRef*>(luaL_testudata(L, 1, handle_meta));
+  auto* b = static_cast<HandleRef*>(luaL_testudata(L, 2, handle_meta));
+  lua_pushboolean(L, a && b && *a && a->get() == b->get());
   return 1;
 }
 
@@ -179,8 +204,8 @@ int handle_eq(lua_State* L) {
 // taking a handle has - must work too. Calling a number is otherwise an
 // error in Lua, and stays one for every other number and argument.
 int call_pid_number(lua_State* L) {
-  HandleRef* h = to_handle(L, 2);
-  if (h && (*h)->kind == Kind::process && lua_isinteger(L, 1) &&
+  auto* h = static_cast<HandleRef*>(luaL_testudata(L, 2, handle_meta));
+  if (h && *h && (*h)->kind == Kind::process && lua_isinteger(L, 1) &&
       lua_tointeger(L, 1) == static_cast<lua_Integer>((*h)->pid)) {
     lua_pushvalue(L, 1);
     return 1;
@@ -195,9 +220,9 @@ int error_tostring(lua_State* L) {  // the shell's line for the same error
 
 // ipc.handle(VALUE [, KIND]): wraps a value this process already holds.
 int lua_wrap_handle(lua_State* L) {
-  lua_Integer value = luaL_checkinteger(L, 1);
-  const char* kind = luaL_optstring(L, 2, nullptr);
   int results = guarded(L, "handle", [&] {
+    std::int64_t value = handle_value_arg(to_value(L, 1), "VALUE", 1);
+    const char* kind = luaL_optstring(L, 2, nullptr);
     HandleRef ref = session_of(L).resolve(value);
     if (kind) {
       bool found = false;
@@ -210,21 +235,6 @@ int lua_wrap_handle(lua_State* L) {
     }
     push_handle(L, ref);
     return 1;
-  });
-  return results >= 0 ? results : lua_error(L);
-}
-
-// ipc.run("CMD; CMD"): shell text, its results as Lua values.
-int lua_run_shell(lua_State* L) {
-  std::size_t len = 0;
-  const char* text = luaL_checklstring(L, 1, &len);
-  int results = guarded(L, "run", [&] {
-    std::vector<Value> values;
-    execute_line(session_of(L), std::string_view(text, len),
-                 [&](const CommandText&, const Value& v) { values.push_back(v); });
-    int n = 0;
-    for (const auto& v : values) n += push_value(L, v);
-    return n;
   });
   return results >= 0 ? results : lua_error(L);
 }
@@ -260,6 +270,14 @@ int message_handler(lua_State* L) {
   return 1;
 }
 
+void interrupt_hook(lua_State* L, lua_Debug*) {
+  LuaEngine& engine = engine_of(L);
+  if (engine.unwinding() == LuaEngine::Unwind::none && engine.session().interrupted.exchange(false))
+    engine.unwind(LuaEngine::Unwind::interrupt);
+  if (engine.unwinding() != LuaEngine::Unwind::none)
+    luaL_error(L, engine.unwinding() == LuaEngine::Unwind::exit ? "exit" : "interrupted");
+}
+
 int open_ipc(lua_State* L) {
   auto& session = *static_cast<Session*>(lua_touserdata(L, lua_upvalueindex(1)));
   lua_newtable(L);
@@ -270,15 +288,21 @@ int open_ipc(lua_State* L) {
   lua_pushlightuserdata(L, &session);
   lua_pushcclosure(L, lua_wrap_handle, 1);
   lua_setfield(L, -2, "handle");
-  lua_pushlightuserdata(L, &session);
-  lua_pushcclosure(L, lua_run_shell, 1);
-  lua_setfield(L, -2, "run");
   return 1;
 }
 
 }  // namespace
 
-LuaEngine::LuaEngine(Session& session) : L_(luaL_newstate()) {
+LuaEngine::LuaEngine(Session& session) : session_(session) {
+  L_ = lua_newstate(
+      [](void*, void* block, size_t, size_t size) -> void* {
+        if (size == 0) {
+          free(block);
+          return nullptr;
+        }
+        return realloc(block, size);
+      },
+      this);
   luaL_openlibs(L_);
   lua_pushcfunction(L_, lua_print);
   lua_setglobal(L_, "print");
@@ -296,6 +320,8 @@ LuaEngine::LuaEngine(Session& session) : L_(luaL_newstate()) {
   lua_setfield(L_, -2, "__gc");
   lua_pushcfunction(L_, handle_eq);
   lua_setfield(L_, -2, "__eq");
+  lua_pushliteral(L_, "ipcsh.handle");  // getmetatable(h) shows this, not the table with __gc
+  lua_setfield(L_, -2, "__metatable");
   lua_pop(L_, 1);
 
   lua_pushinteger(L_, 0);
@@ -326,16 +352,33 @@ LuaEngine::LuaEngine(Session& session) : L_(luaL_newstate()) {
 LuaEngine::~LuaEngine() { lua_close(L_); }
 
 std::vector<Value> LuaEngine::call_loaded(int base) {
-  // Stack: ... handler chunk
-  if (lua_pcall(L_, 0, LUA_MULTRET, base) != LUA_OK) {
+  // Stack: ... handler chunk. The outermost run watches for Ctrl+C.
+  bool outermost = depth_++ == 0;
+  if (outermost) {
+    unwinding_ = Unwind::none;
+    lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, hook_every);
+  }
+  int status = lua_pcall(L_, 0, LUA_MULTRET, base);
+  --depth_;
+  if (outermost) lua_sethook(L_, nullptr, 0, 0);
+  if (status != LUA_OK) {
     std::string message = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "error";
     lua_settop(L_, base - 1);
+    Unwind why = unwinding_;
+    if (outermost) unwinding_ = Unwind::none;
+    if (why == Unwind::exit) throw ExitRequest(session_.exit_code.value_or(0));
+    if (why == Unwind::interrupt) throw Interrupted();
     throw LuaFailure(message);
   }
   std::vector<Value> values;
   for (int i = base + 1; i <= lua_gettop(L_); ++i) values.push_back(to_value(L_, i));
   lua_settop(L_, base - 1);
   return values;
+}
+
+void LuaEngine::unwind(Unwind why) {
+  unwinding_ = why;
+  lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, 1);  // raise again at the next instruction
 }
 
 std::vector<Value> LuaEngine::run_chunk(std::string_view code, const std::string& chunk_name) {
@@ -353,7 +396,16 @@ std::vector<Value> LuaEngine::run_chunk(std::string_view code, const std::string
   return call_loaded(base);
 }
 
-std::vector<Value> LuaEngine::run_file(const std::string& path) {
+std::vector<Value> LuaEngine::run_file(const std::string& path, const std::vector<std::string>& args) {
+  // `arg` as lua.c sets it: the file at 0, its arguments from 1.
+  lua_createtable(L_, static_cast<int>(args.size()), 1);
+  lua_pushlstring(L_, path.data(), path.size());
+  lua_rawseti(L_, -2, 0);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    lua_pushlstring(L_, args[i].data(), args[i].size());
+    lua_rawseti(L_, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setglobal(L_, "arg");
   int base = lua_gettop(L_) + 1;
   lua_pushcfunction(L_, message_handler);
   if (luaL_loadfile(L_, path.c_str()) != LUA_OK) {
@@ -362,18 +414,6 @@ std::vector<Value> LuaEngine::run_file(const std::string& path) {
     throw LuaFailure(message);
   }
   return call_loaded(base);
-}
-
-void LuaEngine::run_script(const std::string& path, const std::vector<std::string>& args) {
-  lua_createtable(L_, static_cast<int>(args.size()), 1);
-  lua_pushstring(L_, path.c_str());
-  lua_rawseti(L_, -2, 0);
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    lua_pushstring(L_, args[i].c_str());
-    lua_rawseti(L_, -2, static_cast<lua_Integer>(i + 1));
-  }
-  lua_setglobal(L_, "arg");
-  run_file(path);
 }
 
 }  // namespace ipcsh

@@ -26,16 +26,26 @@ class LuaEngine {
   LuaEngine(const LuaEngine&) = delete;
   LuaEngine& operator=(const LuaEngine&) = delete;
 
-  // Runs a scenario file with `arg` set; throws LuaFailure.
-  void run_script(const std::string& path, const std::vector<std::string>& args);
+  // Runs a scenario file with `arg` set (the file at 0, ARGs from 1) and
+  // returns what it returned. These throw LuaFailure for a Lua error, and
+  // Interrupted or ExitRequest when Ctrl+C or `exit` ended the run.
+  std::vector<Value> run_file(const std::string& path, const std::vector<std::string>& args);
   // Runs a chunk (as an expression first, like lua.c, then as statements)
-  // and returns what it returned; throws LuaFailure.
+  // and returns what it returned.
   std::vector<Value> run_chunk(std::string_view code, const std::string& chunk_name);
-  std::vector<Value> run_file(const std::string& path);
+
+  // Why a run is being unwound: Lua code cannot catch these.
+  enum class Unwind { none, interrupt, exit };
+  Unwind unwinding() const { return unwinding_; }
+  void unwind(Unwind why);
+  Session& session() { return session_; }
 
  private:
   std::vector<Value> call_loaded(int base);
-  lua_State* L_;
+  Session& session_;
+  lua_State* L_ = nullptr;
+  Unwind unwinding_ = Unwind::none;
+  int depth_ = 0;
 };
 
 }  // namespace ipcsh

@@ -1,14 +1,20 @@
 #include "lua_values.hpp"
 
 #include <new>
+#include <set>
 
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "console.hpp"
+#include "error.hpp"
+
 namespace ipcsh {
 
 HandleRef* to_handle(lua_State* L, int index) {
-  return static_cast<HandleRef*>(luaL_testudata(L, index, handle_meta));
+  auto* ref = static_cast<HandleRef*>(luaL_testudata(L, index, handle_meta));
+  if (ref && !*ref) throw UsageError("a handle object whose __gc was called holds nothing");
+  return ref;
 }
 
 void push_handle(lua_State* L, const HandleRef& ref) {
@@ -17,16 +23,94 @@ void push_handle(lua_State* L, const HandleRef& ref) {
 }
 
 namespace {
+
+constexpr int max_depth = 32;
+
 // Exactly one Lua value: nil for nothing, the first of several.
 void push_one(lua_State* L, const Value& v) {
   int n = push_value(L, v);
   if (n == 0) lua_pushnil(L);
   if (n > 1) lua_pop(L, n - 1);
 }
+
+// A Lua function kept in the registry, called with one string. An error in
+// it is reported on stderr: it must not unwind through the Win32 layer.
+Callback callback_of(lua_State* L, int index) {
+  lua_pushvalue(L, index);
+  int ref = luaL_ref(L, LUA_REGISTRYINDEX);  // kept for the life of the state
+  auto call = std::make_shared<std::function<void(const std::string&)>>([L, ref](const std::string& line) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_pushlstring(L, line.data(), line.size());
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+      write_err(std::string("trace function: ") + (lua_tostring(L, -1) ? lua_tostring(L, -1) : "error") + "\n");
+      lua_pop(L, 1);
+    }
+  });
+  return Callback{call};
+}
+
+Value convert(lua_State* L, int index, int depth, std::set<const void*>& open) {
+  index = lua_absindex(L, index);
+  switch (lua_type(L, index)) {
+    case LUA_TNIL: case LUA_TNONE: return {};
+    case LUA_TBOOLEAN: return static_cast<bool>(lua_toboolean(L, index));
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, index)) return static_cast<std::int64_t>(lua_tointeger(L, index));
+      return std::string(lua_tostring(L, index));
+    case LUA_TSTRING: {
+      std::size_t len = 0;
+      const char* s = lua_tolstring(L, index, &len);
+      return std::string(s, len);
+    }
+    case LUA_TUSERDATA:
+      if (auto h = to_handle(L, index)) return *h;
+      break;
+    case LUA_TFUNCTION: return callback_of(L, index);
+    case LUA_TTABLE: {
+      const void* table = lua_topointer(L, index);
+      if (depth >= max_depth) throw UsageError("a table nested more than 32 deep");
+      if (!open.insert(table).second) throw UsageError("a table that contains itself");
+      lua_checkstack(L, 4);
+      Value out;
+      lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, index));
+      if (n > 0) {
+        List list;
+        for (lua_Integer i = 1; i <= n; ++i) {
+          lua_rawgeti(L, index, i);
+          list.items.push_back(convert(L, -1, depth + 1, open));
+          lua_pop(L, 1);
+        }
+        out = std::move(list);
+      } else {
+        Record record;
+        lua_pushnil(L);
+        while (lua_next(L, index)) {
+          if (lua_type(L, -2) == LUA_TSTRING) {
+            std::size_t len = 0;
+            const char* key = lua_tolstring(L, -2, &len);
+            record.fields.push_back({std::string(key, len), convert(L, -1, depth + 1, open)});
+          }
+          lua_pop(L, 1);
+        }
+        out = std::move(record);
+      }
+      open.erase(table);
+      return out;
+    }
+    default: break;
+  }
+  std::size_t len = 0;
+  const char* s = luaL_tolstring(L, index, &len);
+  std::string text(s, len);
+  lua_pop(L, 1);
+  return text;
+}
+
 }  // namespace
 
 int push_value(lua_State* L, const Value& v) {
-  if (v.is_nil() || v.as<Note>()) return 0;
+  lua_checkstack(L, 8);
+  if (v.is_nil()) return 0;
   if (auto b = v.as<bool>()) lua_pushboolean(L, *b);
   else if (auto i = v.as<std::int64_t>()) lua_pushinteger(L, *i);
   else if (auto s = v.as<std::string>()) lua_pushlstring(L, s->data(), s->size());
@@ -56,51 +140,19 @@ int push_value(lua_State* L, const Value& v) {
       push_one(L, l->items[i]);
       lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
     }
-  } else if (auto m = v.as<Multi>()) {
-    for (const auto& item : m->values) push_one(L, item);
-    return static_cast<int>(m->values.size());
+  } else if (auto m = v.as<Result>()) {
+    std::size_t n = std::min(m->lua_count, m->values.size());
+    for (std::size_t i = 0; i < n; ++i) push_one(L, m->values[i]);
+    return static_cast<int>(n);
+  } else {
+    return 0;  // a Callback goes nowhere
   }
   return 1;
 }
 
 Value to_value(lua_State* L, int index) {
-  index = lua_absindex(L, index);
-  switch (lua_type(L, index)) {
-    case LUA_TNIL: case LUA_TNONE: return {};
-    case LUA_TBOOLEAN: return static_cast<bool>(lua_toboolean(L, index));
-    case LUA_TNUMBER:
-      if (lua_isinteger(L, index)) return static_cast<std::int64_t>(lua_tointeger(L, index));
-      return std::string(lua_tostring(L, index));
-    case LUA_TSTRING: {
-      std::size_t len = 0;
-      const char* s = lua_tolstring(L, index, &len);
-      return std::string(s, len);
-    }
-    case LUA_TUSERDATA:
-      if (auto h = to_handle(L, index)) return *h;
-      break;
-    case LUA_TTABLE: {
-      lua_Integer n = luaL_len(L, index);
-      if (n > 0) {
-        List list;
-        for (lua_Integer i = 1; i <= n; ++i) {
-          lua_rawgeti(L, index, i);
-          list.items.push_back(to_value(L, -1));
-          lua_pop(L, 1);
-        }
-        return list;
-      }
-      Record record;
-      lua_pushnil(L);
-      while (lua_next(L, index)) {
-        if (lua_type(L, -2) == LUA_TSTRING) record.fields.push_back({lua_tostring(L, -2), to_value(L, -1)});
-        lua_pop(L, 1);
-      }
-      return record;
-    }
-    default: break;
-  }
-  return std::string(luaL_tolstring(L, index, nullptr));
+  std::set<const void*> open;
+  return convert(L, index, 0, open);
 }
 
 }  // namespace ipcsh

@@ -8,13 +8,16 @@ namespace ipcsh {
 
 inline constexpr const char* handle_meta = "ipcsh.handle";
 
-HandleRef* to_handle(lua_State* L, int index);  // nullptr if not a handle
+// nullptr if not a handle; throws UsageError for a handle object whose
+// __gc was called by hand (it no longer holds anything).
+HandleRef* to_handle(lua_State* L, int index);
 void push_handle(lua_State* L, const HandleRef& ref);
-// Pushes a result; returns how many Lua values it became (a Multi is
-// several, a Note or nothing none).
+// Pushes a result; returns how many Lua values it became (a Result gives
+// its first lua_count values, nothing gives none).
 int push_value(lua_State* L, const Value& v);
 // A Lua value as a command argument: arrays become Lists, other tables
-// Records, handle userdata HandleRefs.
+// Records, handle userdata HandleRefs, functions Callbacks. Tables nested
+// deeper than 32 or cyclic are a UsageError.
 Value to_value(lua_State* L, int index);
 
 }  // namespace ipcsh

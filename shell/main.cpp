@@ -7,6 +7,7 @@
 
 #include "command.hpp"
 #include "console.hpp"
+#include "executor.hpp"
 #include "launch.hpp"
 #include "lua_binding.hpp"
 #include "modes.hpp"
@@ -26,6 +27,7 @@ constexpr const char* usage_text =
     "       ipcsh --test [--limit S] PATH...\n"
     "                                   run every *.lua under each PATH in its own process (limit S\n"
     "                                   seconds each, default 60); last line 'N passed, N failed'\n"
+    "       ipcsh --trace ...           any of the above with `trace on` from the start\n"
     "       ipcsh --help | --version\n"
     "Inside the shell, `help` lists the commands and `help COMMAND` explains one.\n";
 
@@ -38,13 +40,17 @@ std::vector<std::string> utf8_arguments() {
   return args;
 }
 
-int run(const std::vector<std::string>& args) {
+int run(std::vector<std::string> args) {
   using namespace ipcsh;
   Session session;
   session.self_path = this_program_path();
   LuaEngine lua(session);
   install_ctrl_c_handler(session);
 
+  if (!args.empty() && args[0] == "--trace") {
+    args.erase(args.begin());
+    execute_line(session, "trace on", nullptr);  // quietly: the calls are what shows
+  }
   if (args.empty()) return run_repl(session);
   const std::string& first = args[0];
   if (first == "--help" || first == "-h" || first == "/?") {
@@ -66,10 +72,15 @@ int run(const std::vector<std::string>& args) {
     std::vector<std::string> paths(args.begin() + 1, args.end());
     unsigned limit = 60;
     if (paths.size() >= 2 && paths[0] == "--limit") {
-      limit = static_cast<unsigned>(std::strtoul(paths[1].c_str(), nullptr, 10));
+      auto seconds = parse_number(paths[1]);
+      if (!seconds || *seconds < 1 || *seconds > 86400) {
+        write_err(fmt::format("ipcsh: --limit: seconds 1..86400 expected, got '{}'\n", paths[1]));
+        return 2;
+      }
+      limit = static_cast<unsigned>(*seconds);
       paths.erase(paths.begin(), paths.begin() + 2);
     }
-    if (paths.empty() || limit == 0) {
+    if (paths.empty()) {
       write_err(usage_text);
       return 2;
     }

@@ -9,6 +9,10 @@
 
 namespace ipcsh {
 
+namespace {
+constexpr int interrupted_exit_code = 130;  // as a POSIX shell reports SIGINT
+}
+
 bool run_line(Session& session, std::string_view line) {
   try {
     execute_line(session, line, [](const CommandText& command, const Value& result) {
@@ -16,6 +20,11 @@ bool run_line(Session& session, std::string_view line) {
       if (!text.empty()) write_out(text + "\n");
     });
     return true;
+  } catch (const ExitRequest&) {
+    throw;
+  } catch (const Interrupted&) {
+    write_err("interrupted\n");
+    return false;
   } catch (const std::exception& e) {
     write_err(error_text(e) + "\n");
     return false;
@@ -26,28 +35,42 @@ int run_repl(Session& session) {
   bool interactive = stdin_is_console();
   if (interactive) write_out("ipcsh - Windows IPC shell. `help` lists commands, `exit` leaves.\n");
   bool any_failed = false;
-  for (;;) {
-    std::optional<std::string> line;
-    try {
-      line = read_line(session, interactive ? "ipcsh> " : "");
-    } catch (const Interrupted&) {
-      continue;  // Ctrl+C at the prompt: a fresh prompt
+  try {
+    for (;;) {
+      std::optional<std::string> line;
+      try {
+        line = read_line(session, interactive ? "ipcsh> " : "");
+      } catch (const Interrupted&) {
+        continue;  // Ctrl+C at the prompt: a fresh prompt
+      }
+      if (!line) break;
+      session.interrupted = false;
+      if (!run_line(session, *line)) any_failed = true;
     }
-    if (!line) break;
-    if (!run_line(session, *line)) any_failed = true;
+  } catch (const ExitRequest& e) {
+    return e.code;
   }
   if (interactive) write_out("\n");
   return any_failed && !interactive ? 1 : 0;
 }
 
 int run_commands(Session& session, std::string_view commands) {
-  return run_line(session, commands) ? 0 : 1;
+  try {
+    return run_line(session, commands) ? 0 : 1;
+  } catch (const ExitRequest& e) {
+    return e.code;
+  }
 }
 
 int run_script(Session& session, const std::string& path, const std::vector<std::string>& args) {
   try {
-    session.lua->run_script(path, args);
+    session.lua->run_file(path, args);
     return 0;
+  } catch (const ExitRequest& e) {
+    return e.code;
+  } catch (const Interrupted&) {
+    write_err(path + ": interrupted\n");
+    return interrupted_exit_code;
   } catch (const std::exception& e) {
     write_err(std::string(e.what()) + "\n");
     return 1;

@@ -4,13 +4,9 @@
 
 #include "error.hpp"
 #include "launch.hpp"
+#include "win32_api.hpp"
 
 namespace ipcsh {
-
-namespace {
-constexpr DWORD slice_ms = 50;  // how long Ctrl+C may go unnoticed
-constexpr DWORD poll_ms = 5;    // how often a poll looks again
-}
 
 Session::Session() {
   self_ = std::make_shared<HandleObject>(Kind::process, GetCurrentProcess());
@@ -34,11 +30,12 @@ HandleRef Session::resolve(std::int64_t value) {
   auto it = handles_.find(value);
   if (it != handles_.end() && !it->second->closed()) return it->second;
   HANDLE raw = reinterpret_cast<HANDLE>(static_cast<std::intptr_t>(value));
-  ObjectFacts facts = query_object(raw);
+  win::ObjectFacts facts = win::query_object(raw);
   if (!facts.valid) return std::make_shared<HandleObject>(Kind::other, raw);
-  auto ref = add(facts.kind, raw, facts.name);
+  Kind kind = kind_of(facts);
+  auto ref = add(kind, raw, facts.name);
   ref->role = "adopted";
-  if (facts.kind == Kind::process) ref->pid = GetProcessId(raw);
+  if (kind == Kind::process) ref->pid = GetProcessId(raw);
   return ref;
 }
 
@@ -64,43 +61,19 @@ void Session::check_interrupt() {
 }
 
 void Session::pump_messages() {
-  if (windows_open == 0) return;
-  MSG msg;
-  while (PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE)) {
-    TranslateMessage(&msg);
-    dispatching_posted = true;
-    DispatchMessageW(&msg);
-    dispatching_posted = false;
-  }
+  if (windows_open > 0) win::pump_messages(dispatching_posted);
 }
 
-DWORD Session::wait_sliced(DWORD count, const HANDLE* handles, bool all, DWORD timeout_ms) {
-  ULONGLONG deadline = GetTickCount64() + timeout_ms;
-  for (;;) {
-    check_interrupt();
-    DWORD slice = slice_ms;
-    if (timeout_ms != INFINITE) {
-      ULONGLONG now = GetTickCount64();
-      slice = now >= deadline ? 0 : static_cast<DWORD>(std::min<ULONGLONG>(slice_ms, deadline - now));
-    }
-    DWORD result = WaitForMultipleObjects(count, handles, all, slice);
-    if (result == WAIT_FAILED) throw_last_error("WaitForMultipleObjects");
-    if (result != WAIT_TIMEOUT) return result;
-    if (timeout_ms != INFINITE && GetTickCount64() >= deadline) return WAIT_TIMEOUT;
-  }
+win::Between Session::between() {
+  return [this] { check_interrupt(); };
+}
+
+DWORD Session::wait_sliced(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms) {
+  return win::wait(handles, all, timeout_ms, between());
 }
 
 bool Session::poll_until(DWORD timeout_ms, const std::function<bool()>& ready) {
-  ULONGLONG deadline = GetTickCount64() + timeout_ms;
-  for (;;) {
-    if (ready()) return true;
-    check_interrupt();
-    ULONGLONG now = GetTickCount64();
-    if (timeout_ms != INFINITE && now >= deadline) return false;
-    DWORD nap = timeout_ms == INFINITE ? poll_ms
-                                       : static_cast<DWORD>(std::min<ULONGLONG>(poll_ms, deadline - now));
-    Sleep(nap);
-  }
+  return win::poll(timeout_ms, ready, between());
 }
 
 }  // namespace ipcsh

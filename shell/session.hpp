@@ -8,11 +8,15 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
 #include "handle.hpp"
+#include "invoke.hpp"
 #include "value.hpp"
+#include "win32.hpp"
 
 namespace ipcsh {
 
@@ -42,14 +46,22 @@ class Session {
   // The job (kill on close) every non-detached child joins.
   HANDLE child_job();
 
-  // Ctrl+C: set by the console handler, checked by every blocking loop.
+  // Ctrl+C: set by the console handler, checked by every blocking loop and,
+  // while Lua runs, by its instruction hook.
   std::atomic<bool> interrupted{false};
   void check_interrupt();
-  // Waits in slices so Ctrl+C is noticed; returns WaitForMultipleObjects'
-  // result, or throws Interrupted.
-  DWORD wait_sliced(DWORD count, const HANDLE* handles, bool all, DWORD timeout_ms);
-  // Sleeps in slices, or until `ready` says stop; returns ready's last answer.
+  // The blocking loops of every family, with Ctrl+C and the message pump
+  // between slices (win32.hpp): WaitForMultipleObjects' result or throws
+  // Interrupted; a poll returns ready's last answer.
+  DWORD wait_sliced(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms);
   bool poll_until(DWORD timeout_ms, const std::function<bool()>& ready);
+  win::Between between();
+
+  // `trace on`: where each Win32 call's line goes while a command runs.
+  win::TraceSink trace_sink;
+  const win::TraceSink* tracer() const { return trace_sink ? &trace_sink : nullptr; }
+  // Told about every invocation (invoke.hpp): timing, recording.
+  std::vector<InvokeObserver> observers;
 
   // Window messages: what this shell's windows received, oldest first. Every
   // wait and poll pumps the thread's queue while a window exists, so other
@@ -58,6 +70,9 @@ class Session {
   int windows_open = 0;
   bool dispatching_posted = false;  // the window procedure runs for a posted message
   void pump_messages();
+
+  // `exit` inside Lua: the code waiting to leave with once Lua has unwound.
+  std::optional<int> exit_code;
 
   LuaEngine* lua = nullptr;
   std::string self_path;  // this ipcsh.exe, for spawn --ipcsh and --test

@@ -55,12 +55,28 @@ bool is_identifier(std::string_view s) {
   return true;
 }
 
-std::string CommandText::raw_from(std::size_t first) const {
-  if (first >= words.size()) return {};
-  return line.substr(words[first].begin, words.back().end - words[first].begin);
+// The verbatim rest of a line: as typed, or the contents of one quoted word
+// that spans all of it.
+Word verbatim_word(std::string_view line, std::size_t begin) {
+  std::string_view rest = line.substr(begin);
+  while (!rest.empty() && is_blank(rest.back())) rest.remove_suffix(1);
+  Word word{std::string(rest), false, true, begin, begin + rest.size()};
+  if (!rest.empty() && (rest[0] == '"' || rest[0] == '\'')) {
+    try {
+      auto inner = parse_line(rest);
+      if (inner.size() == 1 && inner[0].words.size() == 1 && inner[0].assign_to.empty() &&
+          inner[0].words[0].end == rest.size() && (rest.back() == '"' || rest.back() == '\'')) {
+        word.text = inner[0].words[0].text;
+        word.quoted = true;
+      }
+    } catch (const SyntaxError&) {
+      // not one quoted word: keep it as typed
+    }
+  }
+  return word;
 }
 
-std::vector<CommandText> parse_line(std::string_view line) {
+std::vector<CommandText> parse_line(std::string_view line, const VerbatimRule& verbatim) {
   std::vector<CommandText> commands;
   CommandText current;
   current.line = std::string(line);
@@ -78,6 +94,10 @@ std::vector<CommandText> parse_line(std::string_view line) {
   while (i < line.size()) {
     char c = line[i];
     if (is_blank(c)) { ++i; continue; }
+    if (verbatim && !current.words.empty() && verbatim(current.words)) {
+      current.words.push_back(verbatim_word(line, i));
+      break;
+    }
     if (c == '#') break;
     if (c == ';') { finish(); ++i; continue; }
     Word word;

@@ -2,6 +2,7 @@
 // processing with no Windows headers, so it is unit-tested on its own.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@ struct SyntaxError : std::runtime_error {
 struct Word {
   std::string text;     // after quote and escape processing
   bool quoted = false;  // any part was quoted: never a flag or a $variable
+  bool verbatim = false;  // the rest of the line, as typed (see VerbatimRule)
   std::size_t begin = 0, end = 0;  // raw span in the line
   bool is_variable() const { return !quoted && text.size() > 1 && text[0] == '$'; }
   bool is(std::string_view s) const { return !quoted && text == s; }
@@ -25,16 +27,19 @@ struct CommandText {
   std::string assign_to;    // NAME of 'NAME = COMMAND ...', else empty
   std::vector<Word> words;  // the command and its arguments
   std::string line;         // the whole line the spans refer to
-  // The raw text from word `first` to the end of this command, for
-  // arguments taken verbatim (a Lua chunk, a Windows command line).
-  std::string raw_from(std::size_t first) const;
 };
+
+// Asked after each word of a command with the words so far: true when the
+// rest of the line is one verbatim argument (a Lua chunk, a command line).
+// That rest is then taken as typed, before quotes, ';' or '#' mean anything;
+// if it is exactly one quoted word, its contents.
+using VerbatimRule = std::function<bool(const std::vector<Word>&)>;
 
 // Splits one input line into commands. Blanks separate words; "double"
 // quotes take \n \t \r \\ \" \$ \0 \xNN (any other backslash stays literal, so
 // Windows paths need no doubling); 'single' quotes are literal; # starts a
 // comment; ; separates commands. Throws SyntaxError (unterminated quote).
-std::vector<CommandText> parse_line(std::string_view line);
+std::vector<CommandText> parse_line(std::string_view line, const VerbatimRule& verbatim = {});
 
 bool is_identifier(std::string_view s);
 

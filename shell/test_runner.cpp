@@ -25,8 +25,9 @@ std::vector<fs::path> collect(const std::vector<std::string>& roots) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
       std::vector<fs::path> found;
-      for (const auto& entry : fs::recursive_directory_iterator(path, ec))
-        if (entry.is_regular_file() && entry.path().extension() == L".lua") found.push_back(entry.path());
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec))
+        if (it->is_regular_file(ec) && it->path().extension() == L".lua") found.push_back(it->path());
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
@@ -76,7 +77,7 @@ Outcome run_one(Session& session, const fs::path& file, unsigned limit_seconds) 
     options.job = job.get();
     Launched child = launch(options);
     UniqueHandle process(child.process), thread(child.thread);
-    DWORD waited = session.wait_sliced(1, &child.process, false, limit_seconds * 1000);
+    DWORD waited = session.wait_sliced({child.process}, false, limit_seconds * 1000);
     if (waited == WAIT_TIMEOUT) {
       TerminateJobObject(job.get(), 1);
       WaitForSingleObject(child.process, 5000);
@@ -109,8 +110,21 @@ std::string indent(const std::string& text) {
 }  // namespace
 
 int run_tests(Session& session, const std::vector<std::string>& paths, unsigned limit_seconds) {
+  std::vector<fs::path> files;
+  try {
+    files = collect(paths);
+  } catch (const std::exception& e) {
+    write_err(fmt::format("ipcsh --test: {}\n", e.what()));
+    return 2;
+  }
+  if (files.empty()) {
+    std::string where;
+    for (const auto& p : paths) where += (where.empty() ? "" : ", ") + p;
+    write_out(fmt::format("no tests: no *.lua file under {}\n0 passed, 0 failed\n", where));
+    return 1;
+  }
   int passed = 0, failed = 0;
-  for (const auto& file : collect(paths)) {
+  for (const auto& file : files) {
     ULONGLONG started = GetTickCount64();
     Outcome outcome = run_one(session, file, limit_seconds);
     double seconds = static_cast<double>(GetTickCount64() - started) / 1000.0;

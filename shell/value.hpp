@@ -1,9 +1,13 @@
 // What commands return and take: one value type shared by the shell (which
-// formats it as a line or a table) and Lua (which gets Lua values).
+// renders it as a line or a table), Lua (which gets Lua values) and, later,
+// a parent process or a recording. Values are data: no wording lives here;
+// shell/format.cpp owns every sentence the shell prints.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -25,37 +29,63 @@ struct Table {
   std::vector<std::vector<Value>> rows;
   std::vector<std::string> hex_columns = {};  // integers the shell shows as 0x...
 };
-// Several Lua results, with the shell line that says what they mean.
-// `names` (optional) let the shell reach each one as $VAR.NAME.
-struct Multi { std::vector<Value> values; std::string text; std::vector<std::string> names = {}; };
-// A line for the shell only; Lua gets no result.
-struct Note { std::string text; };
+// A result with a meaning the shell puts into words: `shape` picks the
+// renderer's sentence ("sent", "closed", "wait", ...). Lua receives the
+// first `lua_count` values in order (0: a report for the shell only); the
+// shell reaches each by name as $VAR.NAME.
+struct Result {
+  static constexpr std::size_t all = static_cast<std::size_t>(-1);
+  std::string shape;
+  std::vector<Value> values;
+  std::vector<std::string> names = {};
+  std::size_t lua_count = all;
+  const Value* get(std::string_view name) const;
+};
 // A Lua array passed as an argument (args = {...}, inherit = {h, ...}).
 struct List { std::vector<Value> items; };
+// A function given from Lua (ipc.trace(fn)): called with one line of text.
+struct Callback { std::shared_ptr<std::function<void(const std::string&)>> call; };
 
 using ValueBase = std::variant<std::monostate, bool, std::int64_t, std::string, Bytes, HandleRef,
-                               Record, Table, Multi, Note, List>;
+                               Record, Table, Result, List, Callback>;
 struct Value : ValueBase {
   using ValueBase::ValueBase;
   using ValueBase::operator=;
   Value() = default;
   Value(int v) : ValueBase(std::int64_t{v}) {}
+  Value(long v) : ValueBase(static_cast<std::int64_t>(v)) {}
   Value(unsigned long v) : ValueBase(static_cast<std::int64_t>(v)) {}
   Value(unsigned v) : ValueBase(static_cast<std::int64_t>(v)) {}
+  Value(unsigned long long v) : ValueBase(static_cast<std::int64_t>(v)) {}
   Value(const char* s) : ValueBase(std::string(s)) {}
   bool is_nil() const { return std::holds_alternative<std::monostate>(*this); }
   template <class T> const T* as() const { return std::get_if<T>(this); }
 };
 
+// How the shell shows a field; Lua always gets the plain value.
+enum class Show {
+  plain,
+  hex,           // 0x1f0003
+  ms_or_forever, // nil: forever; else "500 ms"
+  zero_any_size, // 0: "0 (any size)"
+  not_applicable // nil: "n/a"
+};
+
 struct Field {
   std::string key;
   Value value;
-  std::string shown = {};  // what the shell prints instead, e.g. "forever" for nil
+  Show show = Show::plain;
 };
 
 inline const Value* Record::get(std::string_view key) const {
   for (const auto& f : fields)
     if (f.key == key) return &f.value;
+  return nullptr;
+}
+
+inline const Value* Result::get(std::string_view name) const {
+  for (std::size_t i = 0; i < names.size() && i < values.size(); ++i)
+    if (names[i] == name) return &values[i];
   return nullptr;
 }
 

@@ -36,7 +36,7 @@ assert(private.inherit == true)
 private:set_inherit(false)
 assert(private.inherit == false)
 local ok_bad, err_bad = pcall(ipc.set_inherit, private, "maybe")
-assert(not ok_bad and tostring(err_bad):find("on or off", 1, true), tostring(err_bad))
+assert(not ok_bad and tostring(err_bad):find("STATE: on/off, yes/no or true/false expected, got 'maybe'", 1, true), tostring(err_bad))
 
 -- grandchild: the child spawns its own child with --inherit, which sends
 local grandchild_cmd = ("send %d 'from grandchild'"):format(inheritable.value)

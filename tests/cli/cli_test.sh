@@ -45,7 +45,7 @@ printf 'e = create-event --manual\ncreat-event\nset-event $e\nwait $e --timeout 
   ipcsh >"$work/out" 2>"$work/err"
 check "stdin exit" "$?" '^1$'
 check "stdin no prompt" "$(cat "$work/out")" '^e = event 0x[0-9a-f]+ manual-reset \(inherit: no\)'
-check "stdin went on" "$(cat "$work/out")" $'signaled: \\[1\\] \\$e event 0x[0-9a-f]+ manual-reset \\(inherit: no\\)\ndone$'
+check "stdin went on" "$(cat "$work/out")" $'signaled: \\[1\\] \\$e event 0x[0-9a-f]+ manual-reset \\(inherit: no\\) \\(WAIT_OBJECT_0\\)\ndone$'
 check "suggestion" "$(cat "$work/err")" "unknown command 'creat-event'; did you mean create-event[ ?]"
 check "wrong kind" "$(cat "$work/err")" 'send: bad argument|send: H: mailslot, file, pipe or socket handle expected, got event 0x'
 check "unterminated" "$(cat "$work/err")" 'syntax error: unterminated " quote'

@@ -63,8 +63,20 @@ int main() {
   EXPECT_EQ(syntax_error("send $w 'open"), "unterminated ' quote");
   EXPECT_EQ(syntax_error("send $w \"a\\\""), "unterminated \" quote");
 
-  auto commands = parse_line("lua print(\"a  b\") ; echo x");
-  EXPECT_EQ(commands[0].raw_from(1), "print(\"a  b\")");
+  // The verbatim rest of a line: taken before quotes, ';' or '#' mean anything.
+  auto after_lua = [](const std::vector<Word>& w) { return w.size() == 1 && w[0].is("lua"); };
+  auto verbatim = [&](std::string_view line) {
+    auto commands = parse_line(line, after_lua);
+    return commands.size() == 1 && commands[0].words.size() == 2 && commands[0].words[1].verbatim
+               ? commands[0].words[1].text
+               : std::string("(not verbatim)");
+  };
+  EXPECT_EQ(verbatim("lua print(\"a  b\") ; echo x"), "print(\"a  b\") ; echo x");
+  EXPECT_EQ(verbatim("lua print(#t)"), "print(#t)");
+  EXPECT_EQ(verbatim("lua   x = 'a;b' # not a comment  "), "x = 'a;b' # not a comment");
+  EXPECT_EQ(verbatim("lua \"print(1)\""), "print(1)");           // one quoted word: its contents
+  EXPECT_EQ(verbatim("lua \"a\" .. \"b\""), "\"a\" .. \"b\"");   // more than one: as typed
+  EXPECT_EQ(words("echo lua x"), "echo|lua|x");
   EXPECT_EQ(parse_line("$x")[0].words[0].is_variable() ? "var" : "word", "var");
   EXPECT_EQ(parse_line("'$x'")[0].words[0].is_variable() ? "var" : "word", "word");
 

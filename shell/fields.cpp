@@ -1,0 +1,26 @@
+#include "fields.hpp"
+
+#include "handle.hpp"
+
+namespace ipcsh {
+
+std::optional<Value> handle_field(const HandleObject& h, std::string_view field) {
+  if (field == "value") return h.value();
+  if (field == "kind") return std::string(kind_name(h.kind));
+  if (field == "name") return h.name;
+  if (field == "inherit") return h.inheritable();
+  if (field == "closed") return h.closed();
+  if (field == "pid" && h.kind == Kind::process) return static_cast<std::int64_t>(h.pid);
+  return std::nullopt;
+}
+
+std::optional<Value> field_of(const Value& v, std::string_view field) {
+  if (auto r = v.as<Record>())
+    if (auto f = r->get(field)) return *f;
+  if (auto r = v.as<Result>())
+    if (auto f = r->get(field)) return *f;
+  if (auto h = v.as<HandleRef>()) return handle_field(**h, field);
+  return std::nullopt;
+}
+
+}  // namespace ipcsh

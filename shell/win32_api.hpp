@@ -1,0 +1,167 @@
+// The Win32 and NT calls ipcsh makes, one wrapper each, grouped by family.
+// Names are UTF-8 (converted to UTF-16 here); failures throw Win32Error
+// naming the API unless the wrapper says it returns the error. Each is
+// traced as the API's own name with its arguments (win32.hpp).
+#pragma once
+#include <winsock2.h>
+#include <windows.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "win32.hpp"
+
+namespace ipcsh::win {
+
+// ---- Files, mailslots, pipes (win32_files.cpp) ---------------------------
+HANDLE create_file(std::string_view name, DWORD access, DWORD share, bool inherit, DWORD disposition, DWORD flags);
+HANDLE create_mailslot(std::string_view name, DWORD max_size, DWORD timeout, bool inherit);
+struct MailslotInfo {
+  DWORD max_size = 0, next_size = MAILSLOT_NO_MESSAGE, count = 0, timeout = 0;
+};
+MailslotInfo get_mailslot_info(HANDLE h);
+std::optional<MailslotInfo> try_mailslot_info(HANDLE h);  // nullopt: not a mailslot's reader
+void set_mailslot_info(HANDLE h, DWORD timeout);
+HANDLE create_named_pipe(std::string_view name, DWORD open_mode, DWORD pipe_mode, DWORD instances, DWORD out_buffer,
+                         DWORD in_buffer, bool inherit);
+void create_pipe(HANDLE& read, HANDLE& write, DWORD size);
+DWORD disconnect_named_pipe(HANDLE h);  // 0 or the error
+struct PeekResult {
+  std::string data;
+  DWORD available = 0, left_in_message = 0;
+};
+// nullopt and `error` set when PeekNamedPipe fails (broken, not connected).
+std::optional<PeekResult> peek_named_pipe(HANDLE h, DWORD size, DWORD* error = nullptr);
+struct PipeInfo {
+  DWORD flags = 0, out_buffer = 0, in_buffer = 0, max_instances = 0;
+};
+std::optional<PipeInfo> get_named_pipe_info(HANDLE h);
+void set_named_pipe_read_mode(HANDLE h, DWORD mode);
+DWORD wait_named_pipe(std::string_view name, DWORD timeout);  // 0 or the error
+DWORD pipe_write_quota(HANDLE h);  // bytes a write can put in the pipe now (FilePipeLocalInformation)
+
+// I/O that may block, done so it can time out and Ctrl+C can stop it:
+// overlapped handles through an OVERLAPPED and a sliced wait, synchronous
+// ones on a helper thread that CancelSynchronousIo stops. `error` gets the
+// call's error (0: done); WAIT_TIMEOUT when the time ran out (the I/O was
+// cancelled). Returns the bytes moved.
+enum class Io { read, write, connect, transact };
+struct IoRequest {
+  Io op;
+  HANDLE h;
+  bool overlapped;
+  char* buffer = nullptr;       // read into / transact reply
+  DWORD size = 0;
+  const char* out = nullptr;    // write / transact request
+  DWORD out_size = 0;
+  DWORD timeout = INFINITE;
+};
+DWORD io(const IoRequest& request, DWORD& error, const Between& between);
+
+// ---- Sync objects (win32_sync.cpp) ---------------------------------------
+HANDLE create_event(bool inherit, bool manual, bool initial, std::string_view name);
+HANDLE create_mutex(bool inherit, bool owned, std::string_view name);
+HANDLE create_semaphore(bool inherit, LONG initial, LONG maximum, std::string_view name);
+HANDLE create_waitable_timer(bool inherit, bool manual, std::string_view name);
+enum class SyncKind { event, mutex, semaphore, timer };
+HANDLE open_sync(SyncKind kind, bool inherit, std::string_view name);
+void set_event(HANDLE h);
+void reset_event(HANDLE h);
+void pulse_event(HANDLE h);
+void release_mutex(HANDLE h);
+LONG release_semaphore(HANDLE h, LONG count);  // the previous count
+void set_waitable_timer(HANDLE h, LONGLONG due_100ns, LONG period_ms);
+void cancel_waitable_timer(HANDLE h);
+// The NtQuery* state calls (class 0, basic information); false if they fail.
+struct EventState { LONG type = 0, signaled = 0; };
+struct SemaphoreState { LONG count = 0, maximum = 0; };
+struct MutexState { LONG count = 0; BOOLEAN owned_by_caller = 0, abandoned = 0; };
+struct TimerState { LARGE_INTEGER remaining{}; BOOLEAN signaled = 0; };
+bool query_event(HANDLE h, EventState& out);
+bool query_semaphore(HANDLE h, SemaphoreState& out);
+bool query_mutex(HANDLE h, MutexState& out);
+bool query_timer(HANDLE h, TimerState& out);
+DWORD wait_now(HANDLE h);  // WaitForSingleObject(h, 0): for processes and threads, which waiting does not change
+
+// ---- Memory (win32_memory.cpp) -------------------------------------------
+HANDLE create_file_mapping(bool inherit, DWORD protect, std::uint64_t size, std::string_view name);
+HANDLE open_file_mapping(DWORD access, bool inherit, std::string_view name);
+void* map_view(HANDLE mapping, DWORD access, std::uint64_t offset, SIZE_T size);
+void unmap_view(void* view);
+MEMORY_BASIC_INFORMATION virtual_query(const void* address);
+
+// ---- Processes and jobs (win32_process.cpp) ------------------------------
+struct ProcessStart {
+  std::string command_line;
+  bool inherit_handles = false;
+  std::vector<HANDLE> handle_list;  // PROC_THREAD_ATTRIBUTE_HANDLE_LIST
+  DWORD flags = 0;
+  HANDLE std_in = nullptr, std_out = nullptr, std_err = nullptr;  // any set: STARTF_USESTDHANDLES
+};
+PROCESS_INFORMATION create_process(const ProcessStart& start);
+HANDLE create_job(bool kill_on_close);
+void assign_to_job(HANDLE job, HANDLE process);
+void terminate_job(HANDLE job, UINT code);
+DWORD resume_thread(HANDLE thread);  // the previous suspend count
+void terminate_process(HANDLE process, UINT code);
+DWORD get_exit_code(HANDLE process);
+DWORD get_process_id(HANDLE process);
+
+// ---- Handles and objects (win32_handles.cpp) -----------------------------
+HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process, DWORD access, bool inherit,
+                        DWORD options, DWORD* error = nullptr);  // with `error`: NULL and the error instead of a throw
+void close_handle(HANDLE h);
+void set_handle_information(HANDLE h, DWORD mask, DWORD flags);
+std::optional<DWORD> get_handle_information(HANDLE h);  // untraced: read for display
+bool compare_object_handles(HANDLE a, HANDLE b);
+// NtQueryObject: type, name, counts, access; `valid` false if no handle.
+struct ObjectFacts {
+  bool valid = false;
+  std::string type;  // "File", "Event", "Mutant", ...
+  std::string name;  // "\Device\MailSlot\demo", "" if unnamed
+  ULONG handle_count = 0, pointer_count = 0;
+  ACCESS_MASK granted_access = 0;
+};
+ObjectFacts query_object(HANDLE h);
+struct HandleEntry {
+  ULONG_PTR pid, value;
+  ACCESS_MASK access;
+  ULONG attributes;  // OBJ_INHERIT = 2
+};
+std::vector<HandleEntry> system_handles();  // NtQuerySystemInformation class 64
+inline constexpr ULONG obj_inherit = 2;
+
+// ---- Windows and messages (win32_window.cpp) -----------------------------
+void register_window_class(const wchar_t* name, WNDPROC procedure);
+HWND create_message_window(const wchar_t* class_name, std::string_view title);
+void destroy_window(HWND w);
+HWND find_message_window(std::string_view title);  // NULL if none
+void post_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam);
+LRESULT send_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam, DWORD timeout);
+bool is_window(HWND w);
+DWORD window_process(HWND w, DWORD* thread = nullptr);
+std::string window_text(HWND w);
+void pump_messages(bool& dispatching_posted);  // untraced: runs between wait slices
+
+// ---- Sockets (win32_socket.cpp) ------------------------------------------
+void start_winsock();
+SOCKET new_socket(DWORD flags);
+sockaddr_in resolve(std::string_view host, std::uint16_t port);
+void bind_socket(SOCKET s, const sockaddr_in& at);
+void listen_socket(SOCKET s, int backlog);
+void connect_socket(SOCKET s, const sockaddr_in& to, std::string note);
+SOCKET accept_socket(SOCKET s, sockaddr_in& peer);
+int send_socket(SOCKET s, const char* data, int size);
+int recv_socket(SOCKET s, char* buffer, int size);
+bool socket_readable(SOCKET s);  // select with a zero timeout
+bool socket_writable(SOCKET s);
+void set_non_blocking(SOCKET s);  // ioctlsocket FIONBIO
+void close_socket(SOCKET s);
+std::optional<sockaddr_in> local_address(SOCKET s);
+std::optional<sockaddr_in> peer_address(SOCKET s);
+std::string address_text(const sockaddr_in& a);
+bool socket_listening(SOCKET s);
+
+}  // namespace ipcsh::win

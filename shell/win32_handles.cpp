@@ -1,0 +1,146 @@
+// Handles themselves: duplicate, close, inherit flag, and what the kernel
+// says about the object behind one (NtQueryObject, the system handle list).
+#include <fmt/format.h>
+
+#include "text.hpp"
+#include "win32_api.hpp"
+
+namespace ipcsh::win {
+namespace {
+
+struct UnicodeString {
+  USHORT Length, MaximumLength;
+  PWSTR Buffer;
+};
+struct ObjectBasicInfo {
+  ULONG Attributes;
+  ACCESS_MASK GrantedAccess;
+  ULONG HandleCount;
+  ULONG PointerCount;
+  ULONG Reserved[10];
+};
+struct SystemHandleEntryEx {
+  PVOID Object;
+  ULONG_PTR UniqueProcessId;
+  ULONG_PTR HandleValue;
+  ACCESS_MASK GrantedAccess;
+  USHORT CreatorBackTraceIndex;
+  USHORT ObjectTypeIndex;
+  ULONG HandleAttributes;
+  ULONG Reserved;
+};
+struct SystemHandleInfoEx {
+  ULONG_PTR NumberOfHandles;
+  ULONG_PTR Reserved;
+  SystemHandleEntryEx Handles[1];
+};
+
+template <class F>
+F ntdll(const char* name) {
+  static HMODULE module = GetModuleHandleW(L"ntdll.dll");
+  return reinterpret_cast<F>(reinterpret_cast<void*>(GetProcAddress(module, name)));
+}
+
+using QueryObject = LONG(NTAPI*)(HANDLE, int, void*, ULONG, ULONG*);
+
+std::string unicode_text(const UnicodeString& s) {
+  return s.Buffer ? to_utf8(std::wstring_view(s.Buffer, s.Length / sizeof(wchar_t))) : std::string();
+}
+
+const NameTable object_classes{{0, "ObjectBasicInformation"}, {1, "ObjectNameInformation"}, {2, "ObjectTypeInformation"}};
+
+}  // namespace
+
+HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process, DWORD access, bool inheritable,
+                        DWORD options, DWORD* error) {
+  HANDLE result = nullptr;
+  DWORD e = attempt("DuplicateHandle",
+                    {handle(source_process), handle(source), handle(target_process), literal("&copy"),
+                     options & DUPLICATE_SAME_ACCESS ? num(0) : hex(access), literal(inheritable ? "TRUE" : "FALSE"),
+                     flags(options, duplicate_names)},
+                    [&] {
+                      return DuplicateHandle(source_process, source, target_process, &result, access, inheritable,
+                                             options);
+                    },
+                    [&] { return "(copy " + handle_text(result) + ")"; });
+  if (error) {
+    *error = e;
+    return e ? nullptr : result;
+  }
+  if (e) throw Win32Error("DuplicateHandle", e);
+  return result;
+}
+
+void close_handle(HANDLE h) { check("CloseHandle", {handle(h)}, [&] { return CloseHandle(h); }); }
+
+void set_handle_information(HANDLE h, DWORD mask, DWORD value) {
+  check("SetHandleInformation", {handle(h), flags(mask, handle_flag_names), flags(value, handle_flag_names)},
+        [&] { return SetHandleInformation(h, mask, value); });
+}
+
+std::optional<DWORD> get_handle_information(HANDLE h) {
+  DWORD flags = 0;
+  if (!GetHandleInformation(h, &flags)) return std::nullopt;
+  return flags;
+}
+
+bool compare_object_handles(HANDLE a, HANDLE b) {
+  using Fn = BOOL(WINAPI*)(HANDLE, HANDLE);
+  static auto fn = reinterpret_cast<Fn>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"kernelbase.dll"), "CompareObjectHandles")));
+  if (!fn) return false;
+  return attempt("CompareObjectHandles", {handle(a), handle(b)}, [&] { return fn(a, b); }) == 0;
+}
+
+ObjectFacts query_object(HANDLE h) {
+  static auto query = ntdll<QueryObject>("NtQueryObject");
+  ObjectFacts facts;
+  alignas(8) unsigned char buffer[4096];
+  ULONG returned = 0;
+  auto ask = [&](int what, void* out, ULONG size) {
+    return nt("NtQueryObject", {handle(h), named(static_cast<std::uint64_t>(what), object_classes)},
+              [&] { return query(h, what, out, size, &returned); });
+  };
+  if (ask(2, buffer, sizeof buffer) < 0) return facts;
+  facts.valid = true;
+  facts.type = unicode_text(*reinterpret_cast<UnicodeString*>(buffer));
+  if (ask(1, buffer, sizeof buffer) >= 0) facts.name = unicode_text(*reinterpret_cast<UnicodeString*>(buffer));
+  ObjectBasicInfo basic{};
+  if (ask(0, &basic, sizeof basic) >= 0) {
+    facts.handle_count = basic.HandleCount;
+    facts.pointer_count = basic.PointerCount;
+    facts.granted_access = basic.GrantedAccess;
+  }
+  return facts;
+}
+
+std::vector<HandleEntry> system_handles() {
+  using Fn = LONG(NTAPI*)(int, void*, ULONG, ULONG*);
+  static auto query = ntdll<Fn>("NtQuerySystemInformation");
+  constexpr LONG length_mismatch = static_cast<LONG>(0xC0000004L);
+  std::vector<unsigned char> buffer(1 << 20);
+  for (;;) {
+    ULONG needed = 0;
+    LONG status = nt("NtQuerySystemInformation", {literal("SystemExtendedHandleInformation"), num(static_cast<std::int64_t>(buffer.size()))},
+                     [&] { return query(64, buffer.data(), static_cast<ULONG>(buffer.size()), &needed); });
+    if (status == length_mismatch) {
+      buffer.resize(std::max<std::size_t>(buffer.size() * 2, needed + 4096));
+      continue;
+    }
+    if (status < 0) {
+      static auto to_error = ntdll<ULONG(NTAPI*)(LONG)>("RtlNtStatusToDosError");
+      throw Win32Error("NtQuerySystemInformation", to_error(status));
+    }
+    break;
+  }
+  auto* info = reinterpret_cast<SystemHandleInfoEx*>(buffer.data());
+  std::vector<HandleEntry> out;
+  out.reserve(info->NumberOfHandles);
+  for (ULONG_PTR i = 0; i < info->NumberOfHandles; ++i) {
+    const auto& e = info->Handles[i];
+    out.push_back({e.UniqueProcessId, e.HandleValue, e.GrantedAccess, e.HandleAttributes});
+  }
+  return out;
+}
+
+}  // namespace ipcsh::win

@@ -1,0 +1,120 @@
+// Processes, their main threads, and jobs.
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "text.hpp"
+#include "win32_api.hpp"
+
+namespace ipcsh::win {
+
+PROCESS_INFORMATION create_process(const ProcessStart& start) {
+  STARTUPINFOEXW info{};
+  info.StartupInfo.cb = sizeof info;
+  if (start.std_in || start.std_out || start.std_err) {
+    info.StartupInfo.dwFlags |= STARTF_USESTDHANDLES;
+    info.StartupInfo.hStdInput = start.std_in;
+    info.StartupInfo.hStdOutput = start.std_out;
+    info.StartupInfo.hStdError = start.std_err;
+  }
+  DWORD flags = start.flags;
+  std::unique_ptr<char[]> buffer;
+  auto free_list = [](LPPROC_THREAD_ATTRIBUTE_LIST list) { DeleteProcThreadAttributeList(list); };
+  std::unique_ptr<std::remove_pointer_t<LPPROC_THREAD_ATTRIBUTE_LIST>, decltype(free_list)> attributes(nullptr,
+                                                                                                        free_list);
+  std::vector<HANDLE> list = start.handle_list;
+  std::string list_text;
+  for (HANDLE h : list) list_text += (list_text.empty() ? "" : ", ") + handle_text(h);
+  if (!list.empty()) {
+    SIZE_T size = 0;
+    InitializeProcThreadAttributeList(nullptr, 1, 0, &size);
+    buffer = std::make_unique<char[]>(size);
+    auto l = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(buffer.get());
+    check("InitializeProcThreadAttributeList", {literal("&list"), num(1)},
+          [&] { return InitializeProcThreadAttributeList(l, 1, 0, &size); });
+    attributes.reset(l);
+    check("UpdateProcThreadAttribute",
+          {literal("&list"), literal("PROC_THREAD_ATTRIBUTE_HANDLE_LIST"), literal("[" + list_text + "]")},
+          [&] {
+            return UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, list.data(),
+                                             list.size() * sizeof(HANDLE), nullptr, nullptr);
+          });
+    info.lpAttributeList = l;
+    flags |= EXTENDED_STARTUPINFO_PRESENT;
+  }
+  std::wstring command_line = to_wide(start.command_line);
+  PROCESS_INFORMATION pi{};
+  BOOL inherit = start.inherit_handles || !list.empty();
+  std::string startup = info.StartupInfo.dwFlags
+                            ? fmt::format("&{{STARTF_USESTDHANDLES {} {} {}}}", handle_text(start.std_in),
+                                          handle_text(start.std_out), handle_text(start.std_err))
+                            : "&startup";
+  // Wine 8 now and then fails a CreateProcess with STATUS_INTERNAL_ERROR
+  // while other processes are being torn down; the same call then succeeds.
+  // Windows does not fail that way, so a retry costs nothing there.
+  for (int attempt_number = 1;; ++attempt_number) {
+    DWORD error = attempt("CreateProcessW",
+                          {literal("NULL"), text(start.command_line), literal("NULL"), literal("NULL"),
+                           literal(inherit ? "TRUE" : "FALSE"), win::flags(flags, creation_names), literal("NULL"),
+                           literal("NULL"), literal(startup)},
+                          [&] {
+                            return CreateProcessW(nullptr, command_line.data(), nullptr, nullptr, inherit, flags,
+                                                  nullptr, nullptr, &info.StartupInfo, &pi);
+                          },
+                          [&] { return fmt::format("(pid {}, process {}, thread {})", pi.dwProcessId,
+                                                   handle_text(pi.hProcess), handle_text(pi.hThread)); });
+    if (!error) break;
+    if (error != ERROR_INTERNAL_ERROR || attempt_number == 3) throw Win32Error("CreateProcessW", error);
+    Sleep(100);
+  }
+  return pi;
+}
+
+HANDLE create_job(bool kill_on_close) {
+  HANDLE job = make("CreateJobObjectW", {literal("NULL"), literal("NULL")}, nullptr,
+                    [] { return CreateJobObjectW(nullptr, nullptr); });
+  if (kill_on_close) {
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+    limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    try {
+      check("SetInformationJobObject",
+            {handle(job), literal("JobObjectExtendedLimitInformation"), literal("JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE")},
+            [&] { return SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits); });
+    } catch (...) {
+      CloseHandle(job);
+      throw;
+    }
+  }
+  return job;
+}
+
+void assign_to_job(HANDLE job, HANDLE process) {
+  check("AssignProcessToJobObject", {handle(job), handle(process)},
+        [&] { return AssignProcessToJobObject(job, process); });
+}
+
+void terminate_job(HANDLE job, UINT code) {
+  check("TerminateJobObject", {handle(job), num(code)}, [&] { return TerminateJobObject(job, code); });
+}
+
+DWORD resume_thread(HANDLE thread) {
+  return number("ResumeThread", {handle(thread)}, static_cast<DWORD>(-1), [&] { return ResumeThread(thread); });
+}
+
+void terminate_process(HANDLE process, UINT code) {
+  check("TerminateProcess", {handle(process), num(code)}, [&] { return TerminateProcess(process, code); });
+}
+
+DWORD get_exit_code(HANDLE process) {
+  DWORD code = 0;
+  static const NameTable names{{STILL_ACTIVE, "STILL_ACTIVE"}};
+  check("GetExitCodeProcess", {handle(process), literal("&code")}, [&] { return GetExitCodeProcess(process, &code); },
+        [&] { return "(" + value_text(code, names) + ")"; });
+  return code;
+}
+
+DWORD get_process_id(HANDLE process) {
+  return number("GetProcessId", {handle(process)}, DWORD{0}, [&] { return GetProcessId(process); });
+}
+
+}  // namespace ipcsh::win

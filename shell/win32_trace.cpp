@@ -1,0 +1,173 @@
+// The Win32 layer's trace: argument rendering, the current sink, repeated
+// calls folded into one line, and the sliced waits and polls.
+#include <winsock2.h>
+
+#include <fmt/format.h>
+
+#include "syntax.hpp"
+#include "win32.hpp"
+
+namespace ipcsh::win {
+namespace {
+
+thread_local const TraceSink* current_sink = nullptr;
+thread_local RepeatScope* current_repeat = nullptr;
+
+// Text as the call received it: backslashes as typed, control bytes escaped.
+std::string quoted_text(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += "\\\"";
+    else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else out += c;
+  }
+  return out + "\"";
+}
+
+std::string data_text(std::string_view bytes) {
+  constexpr std::size_t shown = 32;
+  std::string q = quote_bytes(bytes.substr(0, shown));
+  if (bytes.size() > shown) q.insert(q.size() - 1, "...");
+  return fmt::format("{}, {}", q, bytes.size());
+}
+
+}  // namespace
+
+std::string flag_text(std::uint64_t value, const NameTable& names) {
+  for (const auto& n : names)
+    if (n.value == value) return std::string(n.name);
+  if (value == 0) return "0";
+  std::string out;
+  std::uint64_t left = value;
+  for (const auto& n : names) {
+    if (n.value == 0 || (left & n.value) != n.value) continue;
+    out += (out.empty() ? "" : "|") + std::string(n.name);
+    left &= ~n.value;
+  }
+  if (left) out += (out.empty() ? "" : "|") + fmt::format("{:#x}", left);
+  return out;
+}
+
+std::string value_text(std::uint64_t value, const NameTable& names) {
+  for (const auto& n : names)
+    if (n.value == value) return std::string(n.name);
+  return value > 0xFFFF ? fmt::format("{:#x}", value) : std::to_string(value);
+}
+
+std::string handle_text(const void* h) {
+  auto v = reinterpret_cast<std::intptr_t>(h);
+  if (v == 0) return "NULL";
+  return v < 0 ? std::to_string(v) : fmt::format("{:#x}", v);
+}
+
+std::string show(const Arg& a) {
+  switch (a.as) {
+    case Arg::As::number: return std::to_string(a.n);
+    case Arg::As::hex: return fmt::format("{:#x}", static_cast<std::uint64_t>(a.n));
+    case Arg::As::text: return quoted_text(a.s);
+    case Arg::As::flags: return flag_text(static_cast<std::uint64_t>(a.n), *a.names);
+    case Arg::As::value: return value_text(static_cast<std::uint64_t>(a.n), *a.names);
+    case Arg::As::inherit: return a.n ? "inherit=yes" : "inherit=no";
+    case Arg::As::handle: return handle_text(reinterpret_cast<const void*>(static_cast<std::intptr_t>(a.n)));
+    case Arg::As::data: return data_text(a.s);
+    case Arg::As::literal: return std::string(a.s);
+  }
+  return "?";
+}
+
+TraceScope::TraceScope(const TraceSink* sink) : previous_(current_sink) { current_sink = sink; }
+TraceScope::~TraceScope() { current_sink = previous_; }
+
+bool tracing() { return current_sink && *current_sink; }
+
+void trace(const std::string& line) {
+  if (tracing()) (*current_sink)(line);
+}
+
+void emit(const std::string& line) {
+  if (current_repeat) {
+    current_repeat->last_ = line;
+    ++current_repeat->count_;
+    return;
+  }
+  trace(line);
+}
+
+RepeatScope::RepeatScope() : started_(GetTickCount64()), outer_(current_repeat) { current_repeat = this; }
+
+RepeatScope::~RepeatScope() {
+  current_repeat = outer_;
+  if (count_ == 0) return;
+  std::string line = last_;
+  if (count_ > 1) line += fmt::format(" (asked {} times in {} ms)", count_, GetTickCount64() - started_);
+  emit(line);
+}
+
+void emit_call(const char* api, std::initializer_list<Arg> args, const std::string& result, DWORD error,
+               const std::string& detail) {
+  std::string line = std::string(api) + "(";
+  bool first = true;
+  for (const auto& a : args) {
+    line += (first ? "" : ", ") + show(a);
+    first = false;
+  }
+  line += ") = " + result;
+  if (error) line += fmt::format(" {} ({})", error_name(error), error);
+  if (!detail.empty()) line += " " + detail;
+  emit(line);
+}
+
+DWORD socket_error() { return static_cast<DWORD>(WSAGetLastError()); }
+
+DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between) {
+  std::string list;
+  for (HANDLE h : handles) list += (list.empty() ? "" : ", ") + handle_text(h);
+  ULONGLONG started = GetTickCount64(), deadline = started + timeout_ms;
+  auto count = static_cast<DWORD>(handles.size());
+  auto finish = [&](DWORD result, DWORD error) {
+    if (tracing())
+      emit_call("WaitForMultipleObjects",
+                {num(count), literal("[" + list + "]"), literal(all ? "TRUE" : "FALSE"), named(timeout_ms, timeout_names)},
+                value_text(result, wait_names), error,
+                fmt::format("(after {} ms)", GetTickCount64() - started));
+    return result;
+  };
+  for (;;) {
+    if (between) {
+      try {
+        between();
+      } catch (const Interrupted&) {
+        trace(fmt::format("WaitForMultipleObjects(...) interrupted by Ctrl+C after {} ms", GetTickCount64() - started));
+        throw;
+      }
+    }
+    DWORD slice = slice_ms;
+    if (timeout_ms != INFINITE) {
+      ULONGLONG now = GetTickCount64();
+      slice = now >= deadline ? 0 : static_cast<DWORD>(std::min<ULONGLONG>(slice_ms, deadline - now));
+    }
+    DWORD result = WaitForMultipleObjects(count, handles.data(), all, slice);
+    if (result == WAIT_FAILED) {
+      DWORD error = GetLastError();
+      finish(result, error);
+      throw Win32Error("WaitForMultipleObjects", error);
+    }
+    if (result != WAIT_TIMEOUT) return finish(result, 0);
+    if (timeout_ms != INFINITE && GetTickCount64() >= deadline) return finish(WAIT_TIMEOUT, 0);
+  }
+}
+
+bool poll(DWORD timeout_ms, const std::function<bool()>& ready, const Between& between, DWORD nap_ms) {
+  RepeatScope repeated;
+  ULONGLONG deadline = GetTickCount64() + timeout_ms;
+  for (;;) {
+    if (ready()) return true;
+    if (between) between();
+    ULONGLONG now = GetTickCount64();
+    if (timeout_ms != INFINITE && now >= deadline) return false;
+    DWORD nap = timeout_ms == INFINITE ? nap_ms : static_cast<DWORD>(std::min<ULONGLONG>(nap_ms, deadline - now));
+    Sleep(nap);
+  }
+}
+
+}  // namespace ipcsh::win
