@@ -278,6 +278,90 @@ void interrupt_hook(lua_State* L, lua_Debug*) {
     luaL_error(L, engine.unwinding() == LuaEngine::Unwind::exit ? "exit" : "interrupted");
 }
 
+const char* type_name(ArgType t) {
+  switch (t) {
+    case ArgType::string: return "string";
+    case ArgType::name: return "name";
+    case ArgType::integer: return "integer";
+    case ArgType::choice: return "choice";
+    case ArgType::callback: return "callback";
+    case ArgType::handle: return "handle";
+    case ArgType::handles: return "handles";
+    case ArgType::timeout: return "timeout";
+    case ArgType::boolean: return "boolean";
+    case ArgType::boolean_or_handles: return "boolean_or_handles";
+    case ArgType::text: return "text";
+    case ArgType::strings: return "strings";
+    case ArgType::any: return "any";
+  }
+  return "?";
+}
+
+// One parameter or flag as data: name, type, and what it accepts.
+template <class P>
+void push_parameter(lua_State* L, const P& p) {
+  lua_createtable(L, 0, 8);
+  lua_pushlstring(L, p.name.data(), p.name.size());
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, type_name(p.type));
+  lua_setfield(L, -2, "type");
+  if (p.type == ArgType::integer) {
+    lua_pushinteger(L, p.range.min);
+    lua_setfield(L, -2, "min");
+    lua_pushinteger(L, p.range.max);
+    lua_setfield(L, -2, "max");
+  }
+  if (p.type == ArgType::handle || p.type == ArgType::handles) {
+    lua_pushstring(L, p.kinds.describe().c_str());
+    lua_setfield(L, -2, "kinds");
+  }
+  lua_createtable(L, static_cast<int>(p.choices.size()), 0);
+  for (std::size_t i = 0; i < p.choices.size(); ++i) {
+    lua_pushlstring(L, p.choices[i].data(), p.choices[i].size());
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "choices");
+}
+
+// ipc.commands(): the command table as data (name, lua, family, summary,
+// params {name, type, optional, variadic, min, max, kinds, choices}, flags).
+int lua_commands(lua_State* L) {
+  const auto& all = all_commands();
+  lua_createtable(L, static_cast<int>(all.size()), 0);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const Command& c = all[i];
+    lua_createtable(L, 0, 7);
+    lua_pushlstring(L, c.name.data(), c.name.size());
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, c.lua_name().c_str());
+    lua_setfield(L, -2, "lua");
+    lua_pushlstring(L, c.family.data(), c.family.size());
+    lua_setfield(L, -2, "family");
+    lua_pushlstring(L, c.summary.data(), c.summary.size());
+    lua_setfield(L, -2, "summary");
+    lua_pushboolean(L, c.lua_only);
+    lua_setfield(L, -2, "lua_only");
+    lua_createtable(L, static_cast<int>(c.params.size()), 0);
+    for (std::size_t j = 0; j < c.params.size(); ++j) {
+      push_parameter(L, c.params[j]);
+      lua_pushboolean(L, c.params[j].optional);
+      lua_setfield(L, -2, "optional");
+      lua_pushboolean(L, c.params[j].variadic);
+      lua_setfield(L, -2, "variadic");
+      lua_rawseti(L, -2, static_cast<lua_Integer>(j + 1));
+    }
+    lua_setfield(L, -2, "params");
+    lua_createtable(L, static_cast<int>(c.flags.size()), 0);
+    for (std::size_t j = 0; j < c.flags.size(); ++j) {
+      push_parameter(L, c.flags[j]);
+      lua_rawseti(L, -2, static_cast<lua_Integer>(j + 1));
+    }
+    lua_setfield(L, -2, "flags");
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  return 1;
+}
+
 int open_ipc(lua_State* L) {
   auto& session = *static_cast<Session*>(lua_touserdata(L, lua_upvalueindex(1)));
   lua_newtable(L);
@@ -288,6 +372,8 @@ int open_ipc(lua_State* L) {
   lua_pushlightuserdata(L, &session);
   lua_pushcclosure(L, lua_wrap_handle, 1);
   lua_setfield(L, -2, "handle");
+  lua_pushcfunction(L, lua_commands);
+  lua_setfield(L, -2, "commands");
   return 1;
 }
 
