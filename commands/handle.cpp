@@ -102,14 +102,23 @@ Value handles(Session& s, const Args& a) {
     HANDLE h = reinterpret_cast<HANDLE>(e.value);
     // Another process's handle is looked at through a duplicate of our own.
     UniqueHandle duplicate;
+    HANDLE local = own ? h : nullptr;
     if (!own) {
       DWORD error = 0;
       HANDLE copy = win::duplicate_handle(process->handle(), h, GetCurrentProcess(), 0, false, DUPLICATE_SAME_ACCESS,
                                           &error);
-      if (!error) duplicate.reset(copy);
+      if (!error) {
+        local = copy;
+        duplicate.reset(copy);
+      }
     }
-    HANDLE local = own ? h : duplicate.get();
     win::ObjectFacts facts = local ? win::query_object(local) : win::ObjectFacts{};
+    if (duplicate && facts.type == "Device" && win::running_on_wine()) {
+      // Wine 8: closing a copy of another process's console connection
+      // (type Device) ends this process's console. Keep the copy for the
+      // life of the shell instead (README: Wine differences).
+      s.keep_internal(duplicate.release());
+    }
     ULONG count = facts.handle_count - (own || !local ? 0 : 1);  // less our duplicate
     std::string var;
     if (own) {

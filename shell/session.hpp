@@ -74,6 +74,9 @@ class Session {
   // `exit` inside Lua: the code waiting to leave with once Lua has unwound.
   std::optional<int> exit_code;
 
+  // A handle the runtime must keep open until exit (see handles --process).
+  void keep_internal(HANDLE h) { kept_.push_back(h); }
+
   LuaEngine* lua = nullptr;
   std::string self_path;  // this ipcsh.exe, for spawn --ipcsh and --test
 
@@ -81,6 +84,7 @@ class Session {
   std::map<std::int64_t, HandleRef> handles_;
   HandleRef self_;
   HANDLE job_ = nullptr;
+  std::vector<HANDLE> kept_;
 };
 
 }  // namespace ipcsh

@@ -132,6 +132,7 @@ struct HandleEntry {
 };
 std::vector<HandleEntry> system_handles();  // NtQuerySystemInformation class 64
 inline constexpr ULONG obj_inherit = 2;
+bool running_on_wine();  // ntdll exports wine_get_version
 
 // ---- Windows and messages (win32_window.cpp) -----------------------------
 void register_window_class(const wchar_t* name, WNDPROC procedure);

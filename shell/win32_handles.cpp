@@ -71,6 +71,11 @@ HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_proc
   return result;
 }
 
+bool running_on_wine() {
+  static const bool wine = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != nullptr;
+  return wine;
+}
+
 void close_handle(HANDLE h) { check("CloseHandle", {handle(h)}, [&] { return CloseHandle(h); }); }
 
 void set_handle_information(HANDLE h, DWORD mask, DWORD value) {
