@@ -78,7 +78,7 @@ Value dup(Session& s, const Args& a) {
     auto v = static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(copy));
     return result("dup-to", {v, as_int(win::get_process_id(to->handle()))}, {"value", "pid"}, 1);
   }
-  win::ObjectFacts facts = win::query_object(copy);
+  win::ObjectFacts facts = source ? win::ObjectFacts{} : win::query_object(copy);  // what a copy from P is
   Kind kind = source ? source->kind : kind_of(facts);
   auto ref = s.add(kind, copy, source ? source->name : facts.name);
   if (source && source->pseudo) {

@@ -79,5 +79,39 @@ check "--test time limit" "$(cat "$work/out")" 'FAIL  suite/c_slow\.lua \(timed 
 check "--test last line" "$(tail -n 1 "$work/out")" '^1 passed, 2 failed$'
 ipcsh --test suite/a_pass.lua >"$work/out"; check "--test one file" "$?:$(tail -n 1 "$work/out")" '^0:1 passed, 0 failed$'
 
+# --trace: each Win32 call on its own line, flags by name, before the result line
+out=$(ipcsh --trace -c "s = create-mailslot $tag-tr; w = open-mailslot $tag-tr; send \$w hi; dup \$w --close-source" 2>&1)
+check "--trace exit" "$?" '^0$'
+check "--trace mailslot" "$out" "^CreateMailslotW\\(\"....mailslot.$tag-tr\", 0, MAILSLOT_WAIT_FOREVER, inherit=no\\) = 0x[0-9a-f]+
+s = mailslot"
+check "--trace open" "$out" 'CreateFileW\(".+", GENERIC_WRITE, FILE_SHARE_READ\|FILE_SHARE_WRITE, inherit=no, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL\) = 0x'
+check "--trace write" "$out" $'WriteFile\\(0x[0-9a-f]+, "hi", 2\\) = TRUE \\(2 bytes\\)\nsent 2 bytes'
+check "--trace dup" "$out" 'DuplicateHandle\(-1, 0x[0-9a-f]+, -1, &copy, 0, FALSE, DUPLICATE_CLOSE_SOURCE\|DUPLICATE_SAME_ACCESS\) = TRUE \(copy 0x'
+out=$(ipcsh -c "trace on; trace off; create-event" 2>&1)
+check "trace off" "$out" $'^trace on\ntrace off\nevent 0x[0-9a-f]+ auto-reset \\(inherit: no\\)$'
+
+# exit: never wraps, leaves through the normal path, also from inside Lua
+ipcsh -c "exit 4294967296" 2>"$work/err"; check "exit out of range" "$?:$(cat "$work/err")" '^1:exit: CODE: 4294967296 is out of range 0\.\.4294967295$'
+ipcsh -c "lua pcall(ipc.exit, 7); print('not reached')" >"$work/out"; check "exit in Lua pcall" "$?:$(cat "$work/out")" '^7:$'
+printf 'pcall(ipc.exit, 9)\nprint("not reached")\n' >exit.lua
+ipcsh exit.lua >"$work/out"; check "exit in script" "$?:$(cat "$work/out")" '^9:$'
+
+# the rest of a lua line is verbatim; a switch takes a word after =
+out=$(ipcsh -c 'lua print("a  b", #"xyz")'); check "lua verbatim" "$out" $'^a  b\t3$'
+out=$(ipcsh -c 'create-event --inherit=no; create-event --inherit=on'); check "--switch=" "$out" $'inherit: no\)\n.*inherit: yes\)$'
+
+# data, not text: hexdump draws the bytes a view holds
+out=$(ipcsh -c "m = create-mapping $tag-hex --size 4096; v = map \$m; write-mem \$v 16 'written by the child'; hexdump \$v 16 21")
+check "hexdump" "$out" '00000010  77 72 69 74 74 65 6e 20  62 79 20 74 68 65 20 63  \|written by the c\|
+00000020  68 69 6c 64 00 +\|hild\.\|$'
+
+# kill of a process that has exited says so
+out=$(ipcsh -c 'k = spawn --ipcsh "exit 5"; wait $k --timeout 10000; kill $k 9; exit-code $k')
+check "kill exited" "$out" $'pid [0-9]+ had already exited with code 5: nothing to terminate\n5$'
+
+# --test on a folder without tests says so
+mkdir -p empty
+ipcsh --test empty >"$work/out"; check "--test no tests" "$?:$(cat "$work/out")" $'^1:no tests: no \\*\\.lua file under empty\n0 passed, 0 failed$'
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
