@@ -42,7 +42,19 @@ Value tcp_listen(Session& session, const Args& a) {
 Value tcp_connect(Session& session, const Args& a) {
   sockaddr_in where = win::resolve(a.string("HOST"), static_cast<std::uint16_t>(a.integer("PORT")));
   SOCKET s = win::new_socket(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
-  or_close(s, [&] { win::connect_socket(s, where, win::address_text(where)); });
+  DWORD timeout = a.timeout("timeout", 30000);
+  or_close(s, [&] {
+    // Non-blocking, so the wait is ours: bounded by --timeout, ended by Ctrl+C.
+    win::set_non_blocking(s);
+    DWORD error = win::start_connect(s, where);
+    if (error == WSAEWOULDBLOCK) {
+      std::optional<DWORD> outcome;
+      if (!session.poll_until(timeout, [&] { return (outcome = win::connect_result(s)).has_value(); }))
+        throw_error("connect", WSAETIMEDOUT, win::address_text(where) + ": no answer within " + timeout_text(timeout));
+      error = *outcome;
+    }
+    if (error) throw_error("connect", error, win::address_text(where));
+  });
   return add_socket(session, s, win::address_text(*win::local_address(s)) + " -> " + win::address_text(where),
                     "(connected)");
 }
@@ -71,7 +83,9 @@ const CommandRegistration registration{
       {"backlog", ArgType::integer, "N", "pending connections queued (default SOMAXCONN)", {}, {1, 0x7FFFFFFF}}},
      tcp_listen},
     {"tcp-connect", "socket", "connect to HOST PORT over TCP",
-     {{"HOST", ArgType::name}, {"PORT", ArgType::integer, {}, false, false, {0, 65535}}}, {}, tcp_connect},
+     {{"HOST", ArgType::name}, {"PORT", ArgType::integer, {}, false, false, {0, 65535}}},
+     {{"timeout", ArgType::timeout, "MS|forever", "wait at most MS for the connection (default 30000; Ctrl+C ends it)"}},
+     tcp_connect},
     {"accept", "socket", "accept the next connection on a listening socket",
      {{"S", ArgType::handle, {Kind::socket}}},
      {{"timeout", ArgType::timeout, "MS|forever", "wait at most MS (default forever; Ctrl+C ends it)"}},

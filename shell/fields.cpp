@@ -1,6 +1,7 @@
 #include "fields.hpp"
 
 #include "handle.hpp"
+#include "win32_api.hpp"
 
 namespace ipcsh {
 
@@ -11,6 +12,9 @@ std::optional<Value> handle_field(const HandleObject& h, std::string_view field)
   if (field == "inherit") return h.inheritable();
   if (field == "closed") return h.closed();
   if (field == "pid" && h.kind == Kind::process) return static_cast<std::int64_t>(h.pid);
+  if (field == "port" && h.kind == Kind::socket && !h.closed())
+    if (auto local = win::local_address(reinterpret_cast<SOCKET>(h.handle())))
+      return static_cast<std::int64_t>(ntohs(local->sin_port));
   return std::nullopt;
 }
 

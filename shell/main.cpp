@@ -7,6 +7,7 @@
 
 #include "command.hpp"
 #include "console.hpp"
+#include "error.hpp"
 #include "executor.hpp"
 #include "launch.hpp"
 #include "lua_binding.hpp"
@@ -101,7 +102,19 @@ int main() {
   SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
   SetConsoleOutputCP(CP_UTF8);
   std::setvbuf(stdout, nullptr, _IONBF, 0);
-  int code = run(utf8_arguments());
+  int code = 1;
+  // Every mode catches what its commands throw; this is the last net, so
+  // nothing ends in std::terminate.
+  try {
+    code = run(utf8_arguments());
+  } catch (const ipcsh::ExitRequest& e) {
+    code = e.code;
+  } catch (const ipcsh::Interrupted&) {
+    ipcsh::write_err("ipcsh: interrupted\n");
+    code = 130;
+  } catch (const std::exception& e) {
+    ipcsh::write_err(fmt::format("ipcsh: {}\n", e.what()));
+  }
   std::fflush(stdout);
   return code;
 }

@@ -35,7 +35,7 @@ HandleRef Session::resolve(std::int64_t value) {
   Kind kind = kind_of(facts);
   auto ref = add(kind, raw, facts.name);
   ref->role = "adopted";
-  if (kind == Kind::process) ref->pid = GetProcessId(raw);
+  if (kind == Kind::process) ref->pid = GetProcessId(raw);  // 0 when the handle may not ask
   return ref;
 }
 

@@ -152,7 +152,11 @@ SOCKET new_socket(DWORD flags);
 sockaddr_in resolve(std::string_view host, std::uint16_t port);
 void bind_socket(SOCKET s, const sockaddr_in& at);
 void listen_socket(SOCKET s, int backlog);
-void connect_socket(SOCKET s, const sockaddr_in& to, std::string note);
+// Starts a connect on a non-blocking socket: 0, WSAEWOULDBLOCK (pending),
+// or the error.
+DWORD start_connect(SOCKET s, const sockaddr_in& to);
+// A pending connect: nullopt while pending, then 0 or the error (SO_ERROR).
+std::optional<DWORD> connect_result(SOCKET s);
 SOCKET accept_socket(SOCKET s, sockaddr_in& peer);
 int send_socket(SOCKET s, const char* data, int size);
 int recv_socket(SOCKET s, char* buffer, int size);

@@ -57,9 +57,30 @@ void listen_socket(SOCKET s, int backlog) {
   socket("listen", {num(static_cast<std::int64_t>(s)), num(backlog)}, SOCKET_ERROR, [&] { return listen(s, backlog); });
 }
 
-void connect_socket(SOCKET s, const sockaddr_in& to, std::string note) {
-  socket("connect", {num(static_cast<std::int64_t>(s)), literal(sockaddr_text(to))}, SOCKET_ERROR,
-         [&] { return connect(s, reinterpret_cast<const sockaddr*>(&to), sizeof to); }, std::move(note));
+DWORD start_connect(SOCKET s, const sockaddr_in& to) {
+  int r = connect(s, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  DWORD error = r == SOCKET_ERROR ? socket_error() : 0;
+  if (tracing())
+    emit_call("connect", {num(static_cast<std::int64_t>(s)), literal(sockaddr_text(to))}, r == SOCKET_ERROR ? "SOCKET_ERROR" : "0",
+              error);
+  return error;
+}
+
+std::optional<DWORD> connect_result(SOCKET s) {
+  fd_set done, failed;
+  FD_ZERO(&done);
+  FD_SET(s, &done);
+  FD_ZERO(&failed);
+  FD_SET(s, &failed);
+  timeval none{0, 0};
+  std::string one = fmt::format("{{{}}}", s);
+  int n = socket("select", {num(0), literal("NULL"), literal(one), literal(one), literal("{0, 0}")}, SOCKET_ERROR,
+                 [&] { return select(0, nullptr, &done, &failed, &none); });
+  if (n == 0) return std::nullopt;
+  if (FD_ISSET(s, &done)) return 0;
+  int error = 0, len = sizeof error;
+  getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &len);
+  return static_cast<DWORD>(error ? error : WSAECONNREFUSED);
 }
 
 SOCKET accept_socket(SOCKET s, sockaddr_in& peer) {
