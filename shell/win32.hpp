@@ -117,7 +117,9 @@ HANDLE make(const char* api, std::initializer_list<Arg> args, HANDLE bad, F&& f,
   HANDLE h = f();
   DWORD error = GetLastError();
   bool failed = h == bad;
-  if (tracing()) emit_call(api, args, failed ? handle_text(bad) : handle_text(h), failed ? error : 0);
+  if (tracing())
+    emit_call(api, args, failed ? (bad == INVALID_HANDLE_VALUE ? "INVALID_HANDLE_VALUE" : "NULL") : handle_text(h),
+              failed ? error : 0);
   if (failed) throw Win32Error(api, error ? error : fallback);
   SetLastError(error);
   return h;
