@@ -120,6 +120,10 @@ void execute_line(Session& session, std::string_view line, const ResultSink& sin
         e.set_command(command->name, command->lua_name());
         throw;
       }
+      std::string origin;
+      for (const auto& w : text.words) origin += (origin.empty() ? "" : " ") + (w.quoted ? "\"" + w.text + "\"" : w.text);
+      // From Lua (ipc.run) the script's line says more than the text.
+      OriginScope scope(session, session.origin.empty() ? origin.substr(0, 80) : session.origin);
       result = invoke(session, *command, raw);
     }
     if (!text.assign_to.empty()) session.vars[text.assign_to] = result;

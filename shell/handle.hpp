@@ -56,6 +56,7 @@ class HandleObject {
   Kind kind;
   std::string name;    // kernel or user-facing name, may be empty
   std::string role;    // "writer", "server", ...: shown after the name
+  std::string origin;  // what made it: "test.lua:12", or the shell command
   bool pseudo = false; // GetCurrentProcess(): value -1, closing does nothing
   DWORD pid = 0;       // for processes
   UniqueHandle thread;  // a spawned process's main thread, closed with it

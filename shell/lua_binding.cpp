@@ -134,7 +134,14 @@ int call_command(lua_State* L) {
   const auto* command = static_cast<const Command*>(lua_touserdata(L, lua_upvalueindex(2)));
   bool as_method = lua_toboolean(L, lua_upvalueindex(3));
   int results = guarded(L, command->lua_name(), [&] {
-    Value result = invoke(session_of(L), *command, lua_args(L, *command, as_method));
+    Session& session = session_of(L);
+    // Where in the script this call is: handles made now remember it.
+    luaL_where(L, 1);
+    std::string where = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    while (!where.empty() && (where.back() == ':' || where.back() == ' ')) where.pop_back();
+    OriginScope origin(session, where);
+    Value result = invoke(session, *command, lua_args(L, *command, as_method));
     return push_value(L, result);
   });
   return results >= 0 ? results : lua_error(L);
@@ -224,14 +231,18 @@ int lua_wrap_handle(lua_State* L) {
     std::int64_t value = handle_value_arg(to_value(L, 1), "VALUE", 1);
     const char* kind = luaL_optstring(L, 2, nullptr);
     HandleRef ref = session_of(L).resolve(value);
-    if (kind) {
-      bool found = false;
-      for (int k = 0; k <= static_cast<int>(Kind::other) && !found; ++k)
-        if (kind_name(static_cast<Kind>(k)) == kind) {
-          ref->kind = static_cast<Kind>(k);
-          found = true;
-        }
-      if (!found) throw UsageError(fmt::format("unknown kind '{}'", kind), 2);
+    if (kind && kind_name(ref->kind) != kind) {
+      // The kernel's type decides; KIND may only say which file-like thing
+      // an adopted File handle is (a pipe, a mailslot, a socket).
+      static constexpr KindSet refinable{Kind::file, Kind::pipe, Kind::mailslot, Kind::socket};
+      Kind wanted = Kind::other;
+      for (int k = 0; k < static_cast<int>(Kind::other); ++k)
+        if (kind_name(static_cast<Kind>(k)) == kind) wanted = static_cast<Kind>(k);
+      if (wanted == Kind::other) throw UsageError(fmt::format("KIND: unknown kind '{}'", kind), 2);
+      bool adopted_file = ref->role == "adopted" && refinable.has(ref->kind) && refinable.has(wanted);
+      if (!adopted_file)
+        throw UsageError(fmt::format("KIND: {} is a {} here, not a {}", ref->value_text(), kind_name(ref->kind), kind), 2);
+      ref->kind = wanted;
     }
     push_handle(L, ref);
     return 1;
@@ -274,8 +285,9 @@ void interrupt_hook(lua_State* L, lua_Debug*) {
   LuaEngine& engine = engine_of(L);
   if (engine.unwinding() == LuaEngine::Unwind::none && engine.session().interrupted.exchange(false))
     engine.unwind(LuaEngine::Unwind::interrupt);
+  static const char* const words[] = {"", "interrupted", "exit", "skipped"};
   if (engine.unwinding() != LuaEngine::Unwind::none)
-    luaL_error(L, engine.unwinding() == LuaEngine::Unwind::exit ? "exit" : "interrupted");
+    luaL_error(L, "%s", words[static_cast<int>(engine.unwinding())]);
 }
 
 const char* type_name(ArgType t) {
@@ -362,6 +374,42 @@ int lua_commands(lua_State* L) {
   return 1;
 }
 
+// skip(reason): ends the scenario as skipped; like exit, pcall cannot catch it.
+int lua_skip(lua_State* L) {
+  LuaEngine& engine = engine_of(L);
+  engine.skip_reason = luaL_optstring(L, 1, "skipped");
+  engine.unwind(LuaEngine::Unwind::skip);
+  return luaL_error(L, "skipped: %s", engine.skip_reason.c_str());
+}
+
+// Helpers every scenario has (README: Tests). Written in Lua: they only
+// combine what the ipc library offers.
+constexpr const char* prelude = R"lua(
+-- Text chunks only: a crafted binary chunk can crash any Lua VM.
+local text_load, text_loadfile = load, loadfile
+load = function(chunk, name, _, env) return text_load(chunk, name, "t", env) end
+loadfile = function(file, _, env) return text_loadfile(file, "t", env) end
+dofile = function(file) return assert(loadfile(file))() end
+function expect_error(what, fn, ...)
+  local ok, err = pcall(fn, ...)
+  if ok then error(("expected the error %s, but the call succeeded"):format(tostring(what)), 2) end
+  if type(err) == "table" and (err.name == what or err.code == what) then return err end
+  if type(what) == "string" and tostring(err):find(what, 1, true) then return err end
+  error(("expected the error %s, got: %s"):format(tostring(what), tostring(err)), 2)
+end
+function eventually(fn, ms)
+  ms = ms or 5000
+  local waited = 0
+  while true do
+    local value = fn()
+    if value then return value end
+    if waited >= ms then error(("not true within %d ms"):format(ms), 2) end
+    ipc.sleep(10)
+    waited = waited + 10
+  end
+end
+)lua";
+
 int open_ipc(lua_State* L) {
   auto& session = *static_cast<Session*>(lua_touserdata(L, lua_upvalueindex(1)));
   lua_newtable(L);
@@ -432,6 +480,10 @@ LuaEngine::LuaEngine(Session& session) : session_(session) {
   lua_setglobal(L_, "ipc");
   lua_setfield(L_, -2, "ipc");
   lua_pop(L_, 2);
+  lua_pushlightuserdata(L_, &session);
+  lua_pushcclosure(L_, lua_skip, 1);
+  lua_setglobal(L_, "skip");
+  if (luaL_dostring(L_, prelude) != LUA_OK) throw std::runtime_error(lua_tostring(L_, -1));
   session.lua = this;
 }
 
@@ -453,6 +505,7 @@ std::vector<Value> LuaEngine::call_loaded(int base) {
     Unwind why = unwinding_;
     if (outermost) unwinding_ = Unwind::none;
     if (why == Unwind::exit) throw ExitRequest(session_.exit_code.value_or(0));
+    if (why == Unwind::skip) throw SkipRequest(skip_reason);
     if (why == Unwind::interrupt) throw Interrupted();
     throw LuaFailure(message);
   }
@@ -471,9 +524,9 @@ std::vector<Value> LuaEngine::run_chunk(std::string_view code, const std::string
   int base = lua_gettop(L_) + 1;
   lua_pushcfunction(L_, message_handler);
   std::string expression = "return " + std::string(code) + ";";
-  if (luaL_loadbuffer(L_, expression.data(), expression.size(), chunk_name.c_str()) != LUA_OK) {
+  if (luaL_loadbufferx(L_, expression.data(), expression.size(), chunk_name.c_str(), "t") != LUA_OK) {
     lua_pop(L_, 1);
-    if (luaL_loadbuffer(L_, code.data(), code.size(), chunk_name.c_str()) != LUA_OK) {
+    if (luaL_loadbufferx(L_, code.data(), code.size(), chunk_name.c_str(), "t") != LUA_OK) {
       std::string message = lua_tostring(L_, -1);
       lua_settop(L_, base - 1);
       throw LuaFailure(message);
@@ -494,7 +547,7 @@ std::vector<Value> LuaEngine::run_file(const std::string& path, const std::vecto
   lua_setglobal(L_, "arg");
   int base = lua_gettop(L_) + 1;
   lua_pushcfunction(L_, message_handler);
-  if (luaL_loadfile(L_, path.c_str()) != LUA_OK) {
+  if (luaL_loadfilex(L_, path.c_str(), "t") != LUA_OK) {
     std::string message = lua_tostring(L_, -1);
     lua_settop(L_, base - 1);
     throw LuaFailure(message);

@@ -19,6 +19,11 @@ struct LuaFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// skip(reason) in a scenario: the run ends as skipped, not failed.
+struct SkipRequest : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class LuaEngine {
  public:
   explicit LuaEngine(Session& session);
@@ -35,10 +40,11 @@ class LuaEngine {
   std::vector<Value> run_chunk(std::string_view code, const std::string& chunk_name);
 
   // Why a run is being unwound: Lua code cannot catch these.
-  enum class Unwind { none, interrupt, exit };
+  enum class Unwind { none, interrupt, exit, skip };
   Unwind unwinding() const { return unwinding_; }
   void unwind(Unwind why);
   Session& session() { return session_; }
+  std::string skip_reason;
 
  private:
   std::vector<Value> call_loaded(int base);

@@ -25,9 +25,11 @@ constexpr const char* usage_text =
     "usage: ipcsh                       interactive shell (commands from stdin when it is not a console)\n"
     "       ipcsh SCRIPT.lua [ARG...]   run a Lua scenario; exit 0, or SCRIPT.lua:LINE: message and exit 1\n"
     "       ipcsh -c \"CMD; CMD\"         run shell commands; exit 1 at the first that fails\n"
-    "       ipcsh --test [--limit S] PATH...\n"
-    "                                   run every *.lua under each PATH in its own process (limit S\n"
-    "                                   seconds each, default 60); last line 'N passed, N failed'\n"
+    "       ipcsh --test [--junit FILE] [--filter PAT] [--limit S] [-j N] [--strict] PATH...\n"
+    "                                   run every *.lua under each PATH in its own process and job (at most\n"
+    "                                   S seconds each, default 60; N at once); a line per test with its time,\n"
+    "                                   then 'N passed, N failed, N skipped'; --strict fails a test that\n"
+    "                                   leaks handles it created; --junit writes JUnit XML\n"
     "       ipcsh --trace ...           any of the above with `trace on` from the start\n"
     "       ipcsh --help | --version\n"
     "Inside the shell, `help` lists the commands and `help COMMAND` explains one.\n";
@@ -69,23 +71,35 @@ int run(std::vector<std::string> args) {
     }
     return run_commands(session, args[1]);
   }
+  if (first == "--test-one" && args.size() == 2) return run_test_one(session, args[1]);
   if (first == "--test") {
-    std::vector<std::string> paths(args.begin() + 1, args.end());
-    unsigned limit = 60;
-    if (paths.size() >= 2 && paths[0] == "--limit") {
-      auto seconds = parse_number(paths[1]);
-      if (!seconds || *seconds < 1 || *seconds > 86400) {
-        write_err(fmt::format("ipcsh: --limit: seconds 1..86400 expected, got '{}'\n", paths[1]));
-        return 2;
-      }
-      limit = static_cast<unsigned>(*seconds);
-      paths.erase(paths.begin(), paths.begin() + 2);
+    TestOptions options;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      auto value = [&](const char* what) -> const std::string& {
+        if (i + 1 >= args.size()) throw std::runtime_error(fmt::format("--test: {} needs a value", what));
+        return args[++i];
+      };
+      auto number = [&](const char* what, std::int64_t most) {
+        const std::string& text = value(what);
+        auto n = parse_number(text);
+        if (!n || *n < 1 || *n > most)
+          throw std::runtime_error(fmt::format("--test: {}: 1..{} expected, got '{}'", what, most, text));
+        return static_cast<unsigned>(*n);
+      };
+      if (a == "--limit") options.limit_seconds = number("--limit", 86400);
+      else if (a == "-j" || a == "--jobs") options.jobs = number("-j", MAXIMUM_WAIT_OBJECTS - 1);
+      else if (a == "--junit") options.junit = value("--junit");
+      else if (a == "--filter") options.filter = value("--filter");
+      else if (a == "--strict") options.strict = true;
+      else if (a.size() > 1 && a[0] == '-') throw std::runtime_error("--test: unknown option " + a);
+      else options.paths.push_back(a);
     }
-    if (paths.empty()) {
+    if (options.paths.empty()) {
       write_err(usage_text);
       return 2;
     }
-    return run_tests(session, paths, limit);
+    return run_tests(session, options);
   }
   if (first.size() > 1 && first[0] == '-') {
     write_err(fmt::format("ipcsh: unknown option {}\n{}", first, usage_text));
@@ -96,10 +110,22 @@ int run(std::vector<std::string> args) {
 
 }  // namespace
 
+// A crash says what it was on one line and exits with the exception code,
+// as Windows reports it; no debugger is started and nothing is dumped.
+LONG WINAPI report_crash(EXCEPTION_POINTERS* info) {
+  DWORD code = info->ExceptionRecord->ExceptionCode;
+  std::string line = fmt::format("ipcsh: crashed: exception 0x{:08X} at {}\n", code, info->ExceptionRecord->ExceptionAddress);
+  DWORD written = 0;
+  WriteFile(GetStdHandle(STD_ERROR_HANDLE), line.data(), static_cast<DWORD>(line.size()), &written, nullptr);
+  TerminateProcess(GetCurrentProcess(), code);
+  return EXCEPTION_EXECUTE_HANDLER;
+}
+
 int main() {
-  // A crash reports and exits; no error box, no debugger started (Wine's
-  // winedbg would otherwise attach and hold a test run).
+  // No error box, no debugger started (Wine's winedbg would otherwise
+  // attach and hold a test run).
   SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+  SetUnhandledExceptionFilter(report_crash);
   SetConsoleOutputCP(CP_UTF8);
   std::setvbuf(stdout, nullptr, _IONBF, 0);
   int code = 1;

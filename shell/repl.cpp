@@ -3,6 +3,7 @@
 #include "console.hpp"
 #include "error.hpp"
 #include "executor.hpp"
+#include "handle.hpp"
 #include "lua_binding.hpp"
 #include "modes.hpp"
 #include "session.hpp"
@@ -66,6 +67,9 @@ int run_script(Session& session, const std::string& path, const std::vector<std:
   try {
     session.lua->run_file(path, args);
     return 0;
+  } catch (const SkipRequest& e) {
+    write_err(fmt::format("{}: skipped: {}\n", path, e.what()));
+    return skip_exit_code;
   } catch (const ExitRequest& e) {
     return e.code;
   } catch (const Interrupted&) {
@@ -75,6 +79,23 @@ int run_script(Session& session, const std::string& path, const std::vector<std:
     write_err(std::string(e.what()) + "\n");
     return 1;
   }
+}
+
+int run_test_one(Session& session, const std::string& path) {
+  int code = run_script(session, path, {});
+  if (code == skip_exit_code) {
+    write_out(fmt::format("{}skip {}\n", test_marker, session.lua->skip_reason));
+    return code;
+  }
+  // What the scenario created and left open: not the runtime's own, not
+  // values it only adopted.
+  for (const auto& [value, h] : session.handles()) {
+    if (h->closed() || h->pseudo || h->role == "adopted") continue;
+    write_out(fmt::format("{}leak {} {}{}{}\n", test_marker, kind_name(h->kind), h->value_text(),
+                          h->name.empty() ? "" : " " + h->name,
+                          h->origin.empty() ? "" : " (created at " + h->origin + ")"));
+  }
+  return code;
 }
 
 }  // namespace ipcsh

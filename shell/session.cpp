@@ -19,6 +19,7 @@ Session::~Session() = default;  // the process exit closes what is left
 
 HandleRef Session::add(Kind kind, HANDLE handle, std::string name) {
   auto ref = std::make_shared<HandleObject>(kind, handle, std::move(name));
+  ref->origin = origin;
   handles_[ref->value()] = ref;
   return ref;
 }

@@ -74,6 +74,10 @@ class Session {
   // `exit` inside Lua: the code waiting to leave with once Lua has unwound.
   std::optional<int> exit_code;
 
+  // What is running now, for handles made now: "test.lua:12" or the
+  // shell command's text (see OriginScope).
+  std::string origin;
+
   // A handle the runtime must keep open until exit (see handles --process).
   void keep_internal(HANDLE h) { kept_.push_back(h); }
 
@@ -85,6 +89,18 @@ class Session {
   HandleRef self_;
   HANDLE job_ = nullptr;
   std::vector<HANDLE> kept_;
+};
+
+// Sets session.origin for the life of a call and puts the outer one back.
+class OriginScope {
+ public:
+  OriginScope(Session& s, std::string origin) : s_(s), previous_(std::move(s.origin)) { s.origin = std::move(origin); }
+  ~OriginScope() { s_.origin = std::move(previous_); }
+  OriginScope(const OriginScope&) = delete;
+  OriginScope& operator=(const OriginScope&) = delete;
+ private:
+  Session& s_;
+  std::string previous_;
 };
 
 }  // namespace ipcsh

@@ -65,19 +65,39 @@ ipcsh win32.lua 2>"$work/err"; check "script win32 exit" "$?" '^1$'
 check "script win32 line" "$(cat "$work/err")" '^win32\.lua:2: CreateFileW: ERROR_FILE_NOT_FOUND \(2\): '
 ipcsh missing.lua 2>"$work/err"; check "missing script" "$?:$(cat "$work/err")" '^1:cannot open missing\.lua'
 
-# --test: a line per test, the closing count, exit 1 on failure, time limit
+# --test: a line per test with its time, the closing count, exit 1 on failure,
+# time limit, skip, leaks (--strict), crashes by name, JUnit, -j, --filter
 mkdir -p suite/sub
 echo 'assert(1 + 1 == 2)' >suite/a_pass.lua
 echo 'assert(false, "deliberate")' >suite/sub/b_fail.lua
 echo 'ipc.sleep(60000)' >suite/c_slow.lua
 echo 'not lua' >suite/readme.txt
-ipcsh --test --limit 3 suite >"$work/out"
+printf 'pcall(skip, "not here")\nerror("not reached")\n' >suite/d_skip.lua
+printf 'local e = ipc.create_event()\nlocal kept = ipc.create_mutex()\ne:close()\n' >suite/e_leak.lua
+echo 'os.exit(0xC0000005)  -- what a crashed process exits with' >suite/f_crash.lua
+printf 'expect_error("ERROR_FILE_NOT_FOUND", ipc.open_event, "%s-none")\nlocal n = 0\nassert(eventually(function() n = n + 1; return n == 3 end, 1000))\n' "$tag" >suite/g_helpers.lua
+ipcsh --test --limit 3 --junit junit.xml suite >"$work/out"
 check "--test exit" "$?" '^1$'
 check "--test pass line" "$(cat "$work/out")" 'ok    suite/a_pass\.lua \([0-9.]+ s\)'
 check "--test fail line" "$(cat "$work/out")" $'FAIL  suite/sub/b_fail\\.lua \\(exit 1, [0-9.]+ s\\)\n    suite/sub/b_fail\\.lua:1: deliberate'
 check "--test time limit" "$(cat "$work/out")" 'FAIL  suite/c_slow\.lua \(timed out after 3 s'
-check "--test last line" "$(tail -n 1 "$work/out")" '^1 passed, 2 failed$'
-ipcsh --test suite/a_pass.lua >"$work/out"; check "--test one file" "$?:$(tail -n 1 "$work/out")" '^0:1 passed, 0 failed$'
+check "--test skip" "$(cat "$work/out")" 'skip  suite/d_skip\.lua \([0-9.]+ s\): not here'
+check "--test leak" "$(cat "$work/out")" $'ok    suite/e_leak\\.lua \\([0-9.]+ s\\)\n      leaked: mutex 0x[0-9a-f]+ \\(created at suite/e_leak\\.lua:2\\)\n'
+check "--test crash" "$(cat "$work/out")" 'FAIL  suite/f_crash\.lua \(crashed: EXCEPTION_ACCESS_VIOLATION \(0xC0000005\), '
+check "--test helpers" "$(cat "$work/out")" 'ok    suite/g_helpers\.lua'
+check "--test last line" "$(tail -n 1 "$work/out")" '^3 passed, 3 failed, 1 skipped$'
+check "junit counts" "$(cat junit.xml)" '<testsuite name="ipcsh" tests="7" failures="3" errors="0" skipped="1" time="[0-9.]+">'
+check "junit failure" "$(cat junit.xml)" '<testcase classname="suite.sub" name="suite/sub/b_fail.lua" time="[0-9.]+">
+    <failure message="suite/sub/b_fail.lua:1: deliberate" type="exit 1">'
+check "junit skipped" "$(cat junit.xml)" '<skipped message="not here"/>'
+check "junit leak" "$(cat junit.xml)" 'leaked: mutex 0x'
+ipcsh --test --limit 3 -j 2 suite >"$work/out2"
+verdicts() { grep -E '^(ok|FAIL|skip) ' "$1" | sed -E 's/ \(.*//' | sort; }
+check "-j 2 same verdicts" "$(diff <(verdicts "$work/out") <(verdicts "$work/out2") && echo same)" '^same$'
+ipcsh --test --strict --filter e_leak suite >"$work/out"
+check "--strict --filter" "$?:$(cat "$work/out")" $'^1:FAIL  suite/e_leak\\.lua \\(leaked 1 handle, [0-9.]+ s\\)\n      leaked: mutex .*\n0 passed, 1 failed, 0 skipped$'
+ipcsh --test suite/a_pass.lua >"$work/out"; check "--test one file" "$?:$(tail -n 1 "$work/out")" '^0:1 passed, 0 failed, 0 skipped$'
+ipcsh --test -j 0 suite >/dev/null 2>"$work/err"; check "--test -j 0" "$?:$(cat "$work/err")" '^1:ipcsh: --test: -j: 1\.\.63 expected, got .0.$'
 
 # --trace: each Win32 call on its own line, flags by name, before the result line
 out=$(ipcsh --trace -c "s = create-mailslot $tag-tr; w = open-mailslot $tag-tr; send \$w hi; dup \$w --close-source" 2>&1)
@@ -111,7 +131,7 @@ check "kill exited" "$out" $'pid [0-9]+ had already exited with code 5: nothing 
 
 # --test on a folder without tests says so
 mkdir -p empty
-ipcsh --test empty >"$work/out"; check "--test no tests" "$?:$(cat "$work/out")" $'^1:no tests: no \\*\\.lua file under empty\n0 passed, 0 failed$'
+ipcsh --test empty >"$work/out"; check "--test no tests" "$?:$(cat "$work/out")" $'^1:no tests: no \\*\\.lua file under empty\n0 passed, 0 failed, 0 skipped$'
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
