@@ -45,8 +45,11 @@ class UsageError : public std::runtime_error {
     command_ = shell;
     lua_name_ = lua;
   }
+  bool invoked() const { return invoked_; }  // raised inside invoke(): its observers know
+  void mark_invoked() { invoked_ = true; }
  private:
   int position_;
+  bool invoked_ = false;
   std::string command_, lua_name_;
 };
 

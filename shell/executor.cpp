@@ -96,8 +96,8 @@ RawArgs shell_args(Session& session, const Command& command, const CommandText& 
 
 }  // namespace
 
-void execute_line(Session& session, std::string_view line, const ResultSink& sink) {
-  for (const CommandText& text : parse_line(line, rest_is_verbatim)) {
+namespace {
+void run_text(Session& session, const CommandText& text, const ResultSink& sink) {
     Value result;
     if (text.words.empty())
       throw UsageError("'" + text.assign_to + " =' needs a command after it");
@@ -124,14 +124,33 @@ void execute_line(Session& session, std::string_view line, const ResultSink& sin
       for (const auto& w : text.words) origin += (origin.empty() ? "" : " ") + (w.quoted ? "\"" + w.text + "\"" : w.text);
       // From Lua (ipc.run) the script's line says more than the text.
       OriginScope scope(session, session.origin.empty() ? origin.substr(0, 80) : session.origin);
-      result = invoke(session, *command, raw);
+      result = invoke(session, *command, raw, &text);
     }
     if (!text.assign_to.empty()) session.vars[text.assign_to] = result;
     bool report = result.as<Result>() && result.as<Result>()->lua_count == 0;
     if (!result.is_nil() && !report) session.last = result;
     if (sink) sink(text, result);
+}
+}  // namespace
+
+void execute_line(Session& session, std::string_view line, const ResultSink& sink) {
+  std::vector<CommandText> commands;
+  try {
+    commands = parse_line(line, rest_is_verbatim);
+  } catch (const SyntaxError& e) {
+    report_unrun(session, nullptr, line, e);
+    throw;
+  }
+  for (const CommandText& text : commands) {
+    try {
+      run_text(session, text, sink);
+    } catch (const UsageError& e) {
+      if (!e.invoked()) report_unrun(session, &text, line, e);
+      throw;
+    }
   }
 }
+
 
 std::string result_text(const CommandText& command, const Value& result) {
   std::string body = format_result(result);

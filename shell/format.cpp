@@ -155,6 +155,13 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"no-message", [](const Result& r) { return "no message within " + ms_text(r.get("timeout")); }},
       {"trace", [](const Result& r) { return std::string(r.get("on")->as<bool>() && *r.get("on")->as<bool>() ? "trace on" : "trace off"); }},
       {"help", [](const Result&) { return help_text(); }},
+      {"record-on",
+       [](const Result& r) {
+         auto a = r.get("assert");
+         return fmt::format("recording to {}{}", text_of(r, "file"),
+                            a && a->as<bool>() && *a->as<bool>() ? " (with assertions)" : "");
+       }},
+      {"record-off", [](const Result& r) { return "recorded to " + text_of(r, "file"); }},
       {"help-command",
        [](const Result& r) {
          const Command* c = find_command(text_of(r, "command"));

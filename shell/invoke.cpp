@@ -7,16 +7,35 @@
 #include "win32.hpp"
 
 namespace ipcsh {
+namespace {
 
-Value invoke(Session& session, const Command& command, const RawArgs& raw) {
-  Invocation call{command, raw};
+void tell(Session& session, const Invocation& call) {
+  // An observer that fails must not turn a command's outcome into another.
+  for (const auto& [name, observer] : session.observers) {
+    try {
+      observer(call);
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+}  // namespace
+
+Value invoke(Session& session, const Command& command, const RawArgs& raw, const CommandText* text) {
+  struct Depth {
+    int& d;
+    explicit Depth(int& d) : d(++d) {}
+    ~Depth() { --d; }
+  } depth(session.invoke_depth);
+  Invocation call{&command, &raw, text, {}, session.invoke_depth};
   LARGE_INTEGER start{}, end{}, frequency{};
   QueryPerformanceCounter(&start);
   auto finish = [&] {
+    if (session.observers.empty()) return;
     QueryPerformanceCounter(&end);
     QueryPerformanceFrequency(&frequency);
     call.milliseconds = static_cast<double>(end.QuadPart - start.QuadPart) * 1000.0 / static_cast<double>(frequency.QuadPart);
-    for (const auto& observer : session.observers) observer(call);
+    tell(session, call);
   };
   try {
     Args args = bind_args(command, raw, session);
@@ -32,6 +51,7 @@ Value invoke(Session& session, const Command& command, const RawArgs& raw) {
   } catch (UsageError& e) {
     session.forget_closed();
     if (e.command().empty()) e.set_command(command.name, command.lua_name());
+    e.mark_invoked();
     call.error = &e;
     finish();
     throw;
@@ -41,6 +61,15 @@ Value invoke(Session& session, const Command& command, const RawArgs& raw) {
     finish();
     throw;
   }
+}
+
+void report_unrun(Session& session, const CommandText* text, std::string_view line, const std::exception& error) {
+  Invocation call;
+  call.text = text;
+  call.line = line;
+  call.depth = session.invoke_depth + 1;
+  call.error = &error;
+  tell(session, call);
 }
 
 }  // namespace ipcsh

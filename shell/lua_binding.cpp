@@ -520,6 +520,12 @@ void LuaEngine::unwind(Unwind why) {
   lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, 1);  // raise again at the next instruction
 }
 
+bool LuaEngine::is_statement(std::string_view code) {
+  bool ok = luaL_loadbufferx(L_, code.data(), code.size(), "=check", "t") == LUA_OK;
+  lua_pop(L_, 1);
+  return ok;
+}
+
 std::vector<Value> LuaEngine::run_chunk(std::string_view code, const std::string& chunk_name) {
   int base = lua_gettop(L_) + 1;
   lua_pushcfunction(L_, message_handler);

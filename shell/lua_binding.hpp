@@ -39,6 +39,9 @@ class LuaEngine {
   // and returns what it returned.
   std::vector<Value> run_chunk(std::string_view code, const std::string& chunk_name);
 
+  // Whether CODE is a Lua statement (not only an expression).
+  bool is_statement(std::string_view code);
+
   // Why a run is being unwound: Lua code cannot catch these.
   enum class Unwind { none, interrupt, exit, skip };
   Unwind unwinding() const { return unwinding_; }

@@ -31,6 +31,8 @@ constexpr const char* usage_text =
     "                                   then 'N passed, N failed, N skipped'; --strict fails a test that\n"
     "                                   leaks handles it created; --junit writes JUnit XML\n"
     "       ipcsh --trace ...           any of the above with `trace on` from the start\n"
+    "       ipcsh --record FILE.lua [--assert] ...\n"
+    "                                   any of the above, written as a Lua scenario to FILE.lua\n"
     "       ipcsh --help | --version\n"
     "Inside the shell, `help` lists the commands and `help COMMAND` explains one.\n";
 
@@ -50,9 +52,21 @@ int run(std::vector<std::string> args) {
   LuaEngine lua(session);
   install_ctrl_c_handler(session);
 
-  if (!args.empty() && args[0] == "--trace") {
-    args.erase(args.begin());
-    execute_line(session, "trace on", nullptr);  // quietly: the calls are what shows
+  // --trace and --record FILE.lua [--assert]: as if typed first, quietly.
+  for (bool more = true; more && !args.empty();) {
+    more = false;
+    if (args[0] == "--trace") {
+      args.erase(args.begin());
+      execute_line(session, "trace on", nullptr);
+      more = true;
+    } else if (args[0] == "--record" && args.size() >= 2) {
+      bool with_asserts = args.size() >= 3 && args[2] == "--assert";
+      std::string line = "record '" + args[1] + "'" + (with_asserts ? " --assert" : "");
+      if (args[1].find('\'') != std::string::npos) throw std::runtime_error("--record: a file name without ' expected");
+      args.erase(args.begin(), args.begin() + (with_asserts ? 3 : 2));
+      execute_line(session, line, nullptr);
+      more = true;
+    }
   }
   if (args.empty()) return run_repl(session);
   const std::string& first = args[0];

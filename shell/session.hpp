@@ -61,7 +61,8 @@ class Session {
   win::TraceSink trace_sink;
   const win::TraceSink* tracer() const { return trace_sink ? &trace_sink : nullptr; }
   // Told about every invocation (invoke.hpp): timing, recording.
-  std::vector<InvokeObserver> observers;
+  std::map<std::string, InvokeObserver, std::less<>> observers;  // by name: "record"
+  int invoke_depth = 0;  // invocations under way: 1 while a typed command runs
 
   // Window messages: what this shell's windows received, oldest first. Every
   // wait and poll pumps the thread's queue while a window exists, so other

@@ -129,6 +129,26 @@ check "hexdump" "$out" '00000010  77 72 69 74 74 65 6e 20  62 79 20 74 68 65 20 
 out=$(ipcsh -c 'k = spawn --ipcsh "exit 5"; wait $k --timeout 10000; kill $k 9; exit-code $k')
 check "kill exited" "$out" $'pid [0-9]+ had already exited with code 5: nothing to terminate\n5$'
 
+# record: a session fed on stdin (with errors in it) becomes a Lua scenario
+# that a fresh process replays with the same results and passing assertions
+printf 'slot = create-mailslot %s-rec\nw = open-mailslot %s-rec --inherit\nsend $w "hello there"\nrecv $slot\nopen-mailslot %s-missing\ncreat-event\nsend $slot x\np = pipe --inherit=write\nwrite $p.write abc\nread $p.read\ne = create-event --manual --set\nwait $e --timeout 0\nmailslot-info $slot\nlua x = 41 + 1\n' "$tag" "$tag" "$tag" |
+  ipcsh --record rec.lua --assert >"$work/out" 2>"$work/err"
+check "record session exit" "$?" '^1$'
+check "record header" "$(head -n 1 rec.lua)" '^-- Recorded by ipcsh [0-9.]+ on [0-9-]+ [0-9:]+ \(record rec\.lua --assert\)\.$'
+check "record locals" "$(cat rec.lua)" "local slot = ipc.create_mailslot\(\"$tag-rec\"\)
+assert\(slot.kind == \"mailslot\" and slot.inherit == false, tostring\(slot\)\)
+local w = ipc.open_mailslot\(\"$tag-rec\", \{inherit = true\}\)"
+check "record data" "$(cat rec.lua)" $'_ = ipc.recv\\(slot\\)\nassert\\(_ == "hello there", tostring\\(_\\)\\)'
+check "record errors" "$(cat rec.lua)" "expect_error\\(\"ERROR_FILE_NOT_FOUND\", ipc.open_mailslot, \"$tag-missing\"\\)"
+check "record unknown command" "$(cat rec.lua)" "expect_error\\(\"unknown command 'creat-event'\", ipc.run, \"creat-event\"\\)"
+check "record results by name" "$(cat rec.lua)" $'local p = \\{\\}\np.read, p.write = ipc.pipe\\(\\{inherit = "write"\\}\\)\n_ = ipc.write\\(p.write, "abc"\\)'
+check "record lua" "$(tail -n 1 rec.lua)" '^x = 41 \+ 1$'
+ipcsh rec.lua >"$work/out" 2>"$work/err"
+check "replay passes" "$?:$(cat "$work/err")" '^0:'
+sed -i 's/"hello there", tostring/"something else", tostring/' rec.lua
+ipcsh rec.lua >/dev/null 2>"$work/err"
+check "replay assertion can fail" "$?:$(cat "$work/err")" '^1:rec\.lua:[0-9]+: hello there$'
+
 # --test on a folder without tests says so
 mkdir -p empty
 ipcsh --test empty >"$work/out"; check "--test no tests" "$?:$(cat "$work/out")" $'^1:no tests: no \\*\\.lua file under empty\n0 passed, 0 failed, 0 skipped$'
