@@ -1,5 +1,8 @@
 // The handle family: what a handle is, who else holds the object, and
 // DuplicateHandle/CloseHandle/SetHandleInformation.
+#include <map>
+#include <optional>
+
 #include "../shell/unique_handle.hpp"
 #include "object_info.hpp"
 #include "signal_state.hpp"
@@ -91,12 +94,19 @@ Value dup(Session& s, const Args& a) {
   return ref;
 }
 
-Value handles(Session& s, const Args& a) {
-  HandleRef process = a.handle("process");
-  DWORD own_pid = GetCurrentProcessId();
-  DWORD pid = process && !process->pseudo ? win::get_process_id(process->handle()) : own_pid;
-  bool own = pid == own_pid;
-  Table t{{"value", "type", "name", "inherit", "access", "count", "var"}, {}, {"value", "access"}};
+// One row of a handle table, as `handles` shows it.
+struct TableRow {
+  std::int64_t value;
+  std::string type, name, var, origin;
+  bool inherit;
+  std::int64_t access;
+  std::optional<std::int64_t> count;
+};
+
+// The handle table of process `pid` (ours when `process` is null or -1).
+std::vector<TableRow> table_of(Session& s, const HandleRef& process, DWORD pid) {
+  bool own = pid == GetCurrentProcessId();
+  std::vector<TableRow> rows;
   for (const auto& e : win::system_handles()) {
     if (e.pid != pid) continue;
     HANDLE h = reinterpret_cast<HANDLE>(e.value);
@@ -119,18 +129,59 @@ Value handles(Session& s, const Args& a) {
       // life of the shell instead (README: Wine differences).
       s.keep_internal(duplicate.release());
     }
-    ULONG count = facts.handle_count - (own || !local ? 0 : 1);  // less our duplicate
-    std::string var;
+    TableRow row{static_cast<std::int64_t>(e.value), facts.type, facts.name, {}, {},
+                 (e.attributes & win::obj_inherit) != 0, static_cast<std::int64_t>(e.access), std::nullopt};
+    if (facts.valid) row.count = static_cast<std::int64_t>(facts.handle_count - (own || !local ? 0 : 1));  // less our duplicate
     if (own) {
-      auto known = s.handles().find(static_cast<std::int64_t>(e.value));
-      if (known != s.handles().end()) var = s.variable_of(*known->second);
+      auto known = s.handles().find(row.value);
+      if (known != s.handles().end()) {
+        row.var = s.variable_of(*known->second);
+        row.origin = known->second->origin;
+      }
     }
-    t.rows.push_back({static_cast<std::int64_t>(e.value), facts.type.empty() ? Value() : Value(facts.type),
-                      facts.name.empty() ? Value() : Value(facts.name), (e.attributes & win::obj_inherit) != 0,
-                      static_cast<std::int64_t>(e.access),
-                      facts.valid ? Value(static_cast<std::int64_t>(count)) : Value(),
-                      var.empty() ? Value() : Value(var)});
+    rows.push_back(std::move(row));
   }
+  return rows;
+}
+
+Value opt(const std::string& text) { return text.empty() ? Value() : Value(text); }
+
+// handles --snapshot NAME: tables kept by name, with the process they are of.
+struct Snapshot {
+  DWORD pid;
+  std::vector<TableRow> rows;
+};
+std::map<std::string, Snapshot, std::less<>> snapshots;
+
+Value handles(Session& s, const Args& a) {
+  HandleRef process = a.handle("process");
+  DWORD pid = process && !process->pseudo ? win::get_process_id(process->handle()) : GetCurrentProcessId();
+  std::vector<TableRow> rows = table_of(s, process, pid);
+  if (a.has("snapshot")) {
+    std::size_t n = rows.size();
+    snapshots[a.string("snapshot")] = {pid, std::move(rows)};
+    return result("snapshot", {a.string("snapshot"), static_cast<std::int64_t>(n), as_int(pid)}, {"name", "handles", "pid"}, 2);
+  }
+  if (a.has("since")) {
+    auto it = snapshots.find(a.string("since"));
+    if (it == snapshots.end())
+      throw UsageError(fmt::format("--since: no snapshot '{}' (take one with handles --snapshot NAME)", a.string("since")));
+    if (it->second.pid != pid)
+      throw UsageError(fmt::format("--since: '{}' is of pid {}, not pid {}", a.string("since"), it->second.pid, pid));
+    // A value that now names another object counts as closed and opened.
+    auto same = [](const TableRow& x, const TableRow& y) { return x.value == y.value && x.type == y.type && x.name == y.name; };
+    Table t{{"change", "value", "type", "name", "created by"}, {}, {"value"}};
+    for (const auto& now : rows)
+      if (std::none_of(it->second.rows.begin(), it->second.rows.end(), [&](const TableRow& r) { return same(r, now); }))
+        t.rows.push_back({"opened", now.value, opt(now.type), opt(now.name), opt(now.origin)});
+    for (const auto& then : it->second.rows)
+      if (std::none_of(rows.begin(), rows.end(), [&](const TableRow& r) { return same(r, then); }))
+        t.rows.push_back({"closed", then.value, opt(then.type), opt(then.name), opt(then.origin)});
+    return t;
+  }
+  Table t{{"value", "type", "name", "inherit", "access", "count", "var"}, {}, {"value", "access"}};
+  for (const auto& r : rows)
+    t.rows.push_back({r.value, opt(r.type), opt(r.name), r.inherit, r.access, r.count ? Value(*r.count) : Value(), opt(r.var)});
   return t;
 }
 
@@ -148,8 +199,11 @@ const CommandRegistration registration{
      {{"H", ArgType::handle}, {"STATE", ArgType::boolean}}, {}, set_inherit},
     {"info", "handle", "type, kernel name, access, inherit, handle and pointer counts, signaled now",
      {{"H", ArgType::handle}}, {}, info},
-    {"handles", "handle", "the handle table of this process (or --process P)", {},
-     {{"process", ArgType::handle, "P", "another process's table", {Kind::process}}}, handles},
+    {"handles", "handle", "the handle table of this process (or --process P); --snapshot/--since find leaks", {},
+     {{"process", ArgType::handle, "P", "another process's table", {Kind::process}},
+      {"snapshot", ArgType::name, "NAME", "keep the table as NAME to compare with later"},
+      {"since", ArgType::name, "NAME", "what was opened and closed since snapshot NAME, and by which command"}},
+     handles},
 };
 
 }  // namespace

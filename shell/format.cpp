@@ -155,6 +155,11 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"no-message", [](const Result& r) { return "no message within " + ms_text(r.get("timeout")); }},
       {"trace", [](const Result& r) { return std::string(r.get("on")->as<bool>() && *r.get("on")->as<bool>() ? "trace on" : "trace off"); }},
       {"help", [](const Result&) { return help_text(); }},
+      {"snapshot",
+       [](const Result& r) {
+         return fmt::format("snapshot {}: {} of pid {}", text_of(r, "name"), plural(int_of(r, "handles"), "handle"),
+                            int_of(r, "pid"));
+       }},
       {"record-on",
        [](const Result& r) {
          auto a = r.get("assert");

@@ -1,0 +1,28 @@
+-- handles --snapshot NAME / --since NAME: what was opened and closed since,
+-- and which line made it - the first thing a leak hunt asks.
+local name, count = ipc.handles{snapshot = "start"}
+assert(name == "start" and count > 0, tostring(count))
+local kept = ipc.create_mutex()                -- line 5: left open on purpose
+local gone = ipc.create_event()
+gone:close()
+local since = ipc.handles{since = "start"}
+assert(#since == 1, "one handle opened since, got " .. #since)
+assert(since[1].change == "opened" and since[1].value == kept.value and since[1].type == "Mutant", since[1].type)
+assert(since[1]["created by"]:find("leak_hunting.lua:5", 1, true), since[1]["created by"])
+
+-- closing what was there at the snapshot shows as closed
+local old = ipc.create_semaphore(nil, {initial = 1, max = 2})
+ipc.handles{snapshot = "later"}
+old:close()
+kept:close()
+since = ipc.handles{since = "later"}
+assert(#since == 2 and since[1].change == "closed" and since[2].change == "closed", #since)
+
+-- another process's table, compared with itself
+local kid = ipc.spawn{ipcsh = "sleep 20000"}
+ipc.handles{process = kid, snapshot = "kid"}
+local theirs = ipc.handles{process = kid, since = "kid"}
+assert(#theirs == 0, "nothing changed in the sleeping child: " .. #theirs)
+expect_error("is of pid", ipc.handles, {since = "kid"})
+expect_error("no snapshot 'nope'", ipc.handles, {since = "nope"})
+kid:kill()
