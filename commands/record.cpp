@@ -1,24 +1,48 @@
 // record: write the session from now on as a Lua scenario (record.hpp).
 #include <memory>
 
+#include "../shell/c_exporter.hpp"
 #include "../shell/recorder.hpp"
 #include "common.hpp"
 
 namespace ipcsh {
 namespace {
 
-std::shared_ptr<LuaRecorder> recording;  // the one recording under way
+std::shared_ptr<LuaRecorder> recording;  // the one Lua recording under way
+std::shared_ptr<CExporter> exporting;    // the one C export under way
+
+Value start_c(Session& s, const Args& a) {
+  if (exporting) throw UsageError(fmt::format("--c: already exporting to {}; `record off` first", exporting->path()));
+  std::string path = a.string("c");
+  exporting = std::make_shared<CExporter>(path, "record --c " + path);
+  std::weak_ptr<CExporter> weak = exporting;
+  s.call_sink = [weak](const win::CallEvent& e) {
+    if (auto x = weak.lock()) x->call(e);
+  };
+  s.observers["record-c"] = [weak](const Invocation& call) {
+    if (auto x = weak.lock()) x->observe(call);
+  };
+  return report("record-on", {path, false}, {"file", "assert"});
+}
 
 Value record(Session& s, const Args& a) {
   const std::string& target = a.string("FILE");
-  if (target.empty()) throw UsageError("FILE: a file name (FILE.lua) or off expected", 1);
   if (target == "off") {
-    if (!recording) throw UsageError("nothing is being recorded", 1);
-    std::string path = recording->path();
+    if (!recording && !exporting) throw UsageError("nothing is being recorded", 1);
+    std::string path = recording ? recording->path() : exporting->path();
+    if (recording && exporting) path += " and " + exporting->path();
     s.observers.erase("record");
+    s.observers.erase("record-c");
+    s.call_sink = nullptr;
     recording.reset();
+    exporting.reset();
     return report("record-off", {path}, {"file"});
   }
+  if (a.has("c")) {
+    if (!target.empty()) throw UsageError("give FILE.lua or --c FILE.c, not both; record each in turn", 1);
+    return start_c(s, a);
+  }
+  if (target.empty()) throw UsageError("FILE: a file name (FILE.lua), --c FILE.c, or off expected", 1);
   if (recording) throw UsageError(fmt::format("already recording to {}; `record off` first", recording->path()), 1);
   std::string how = "record " + target + (a.flag("assert") ? " --assert" : "");
   recording = std::make_shared<LuaRecorder>(s, target, a.flag("assert"), how);
@@ -31,8 +55,9 @@ Value record(Session& s, const Args& a) {
 
 const CommandRegistration registration{
     {"record", "session", "write every command from now on as Lua to FILE (a scenario to replay); `record off` stops",
-     {{"FILE", ArgType::name}},
-     {{"assert", ArgType::boolean, "", "also write what each result was, as assertions"}},
+     {{"FILE", ArgType::name, {}, true}},
+     {{"assert", ArgType::boolean, "", "also write what each result was, as assertions"},
+      {"c", ArgType::name, "FILE.c", "write the session's Win32 calls as a standalone C program instead"}},
      record},
 };
 

@@ -41,7 +41,7 @@ Value invoke(Session& session, const Command& command, const RawArgs& raw, const
     Args args = bind_args(command, raw, session);
     Value result;
     {
-      win::TraceScope trace(session.tracer());  // the command's own calls, not the rendering's
+      win::TraceScope trace(session.tracer(), session.call_tracer());  // the command's own calls, not the rendering's
       result = command.run(session, args);
     }
     session.forget_closed();

@@ -60,6 +60,9 @@ class Session {
   // `trace on`: where each Win32 call's line goes while a command runs.
   win::TraceSink trace_sink;
   const win::TraceSink* tracer() const { return trace_sink ? &trace_sink : nullptr; }
+  // `record --c`: every Win32 call, as data.
+  win::CallSink call_sink;
+  const win::CallSink* call_tracer() const { return call_sink ? &call_sink : nullptr; }
   // Told about every invocation (invoke.hpp): timing, recording.
   std::map<std::string, InvokeObserver, std::less<>> observers;  // by name: "record"
   int invoke_depth = 0;  // invocations under way: 1 while a typed command runs

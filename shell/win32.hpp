@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -62,23 +63,40 @@ inline Arg optional_text(std::string_view s) { return s.empty() ? literal("NULL"
 std::string show(const Arg& arg);
 std::string handle_text(const void* h);  // 0x60, -1, NULL
 
-// ---- Trace --------------------------------------------------------------
+// ---- Trace ----------------------------------------------------------------
+
+// One call as it happened, owning its text: what `trace` prints and what
+// `record --c` turns back into C.
+struct OwnedArg {
+  Arg arg;              // arg.s points into `text`
+  std::string text;
+};
+struct CallEvent {
+  std::string api;
+  std::vector<OwnedArg> args;
+  std::string result;   // "0x68", "TRUE", "INVALID_HANDLE_VALUE", "WAIT_OBJECT_0"
+  DWORD error = 0;
+  std::string detail;   // "(5 bytes)", "(copy 0x70)", "(asked 3 times in 12 ms)"
+  std::string line() const;  // API(args) = result [ERROR (code)] [detail]
+};
 
 using TraceSink = std::function<void(const std::string&)>;
+using CallSink = std::function<void(const CallEvent&)>;
 
-// While alive, the calls on this thread go to `sink` (nullptr: nowhere).
-// invoke() opens one around each command's handler.
+// While alive, the calls on this thread go to `lines` and `calls` (either
+// may be nullptr). invoke() opens one around each command's handler.
 class TraceScope {
  public:
-  explicit TraceScope(const TraceSink* sink);
+  TraceScope(const TraceSink* lines, const CallSink* calls = nullptr);
   ~TraceScope();
   TraceScope(const TraceScope&) = delete;
   TraceScope& operator=(const TraceScope&) = delete;
  private:
-  const TraceSink* previous_;
+  const TraceSink* previous_lines_;
+  const CallSink* previous_calls_;
 };
 bool tracing();
-void trace(const std::string& line);  // to the current sink, if any
+void trace(const std::string& line);  // a note to the line sink, if any
 
 // A loop that asks the same thing again and again (poll a mailslot, wait in
 // slices): inside it, repeated calls are counted, and one line says what
@@ -86,18 +104,18 @@ void trace(const std::string& line);  // to the current sink, if any
 class RepeatScope {
  public:
   RepeatScope();
-  ~RepeatScope();  // emits the last call's line with "(asked N times in T ms)"
+  ~RepeatScope();  // emits the last call with "(asked N times in T ms)"
   RepeatScope(const RepeatScope&) = delete;
   RepeatScope& operator=(const RepeatScope&) = delete;
  private:
-  std::string last_;
+  std::optional<CallEvent> last_;
   int count_ = 0;
   ULONGLONG started_;
   RepeatScope* outer_;
-  friend void emit(const std::string& line);
+  friend void emit(CallEvent event);
 };
 
-// One call's line: API(args) = result [ERROR_NAME (code)] [detail].
+// One call: API(args) = result [ERROR_NAME (code)] [detail].
 void emit_call(const char* api, std::initializer_list<Arg> args, const std::string& result, DWORD error,
                const std::string& detail = {});
 
@@ -186,7 +204,9 @@ inline constexpr DWORD slice_ms = 50;  // how long Ctrl+C may go unnoticed
 
 // WaitForMultipleObjects in slices; one trace line for the whole wait.
 // Returns WAIT_OBJECT_0+i, WAIT_ABANDONED_0+i or WAIT_TIMEOUT.
-DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between);
+// `traced` false: a wait that is part of another call's mechanism (an
+// overlapped read's event, a helper thread), which that call's line covers.
+DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced = true);
 // Asks `ready` until it says yes or `timeout_ms` passes (INFINITE: no end),
 // napping `nap_ms` between; the calls inside are traced as one repeated
 // line. Returns ready's last answer.

@@ -64,8 +64,7 @@ DWORD finish_overlapped(const IoRequest& r, OVERLAPPED& ov, DWORD& error, const 
   };
   DWORD waited;
   try {
-    RepeatScope quiet;  // the slices are one wait
-    waited = wait({ov.hEvent}, false, r.timeout, between);
+    waited = wait({ov.hEvent}, false, r.timeout, between, false);  // this call's line says how it ended
   } catch (const Interrupted&) {
     cancel();
     trace_io(r, ERROR_OPERATION_ABORTED, 0, "(cancelled: Ctrl+C)");
@@ -122,8 +121,7 @@ DWORD threaded_io(const IoRequest& r, DWORD& error, const Between& between) {
   };
   DWORD waited;
   try {
-    RepeatScope quiet;
-    waited = wait({thread}, false, r.timeout, between);
+    waited = wait({thread}, false, r.timeout, between, false);
   } catch (const Interrupted&) {
     stop();
     trace_io(r, ERROR_OPERATION_ABORTED, call.transferred, "(cancelled: Ctrl+C)");

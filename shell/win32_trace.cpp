@@ -75,57 +75,74 @@ std::string show(const Arg& a) {
   return "?";
 }
 
-TraceScope::TraceScope(const TraceSink* sink) : previous_(current_sink) { current_sink = sink; }
-TraceScope::~TraceScope() { current_sink = previous_; }
+thread_local const CallSink* current_calls = nullptr;
 
-bool tracing() { return current_sink && *current_sink; }
-
-void trace(const std::string& line) {
-  if (tracing()) (*current_sink)(line);
+TraceScope::TraceScope(const TraceSink* lines, const CallSink* calls)
+    : previous_lines_(current_sink), previous_calls_(current_calls) {
+  current_sink = lines;
+  current_calls = calls;
+}
+TraceScope::~TraceScope() {
+  current_sink = previous_lines_;
+  current_calls = previous_calls_;
 }
 
-void emit(const std::string& line) {
+bool tracing() { return (current_sink && *current_sink) || (current_calls && *current_calls); }
+
+void trace(const std::string& line) {
+  if (current_sink && *current_sink) (*current_sink)(line);
+}
+
+std::string CallEvent::line() const {
+  std::string out = api + "(";
+  for (std::size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + show(args[i].arg);
+  out += ") = " + result;
+  if (error) out += fmt::format(" {} ({})", error_name(error), error);
+  if (!detail.empty()) out += " " + detail;
+  return out;
+}
+
+void emit(CallEvent event) {
   if (current_repeat) {
-    current_repeat->last_ = line;
+    current_repeat->last_ = std::move(event);
     ++current_repeat->count_;
     return;
   }
-  trace(line);
+  if (current_sink && *current_sink) (*current_sink)(event.line());
+  if (current_calls && *current_calls) (*current_calls)(event);
 }
 
 RepeatScope::RepeatScope() : started_(GetTickCount64()), outer_(current_repeat) { current_repeat = this; }
 
 RepeatScope::~RepeatScope() {
   current_repeat = outer_;
-  if (count_ == 0) return;
-  std::string line = last_;
-  if (count_ > 1) line += fmt::format(" (asked {} times in {} ms)", count_, GetTickCount64() - started_);
-  emit(line);
+  if (!last_) return;
+  if (count_ > 1)
+    last_->detail += (last_->detail.empty() ? "" : " ") +
+                     fmt::format("(asked {} times in {} ms)", count_, GetTickCount64() - started_);
+  emit(std::move(*last_));
 }
 
 void emit_call(const char* api, std::initializer_list<Arg> args, const std::string& result, DWORD error,
                const std::string& detail) {
-  std::string line = std::string(api) + "(";
-  bool first = true;
+  CallEvent event{api, {}, result, error, detail};
+  event.args.reserve(args.size());
   for (const auto& a : args) {
-    line += (first ? "" : ", ") + show(a);
-    first = false;
+    event.args.push_back({a, std::string(a.s)});
   }
-  line += ") = " + result;
-  if (error) line += fmt::format(" {} ({})", error_name(error), error);
-  if (!detail.empty()) line += " " + detail;
-  emit(line);
+  for (auto& owned : event.args) owned.arg.s = owned.text;  // after the vector stopped moving
+  emit(std::move(event));
 }
 
 DWORD socket_error() { return static_cast<DWORD>(WSAGetLastError()); }
 
-DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between) {
+DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced) {
   std::string list;
   for (HANDLE h : handles) list += (list.empty() ? "" : ", ") + handle_text(h);
   ULONGLONG started = GetTickCount64(), deadline = started + timeout_ms;
   auto count = static_cast<DWORD>(handles.size());
   auto finish = [&](DWORD result, DWORD error) {
-    if (tracing())
+    if (traced && tracing())
       emit_call("WaitForMultipleObjects",
                 {num(count), literal("[" + list + "]"), literal(all ? "TRUE" : "FALSE"), named(timeout_ms, timeout_names)},
                 value_text(result, wait_names), error,
@@ -137,7 +154,7 @@ DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const
       try {
         between();
       } catch (const Interrupted&) {
-        trace(fmt::format("WaitForMultipleObjects(...) interrupted by Ctrl+C after {} ms", GetTickCount64() - started));
+        if (traced) trace(fmt::format("WaitForMultipleObjects([{}]) interrupted by Ctrl+C after {} ms", list, GetTickCount64() - started));
         throw;
       }
     }
