@@ -18,11 +18,19 @@ kept:close()
 since = ipc.handles{since = "later"}
 assert(#since == 2 and since[1].change == "closed" and since[2].change == "closed", #since)
 
--- another process's table, compared with itself
+-- another process's table: once the child has settled into its sleep,
+-- nothing opens or closes there
 local kid = ipc.spawn{ipcsh = "sleep 20000"}
-ipc.handles{process = kid, snapshot = "kid"}
+eventually(function()
+  ipc.handles{process = kid, snapshot = "kid"}
+  ipc.sleep(100)
+  return #ipc.handles{process = kid, since = "kid"} == 0
+end, 10000)
+-- and a handle put there shows up as opened
+local ev = ipc.create_event()
+local there = ipc.dup(ev, {to = kid})
 local theirs = ipc.handles{process = kid, since = "kid"}
-assert(#theirs == 0, "nothing changed in the sleeping child: " .. #theirs)
+assert(#theirs == 1 and theirs[1].value == there and theirs[1].type == "Event", #theirs)
 expect_error("is of pid", ipc.handles, {since = "kid"})
 expect_error("no snapshot 'nope'", ipc.handles, {since = "nope"})
 kid:kill()
