@@ -24,11 +24,11 @@ Value info(Session&, const Args& a) {
               {"name", facts.name.empty() ? Value() : Value(facts.name)},
               {"access", as_int(facts.granted_access), Show::hex},
               {"inherit", h->inheritable()},
-              {"handle_count", as_int(facts.handle_count)},
+              {"usage_count", as_int(facts.handle_count)},
+              {"handle_count", as_int(facts.handle_count), Show::lua_only},  // the same, by the kernel's name
               {"pointer_count", as_int(facts.pointer_count)},
               {"signaled", signaled ? Value(*signaled) : Value(), Show::not_applicable}};
-  if (h->kind == Kind::process) r.fields.push_back({"pid", as_int(win::get_process_id(h->handle()))});
-  if (h->kind == Kind::socket) add_socket_facts(*h, r);
+  add_kind_facts(*h, r);
   return r;
 }
 
@@ -179,7 +179,7 @@ Value handles(Session& s, const Args& a) {
         t.rows.push_back({"closed", then.value, opt(then.type), opt(then.name), opt(then.origin)});
     return t;
   }
-  Table t{{"value", "type", "name", "inherit", "access", "count", "var"}, {}, {"value", "access"}};
+  Table t{{"value", "type", "name", "inherit", "access", "usage", "var"}, {}, {"value", "access"}};
   for (const auto& r : rows)
     t.rows.push_back({r.value, opt(r.type), opt(r.name), r.inherit, r.access, r.count ? Value(*r.count) : Value(), opt(r.var)});
   return t;

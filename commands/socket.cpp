@@ -130,6 +130,7 @@ void add_socket_facts(const HandleObject& h, Record& record) {
     record.fields.push_back({"port", static_cast<std::int64_t>(ntohs(local->sin_port))});
   }
   if (auto peer = win::peer_address(socket_of(h))) record.fields.push_back({"peer", win::address_text(*peer)});
+  record.fields.push_back({"listening", win::socket_listening(socket_of(h))});
 }
 
 }  // namespace ipcsh

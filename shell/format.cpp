@@ -38,6 +38,10 @@ std::string field_text(const Field& f) {
     case Show::not_applicable:
       if (v.is_nil()) return "n/a";
       break;
+    case Show::still_active:
+      if (v.is_nil()) return "still active (259)";
+      break;
+    case Show::lua_only: break;
     case Show::plain: break;
   }
   return format_cell(v);
@@ -210,7 +214,8 @@ std::string format_table(const Table& t) {
 
 std::string record_text(const Record& r) {
   std::string out;
-  for (const auto& f : r.fields) out += (out.empty() ? "" : "  ") + f.key + ": " + field_text(f);
+  for (const auto& f : r.fields)
+    if (f.show != Show::lua_only) out += (out.empty() ? "" : "  ") + f.key + ": " + field_text(f);
   return out;
 }
 

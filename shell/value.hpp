@@ -68,7 +68,9 @@ enum class Show {
   hex,           // 0x1f0003
   ms_or_forever, // nil: forever; else "500 ms"
   zero_any_size, // 0: "0 (any size)"
-  not_applicable // nil: "n/a"
+  not_applicable, // nil: "n/a"
+  still_active,   // nil: "still active (259)"
+  lua_only        // not shown in the shell (a second name for another field)
 };
 
 struct Field {

@@ -40,7 +40,11 @@ struct PipeInfo {
 std::optional<PipeInfo> get_named_pipe_info(HANDLE h);
 void set_named_pipe_read_mode(HANDLE h, DWORD mode);
 DWORD wait_named_pipe(std::string_view name, DWORD timeout);  // 0 or the error
-DWORD pipe_write_quota(HANDLE h);  // bytes a write can put in the pipe now (FilePipeLocalInformation)
+DWORD pipe_write_quota(HANDLE h);
+struct PipeState {
+  DWORD state = 0, instances = 0;
+};
+std::optional<PipeState> get_named_pipe_state(HANDLE h);  // GetNamedPipeHandleStateW  // bytes a write can put in the pipe now (FilePipeLocalInformation)
 
 // I/O that may block, done so it can time out and Ctrl+C can stop it:
 // overlapped handles through an OVERLAPPED and a sliced wait, synchronous
@@ -108,6 +112,9 @@ DWORD resume_thread(HANDLE thread);  // the previous suspend count
 void terminate_process(HANDLE process, UINT code);
 DWORD get_exit_code(HANDLE process);
 DWORD get_process_id(HANDLE process);
+std::optional<DWORD> parent_process_id(HANDLE process);  // NtQueryInformationProcess, basic information
+std::string process_image(HANDLE process);                 // QueryFullProcessImageNameW; "" if it cannot be read
+std::optional<DWORD> thread_id(HANDLE thread);             // GetThreadId
 
 // ---- Handles and objects (win32_handles.cpp) -----------------------------
 HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process, DWORD access, bool inherit,

@@ -242,6 +242,15 @@ DWORD wait_named_pipe(std::string_view name, DWORD timeout) {
                  [&] { return WaitNamedPipeW(to_wide(name).c_str(), timeout); });
 }
 
+std::optional<PipeState> get_named_pipe_state(HANDLE h) {
+  PipeState st;
+  if (attempt("GetNamedPipeHandleStateW", {handle(h)}, [&] {
+        return GetNamedPipeHandleStateW(h, &st.state, &st.instances, nullptr, nullptr, nullptr, 0);
+      }))
+    return std::nullopt;
+  return st;
+}
+
 DWORD pipe_write_quota(HANDLE h) {
   // FILE_PIPE_LOCAL_INFORMATION (class 24): WriteQuotaAvailable is the room
   // left in the pipe's buffer for this end's writes.

@@ -117,4 +117,39 @@ DWORD get_process_id(HANDLE process) {
   return number("GetProcessId", {handle(process)}, DWORD{0}, [&] { return GetProcessId(process); });
 }
 
+std::optional<DWORD> parent_process_id(HANDLE process) {
+  struct {
+    LONG ExitStatus;
+    PVOID PebBaseAddress;
+    ULONG_PTR AffinityMask;
+    LONG BasePriority;
+    ULONG_PTR UniqueProcessId;
+    ULONG_PTR InheritedFromUniqueProcessId;
+  } info{};
+  using Fn = LONG(NTAPI*)(HANDLE, int, void*, ULONG, ULONG*);
+  static auto query = reinterpret_cast<Fn>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess")));
+  ULONG returned = 0;
+  if (!query || nt("NtQueryInformationProcess", {handle(process), literal("ProcessBasicInformation")},
+                   [&] { return query(process, 0, &info, sizeof info, &returned); }) < 0)
+    return std::nullopt;
+  return static_cast<DWORD>(info.InheritedFromUniqueProcessId);
+}
+
+std::string process_image(HANDLE process) {
+  wchar_t path[MAX_PATH * 4];
+  DWORD size = static_cast<DWORD>(std::size(path));
+  if (attempt("QueryFullProcessImageNameW", {handle(process), num(0)},
+              [&] { return QueryFullProcessImageNameW(process, 0, path, &size); }))
+    return {};
+  return to_utf8(std::wstring_view(path, size));
+}
+
+std::optional<DWORD> thread_id(HANDLE thread) {
+  DWORD id = GetThreadId(thread);
+  if (tracing()) emit_call("GetThreadId", {handle(thread)}, std::to_string(id), id ? 0 : GetLastError());
+  if (!id) return std::nullopt;
+  return id;
+}
+
 }  // namespace ipcsh::win

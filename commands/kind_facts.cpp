@@ -1,0 +1,95 @@
+// What `info` adds for each kind: the object's own state, read without
+// changing it (a mailslot's sizes, a pipe's ends and modes, an event's type,
+// a semaphore's count, a process's parent and image, ...).
+#include "object_info.hpp"
+#include "signal_state.hpp"
+
+namespace ipcsh {
+
+namespace {
+
+void mailslot_facts(const HandleObject& h, Record& r) {
+  auto m = win::try_mailslot_info(h.handle());
+  if (!m) {
+    r.fields.push_back({"end", "writer"});  // GetMailslotInfo is for the reader only
+    return;
+  }
+  r.fields.push_back({"end", "reader"});
+  r.fields.push_back({"max_size", as_int(m->max_size), Show::zero_any_size});
+  r.fields.push_back({"next_size", m->next_size == MAILSLOT_NO_MESSAGE ? Value() : Value(m->next_size)});
+  r.fields.push_back({"count", as_int(m->count)});
+  r.fields.push_back({"timeout", m->timeout == MAILSLOT_WAIT_FOREVER ? Value() : Value(m->timeout), Show::ms_or_forever});
+}
+
+void pipe_facts(const HandleObject& h, Record& r) {
+  auto info = win::get_named_pipe_info(h.handle());
+  if (!info) return;
+  bool anonymous = h.name == "(anonymous)";
+  r.fields.push_back({"end", anonymous ? (h.role == "read end" ? "read" : "write")
+                                       : (info->flags & PIPE_SERVER_END) ? "server" : "client"});
+  r.fields.push_back({"mode", (info->flags & PIPE_TYPE_MESSAGE) ? "message" : "byte"});
+  if (auto st = win::get_named_pipe_state(h.handle())) {
+    r.fields.push_back({"read_mode", (st->state & PIPE_READMODE_MESSAGE) ? "message" : "byte"});
+    r.fields.push_back({"instances", as_int(st->instances)});
+  }
+  // Windows says 255 (PIPE_UNLIMITED_INSTANCES), Wine 0xffffffff.
+  r.fields.push_back({"max_instances", info->max_instances >= PIPE_UNLIMITED_INSTANCES ? Value("unlimited")
+                                                                                       : Value(info->max_instances)});
+  r.fields.push_back({"in_buffer", as_int(info->in_buffer)});
+  r.fields.push_back({"out_buffer", as_int(info->out_buffer)});
+}
+
+void process_facts(const HandleObject& h, Record& r) {
+  r.fields.push_back({"pid", as_int(win::get_process_id(h.handle()))});
+  if (auto parent = win::parent_process_id(h.handle())) r.fields.push_back({"parent_pid", as_int(*parent)});
+  std::string image = win::process_image(h.handle());
+  if (!image.empty()) r.fields.push_back({"image", image});
+  DWORD code = win::get_exit_code(h.handle());
+  bool running = code == STILL_ACTIVE && win::wait_now(h.handle()) == WAIT_TIMEOUT;
+  r.fields.push_back({"exit_code", running ? Value() : Value(code), Show::still_active});
+}
+
+}  // namespace
+
+void add_kind_facts(const HandleObject& h, Record& r) {
+  switch (h.kind) {
+    case Kind::mailslot: mailslot_facts(h, r); break;
+    case Kind::pipe: pipe_facts(h, r); break;
+    case Kind::event: {
+      win::EventState s;
+      if (win::query_event(h.handle(), s)) r.fields.push_back({"manual", s.type == 0});  // 0: NotificationEvent
+      break;
+    }
+    case Kind::semaphore: {
+      win::SemaphoreState s;
+      if (win::query_semaphore(h.handle(), s)) {
+        r.fields.push_back({"count", static_cast<std::int64_t>(s.count)});
+        r.fields.push_back({"max", static_cast<std::int64_t>(s.maximum)});
+      }
+      break;
+    }
+    case Kind::mutex: {
+      win::MutexState s;
+      if (win::query_mutex(h.handle(), s)) {
+        r.fields.push_back({"owned_by_us", s.owned_by_caller != 0});
+        r.fields.push_back({"abandoned", s.abandoned != 0});
+      }
+      break;
+    }
+    case Kind::timer: {
+      win::TimerState s;
+      if (!h.role.empty()) r.fields.push_back({"manual", h.role.rfind("manual", 0) == 0});  // as created here
+      if (win::query_timer(h.handle(), s))
+        r.fields.push_back({"remaining_ms", static_cast<std::int64_t>(std::max<LONGLONG>(s.remaining.QuadPart, 0) / 10000)});
+      break;
+    }
+    case Kind::process: process_facts(h, r); break;
+    case Kind::thread:
+      if (auto id = win::thread_id(h.handle())) r.fields.push_back({"tid", as_int(*id)});
+      break;
+    case Kind::socket: add_socket_facts(h, r); break;
+    default: break;
+  }
+}
+
+}  // namespace ipcsh
