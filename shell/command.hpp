@@ -101,6 +101,9 @@ struct Command {
   // ipc.run_file: ipc.run runs shell text).
   std::string_view lua_alias = {};
   bool lua_only = false;  // no shell command: a Lua function only (ipc.run)
+  // The short method name on handles of the first parameter's kinds:
+  // ev:set() for set-event, view:read(off, len) for read-mem.
+  std::string_view method = {};
 
   std::string usage() const;  // "send H DATA"
   std::string help() const;   // usage, summary and one line per flag

@@ -25,6 +25,7 @@
 #include "invoke.hpp"
 #include "lua_values.hpp"
 #include "session.hpp"
+#include "syntax.hpp"
 
 namespace ipcsh {
 namespace {
@@ -167,7 +168,13 @@ int handle_index(lua_State* L) {
   HandleRef& h = checked_handle(L, 1);
   std::string_view key = luaL_checkstring(L, 2);
   if (auto field = handle_field(*h, key)) return push_value(L, *field);
-  const Command* command = find_lua_command(key);
+  // A short method of this kind first (ev:set() is set-event, view:read()
+  // read-mem), then any command by its Lua name.
+  const Command* command = nullptr;
+  for (const auto& c : all_commands())
+    if (c.method == key && !c.params.empty() && c.params[0].kinds.has(h->kind) && !c.params[0].kinds.any())
+      command = &c;
+  if (!command) command = find_lua_command(key);
   bool takes_handle = command && !command->params.empty() &&
                       ((command->params[0].type == ArgType::handle && command->params[0].kinds.has(h->kind)) ||
                        command->params[0].type == ArgType::any);
@@ -264,8 +271,28 @@ int lua_print(lua_State* L) {
   return 0;
 }
 
-// Message handler: "chunk:LINE: text" for both Lua errors and error objects.
+// The Lua frames under an error, shortest useful form: "  at FILE:LINE
+// (in NAME)", C frames left out. Empty when the error is where it is raised.
+std::string traceback(lua_State* L, int level) {
+  std::string out;
+  lua_Debug ar;
+  int frames = 0;
+  for (; lua_getstack(L, level, &ar); ++level) {
+    lua_getinfo(L, "Sln", &ar);
+    if (ar.currentline <= 0 || std::string_view(ar.what) == "C") continue;
+    ++frames;
+    out += fmt::format("\n  at {}:{}", ar.short_src, ar.currentline);
+    if (ar.name) out += fmt::format(" (in {} {})", ar.namewhat, ar.name);
+    else if (std::string_view(ar.what) == "main") out += " (main chunk)";
+  }
+  return frames > 1 ? out : std::string();
+}
+
+// Message handler: "chunk:LINE: text" for both Lua errors and error
+// objects, then the Lua frames it came through.
 int message_handler(lua_State* L) {
+  LuaEngine& engine = engine_of(L);
+  bool unwinding = engine.unwinding() != LuaEngine::Unwind::none;
   if (lua_istable(L, 1) && lua_getmetatable(L, 1)) {
     luaL_getmetatable(L, error_meta);
     bool ours = lua_rawequal(L, -1, -2);
@@ -274,10 +301,19 @@ int message_handler(lua_State* L) {
       lua_getfield(L, 1, "where");
       luaL_tolstring(L, 1, nullptr);
       lua_concat(L, 2);
-      return 1;
+      lua_replace(L, 1);
     }
   }
-  if (!lua_isstring(L, 1)) luaL_tolstring(L, 1, nullptr);
+  if (!lua_isstring(L, 1)) {
+    luaL_tolstring(L, 1, nullptr);
+    lua_replace(L, 1);
+  }
+  lua_settop(L, 1);
+  if (!unwinding) {
+    std::string frames = traceback(L, 1);
+    lua_pushlstring(L, frames.data(), frames.size());
+    lua_concat(L, 2);
+  }
   return 1;
 }
 
@@ -333,6 +369,60 @@ void push_parameter(lua_State* L, const P& p) {
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
   }
   lua_setfield(L, -2, "choices");
+}
+
+// A shell variable as one Lua value: a result with named parts ($p.read,
+// $p.write) as a table of them.
+void push_variable(lua_State* L, const Value& v) {
+  if (auto r = v.as<Result>(); r && r->names.size() > 1 && r->lua_count > 1) {
+    lua_createtable(L, 0, static_cast<int>(r->names.size()));
+    for (std::size_t i = 0; i < r->names.size() && i < r->values.size(); ++i) {
+      if (push_value(L, r->values[i]) == 0) lua_pushnil(L);
+      lua_setfield(L, -2, r->names[i].c_str());
+    }
+    return;
+  }
+  int n = push_value(L, v);
+  if (n == 0) lua_pushnil(L);
+  if (n > 1) lua_pop(L, n - 1);
+}
+
+// ipc.vars: the shell's variables as Lua values, both ways.
+int vars_index(lua_State* L) {
+  Session& session = session_of(L);
+  auto it = session.vars.find(luaL_checkstring(L, 2));
+  if (it == session.vars.end()) lua_pushnil(L);
+  else push_variable(L, it->second);
+  return 1;
+}
+
+int vars_newindex(lua_State* L) {
+  Session& session = session_of(L);
+  std::string name = luaL_checkstring(L, 2);
+  int results = guarded(L, "vars", [&] {
+    if (!is_identifier(name)) throw UsageError(fmt::format("'{}' is not a variable name", name.substr(0, 40)));
+    if (lua_isnil(L, 3)) session.vars.erase(name);
+    else session.vars[name] = to_value(L, 3);
+    return 0;
+  });
+  return results >= 0 ? results : lua_error(L);
+}
+
+int vars_all(lua_State* L) {  // ipc.vars(): a plain table of them all
+  Session& session = session_of(L);
+  lua_createtable(L, 0, static_cast<int>(session.vars.size()));
+  for (const auto& [name, value] : session.vars) {
+    push_variable(L, value);
+    lua_setfield(L, -2, name.c_str());
+  }
+  return 1;
+}
+
+int vars_pairs(lua_State* L) {  // pairs(ipc.vars)
+  lua_getglobal(L, "next");
+  vars_all(L);
+  lua_pushnil(L);
+  return 3;
 }
 
 // ipc.commands(): the command table as data (name, lua, family, summary,
@@ -422,6 +512,17 @@ int open_ipc(lua_State* L) {
   lua_setfield(L, -2, "handle");
   lua_pushcfunction(L, lua_commands);
   lua_setfield(L, -2, "commands");
+  lua_newtable(L);  // ipc.vars
+  lua_createtable(L, 0, 4);
+  const std::pair<const char*, lua_CFunction> meta[] = {
+      {"__index", vars_index}, {"__newindex", vars_newindex}, {"__call", vars_all}, {"__pairs", vars_pairs}};
+  for (const auto& [event, fn] : meta) {
+    lua_pushlightuserdata(L, &session);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, event);
+  }
+  lua_setmetatable(L, -2);
+  lua_setfield(L, -2, "vars");
   return 1;
 }
 

@@ -14,7 +14,9 @@ bool run_line(Session& session, std::string_view line);
 // Interactive shell on a console, or commands read from a non-console stdin.
 int run_repl(Session& session);
 int run_commands(Session& session, std::string_view commands);  // -c
-int run_script(Session& session, const std::string& path, const std::vector<std::string>& args);
+// `failure` gets the first line of the error ("file:line: message").
+int run_script(Session& session, const std::string& path, const std::vector<std::string>& args,
+               std::string* failure = nullptr);
 struct TestOptions {
   std::vector<std::string> paths;
   std::string junit;        // --junit FILE.xml

@@ -63,7 +63,7 @@ int run_commands(Session& session, std::string_view commands) {
   }
 }
 
-int run_script(Session& session, const std::string& path, const std::vector<std::string>& args) {
+int run_script(Session& session, const std::string& path, const std::vector<std::string>& args, std::string* failure) {
   try {
     session.lua->run_file(path, args);
     return 0;
@@ -77,12 +77,15 @@ int run_script(Session& session, const std::string& path, const std::vector<std:
     return interrupted_exit_code;
   } catch (const std::exception& e) {
     write_err(std::string(e.what()) + "\n");
+    if (failure) *failure = std::string(e.what()).substr(0, std::string(e.what()).find('\n'));
     return 1;
   }
 }
 
 int run_test_one(Session& session, const std::string& path) {
-  int code = run_script(session, path, {});
+  std::string failure;
+  int code = run_script(session, path, {}, &failure);
+  if (!failure.empty()) write_out(fmt::format("{}fail {}\n", test_marker, failure));
   if (code == skip_exit_code) {
     write_out(fmt::format("{}skip {}\n", test_marker, session.lua->skip_reason));
     return code;

@@ -60,6 +60,9 @@ out=$(ipcsh ok.lua x "y z"); check "script args" "$?:$out" '^0:args ok$'
 printf 'local a = 1\n\nassert(a == 2, "a is " .. a)\n' >bad.lua
 ipcsh bad.lua 2>"$work/err"; check "script assert exit" "$?" '^1$'
 check "script assert line" "$(cat "$work/err")" '^bad\.lua:3: a is 1$'
+printf 'local function inner(x)\n  assert(x > 1, "x is " .. x)\nend\nlocal function outer() inner(1) end\nouter()\n' >deep.lua
+ipcsh deep.lua 2>"$work/err"
+check "script traceback" "$?:$(cat "$work/err")" $'^1:deep\\.lua:2: x is 1\n  at deep\\.lua:2 \\(in upvalue inner\\)\n  at deep\\.lua:4 \\(in local outer\\)\n  at deep\\.lua:5 \\(main chunk\\)$'
 printf '\nipc.open_mailslot("%s-none")\n' "$tag" >win32.lua
 ipcsh win32.lua 2>"$work/err"; check "script win32 exit" "$?" '^1$'
 check "script win32 line" "$(cat "$work/err")" '^win32\.lua:2: CreateFileW: ERROR_FILE_NOT_FOUND \(2\): '
