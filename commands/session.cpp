@@ -10,14 +10,36 @@ namespace ipcsh {
 namespace {
 
 Value help(Session&, const Args& a) {
-  if (a.has("COMMAND")) {
-    const std::string& name = a.string("COMMAND");
-    const Command* c = find_command(name);
-    if (!c) c = find_lua_command(name);
-    if (!c) throw UsageError("no command '" + name.substr(0, 40) + "'", 1);
-    return result("help-command", {std::string(c->name)}, {"command"});
+  if (!a.has("COMMAND")) return result("help", {});
+  const std::string& name = a.string("COMMAND");
+  if (name.size() > 1 && name[0] == '/') {
+    // help /WORD: commands whose name or summary holds WORD
+    std::string word = name.substr(1);
+    auto lower = [](std::string t) {
+      for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return t;
+    };
+    List found;
+    for (const auto& c : all_commands())
+    {
+      std::string text = std::string(c.name) + " " + std::string(c.summary);
+      for (const auto& f : c.flags) text += " --" + std::string(f.name) + " " + std::string(f.help);
+      if (lower(text).find(lower(word)) != std::string::npos) found.items.push_back(std::string(c.name));
+    }
+    return result("help-search", {word, found}, {"word", "commands"});
   }
-  return result("help", {});
+  for (auto family : families())
+    if (family == name) return result("help-family", {name}, {"family"});
+  const Command* c = find_command(name);
+  if (!c) c = find_lua_command(name);
+  if (!c) {
+    std::vector<std::string_view> words = families();
+    for (auto n : nearest_commands(name)) words.push_back(n);
+    std::string hint;
+    for (auto n : nearest_words(name, words)) hint += (hint.empty() ? "; did you mean " : " or ") + std::string(n);
+    throw UsageError("no command or family '" + name.substr(0, 40) + "'" + (hint.empty() ? "; try `help`" : hint + "?"), 1);
+  }
+  return result("help-command", {std::string(c->name)}, {"command"});
 }
 
 Value vars(Session& s, const Args&) {
@@ -80,7 +102,7 @@ Value exit_shell(Session&, const Args& a) {
 }
 
 const CommandRegistration registration{
-    {"help", "session", "list the commands, or explain one",
+    {"help", "session", "the families; help FAMILY, help COMMAND, help /WORD (search)",
      {{"COMMAND", ArgType::string, {}, true}}, {}, help},
     {"vars", "session", "list the shell variables", {}, {}, vars},
     {"echo", "session", "print the words (and variables) given",

@@ -315,11 +315,18 @@ std::optional<bool> boolean_word(std::string_view word) {
 }
 
 std::vector<std::string_view> nearest_commands(std::string_view name) {
+  std::vector<std::string_view> names;
+  for (const auto& c : registry())
+    if (!c.lua_only) names.push_back(c.name);
+  return nearest_words(name, names);
+}
+
+std::vector<std::string_view> nearest_words(std::string_view name, const std::vector<std::string_view>& words) {
   std::vector<std::pair<std::size_t, std::string_view>> scored;
-  for (const auto& c : registry()) {
-    std::size_t d = edit_distance(name, c.name);
-    bool prefix = c.name.find(name) != std::string_view::npos && name.size() >= 2;
-    if (d <= std::max<std::size_t>(2, name.size() / 3) || prefix) scored.emplace_back(prefix ? 0 : d, c.name);
+  for (auto word : words) {
+    std::size_t d = edit_distance(name, word);
+    bool part = word.find(name) != std::string_view::npos && name.size() >= 2;
+    if (d <= std::max<std::size_t>(2, name.size() / 3) || part) scored.emplace_back(part ? 0 : d, word);
   }
   std::stable_sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first < b.first; });
   std::vector<std::string_view> out;

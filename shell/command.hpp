@@ -119,6 +119,8 @@ const std::vector<Command>& all_commands();  // sorted by name
 const Command* find_command(std::string_view name);  // a shell command by name
 const Command* find_lua_command(std::string_view lua_name);  // ipc.<lua_name>
 std::vector<std::string_view> nearest_commands(std::string_view name);
+// Up to three of `words` nearest to `name` (edit distance, or containing it).
+std::vector<std::string_view> nearest_words(std::string_view name, const std::vector<std::string_view>& words);
 std::vector<std::string_view> families();  // in the order of first registration
 
 // Arguments as they arrive, before binding: shell words or Lua values.

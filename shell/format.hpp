@@ -18,5 +18,7 @@ std::string format_result(const Value& v);
 std::string format_cell(const Value& v);
 // The command list and the syntax summary that `help` shows.
 std::string help_text();
+std::string family_help(std::string_view family);
+std::string search_help(const Result& found);  // help /WORD
 
 }  // namespace ipcsh

@@ -5,6 +5,7 @@
 set -u
 wine_run=$(readlink -f "$1")
 exe=$(readlink -f "$2")
+here=$(cd "$(dirname "$0")" && pwd)
 ipcsh() { "$wine_run" "$exe" "$@"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -151,6 +152,15 @@ check "replay passes" "$?:$(cat "$work/err")" '^0:'
 sed -i 's/"hello there", tostring/"something else", tostring/' rec.lua
 ipcsh rec.lua >/dev/null 2>"$work/err"
 check "replay assertion can fail" "$?:$(cat "$work/err")" '^1:rec\.lua:[0-9]+: hello there$'
+
+# help answers: families, one family, a search, a suggestion; the syntax
+# line lists the same escapes as README's "Shell syntax"
+out=$(ipcsh -c help); check "help families" "$out" $'  mailslot   one-way message slots: a reader creates, writers open by name \\(4 commands\\)'
+out=$(ipcsh -c "help pipe"); check "help family" "$out" $'^pipe: .*\n  connect +wait for a client'
+out=$(ipcsh -c "help /DuplicateHandle"); check "help search" "$out" $'^1 command about \'DuplicateHandle\':\n  dup  duplicate a handle'
+ipcsh -c "help mailslt" 2>"$work/err"; check "help suggests" "$(cat "$work/err")" "^help: no command or family 'mailslt'; did you mean mailslot\\?$"
+escapes=$(grep -o '`"double"` quotes take `[^`]*`' "$here/../../README.md" | sed -E 's/.*take `(.*)`/\1/')
+check "README and help agree on escapes" "$(ipcsh -c help)" "takes $(sed 's/[\\$]/\\&/g' <<<"$escapes");"
 
 # --test on a folder without tests says so
 mkdir -p empty
