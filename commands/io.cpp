@@ -3,6 +3,8 @@
 
 #include "socket_io.hpp"
 
+#include <optional>
+
 namespace ipcsh {
 namespace {
 
@@ -54,11 +56,35 @@ DWORD write_bytes(Session& s, const HandleObject& h, const std::string& data, DW
   request.out = data.data();
   request.out_size = static_cast<DWORD>(data.size());
   request.timeout = timeout;
-  return handle_io(s, h, request);
+  try {
+    return handle_io(s, h, request);
+  } catch (const Win32Error& e) {
+    if (h.kind == Kind::mailslot && e.code() == ERROR_ACCESS_DENIED && h.role != "writer")
+      throw e.with_hint("a mailslot is one-way: this is its reader; send through a writer (open-mailslot NAME)");
+    throw;
+  }
+}
+
+std::optional<DWORD> mailslot_limit(const Session& s, const HandleObject& writer) {
+  // The reader of the same slot, if this shell created it, knows the limit.
+  for (const auto& [value, h] : s.handles())
+    if (h->kind == Kind::mailslot && h->message_limit && !h->closed() && h->name == writer.name) return h->message_limit;
+  return std::nullopt;
 }
 
 ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value* timeout) {
   if (h.kind == Kind::socket) return {socket_recv(s, h, max ? max : default_chunk, timeout_or(timeout, INFINITE))};
+  if (h.kind == Kind::mailslot && h.role == "writer") {
+    win::IoRequest request{win::Io::read, h.handle(), false};
+    std::string buffer(1, '\0');
+    request.buffer = buffer.data();
+    request.size = 1;
+    try {
+      handle_io(s, h, request);
+    } catch (const Win32Error& e) {
+      throw e.with_hint("a mailslot is one-way: this is a writer end; only the reader (create-mailslot) receives");
+    }
+  }
   if (h.kind == Kind::mailslot) {
     if (auto state = win::try_mailslot_info(h.handle())) {
       DWORD wait = timeout_or(timeout, state->timeout);
@@ -111,7 +137,14 @@ Value read_value(ReadResult r) {
 namespace {
 
 Value send(Session& s, const Args& a) {
-  DWORD n = write_bytes(s, *a.handle("H"), a.string("DATA"), a.timeout("timeout", INFINITE));
+  auto h = a.handle("H");
+  const std::string& data = a.string("DATA");
+  DWORD n = write_bytes(s, *h, data, a.timeout("timeout", INFINITE));
+  // Wine delivers a message over the slot's max size truncated; Windows
+  // refuses it. Say so where the limit can be seen.
+  if (h->kind == Kind::mailslot)
+    if (auto limit = mailslot_limit(s, *h); limit && data.size() > *limit)
+      return result("sent", {as_int(n), as_int(*limit)}, {"bytes", "over_limit"}, 1);
   return result("sent", {as_int(n)}, {"bytes"});
 }
 

@@ -16,13 +16,23 @@ Value create_mailslot(Session& s, const Args& a) {
   // afterwards when the handle did not get it (README: Wine differences).
   if (inherit && !(win::get_handle_information(h).value_or(0) & HANDLE_FLAG_INHERIT))
     win::set_handle_information(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-  return s.add(Kind::mailslot, h, name);
+  auto ref = s.add(Kind::mailslot, h, name);
+  ref->message_limit = static_cast<DWORD>(a.integer("max-size", 0));  // fixed for the slot's life
+  return ref;
 }
 
 Value open_mailslot(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), mailslot_prefix);
-  HANDLE h = win::create_file(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, a.flag("inherit"), OPEN_EXISTING,
-                              FILE_ATTRIBUTE_NORMAL);
+  HANDLE h = nullptr;
+  try {
+    h = win::create_file(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, a.flag("inherit"), OPEN_EXISTING,
+                         FILE_ATTRIBUTE_NORMAL);
+  } catch (const Win32Error& e) {
+    if (name.rfind("\\\\*\\", 0) == 0 && win::running_on_wine())
+      throw e.with_hint("broadcast mailslots (\\\\*\\mailslot\\...) are not available under Wine");
+    if (e.code() == ERROR_FILE_NOT_FOUND) throw e.with_hint("no mailslot by that name: its reader creates it (create-mailslot)");
+    throw;
+  }
   auto ref = s.add(Kind::mailslot, h, name);
   ref->role = "writer";
   return ref;

@@ -54,6 +54,7 @@ Value open_pipe(Session& s, const Args& a) {
   DWORD access = client_access(a.string_or("access", "duplex"));
   DWORD wait = a.timeout("wait", 0);
   HANDLE h = nullptr;
+  try {
   // Every instance is busy (WaitNamedPipe until one is free), or the server
   // has not created the pipe yet (look again): polled, so Ctrl+C works.
   DWORD last_error = 0;
@@ -70,6 +71,14 @@ Value open_pipe(Session& s, const Args& a) {
     }
   });
   if (!opened) throw_error("CreateFileW", last_error, "no free instance within " + timeout_text(wait));
+  } catch (const Win32Error& e) {
+    if (e.code() == ERROR_PIPE_BUSY)
+      throw e.with_hint("every instance is busy: the server creates another (create-pipe) or disconnects a client; "
+                        "--wait MS waits for one");
+    if (e.code() == ERROR_FILE_NOT_FOUND)
+      throw e.with_hint("no listening pipe by that name: the server creates it (create-pipe); --wait MS waits for it");
+    throw;
+  }
   auto ref = s.add(Kind::pipe, h, name);
   ref->overlapped = true;
   // A client reads the way the server writes: messages for a message pipe.

@@ -53,6 +53,15 @@ Value spawn(Session& s, const Args& a) {
       for (const auto& h : a.handles("inherit")) options.inherit_only.push_back(h->handle());
   }
   for (const auto& h : a.handles("inherit-only")) options.inherit_only.push_back(h->handle());
+  // Windows fails CreateProcess with ERROR_INVALID_PARAMETER for a handle in
+  // the list that is not inheritable (Wine accepts it): say so first.
+  std::vector<HandleRef> listed = a.handles("inherit-only");
+  if (const Value* inherit = a.find("inherit"); inherit && inherit->as<List>()) listed = a.handles("inherit");
+  for (const auto& h : listed)
+    if (!h->inheritable())
+      throw UsageError(fmt::format("--inherit-only: {} {} is not inheritable, and Windows refuses such a handle "
+                                   "(ERROR_INVALID_PARAMETER); set-inherit it on first",
+                                   kind_name(h->kind), h->value_text()));
   if (a.has("inherit-only") && options.inherit_only.empty())
     throw UsageError("--inherit-only: at least one handle expected");
   redirect_std_handles(a, options);

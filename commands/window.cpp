@@ -16,7 +16,7 @@ LRESULT CALLBACK record_message(HWND window, UINT msg, WPARAM wparam, LPARAM lpa
   bool sent = !window_session->dispatching_posted;
   ++received;
   Record r;
-  r.fields = {{"msg", as_int(msg), Show::hex},
+  r.fields = {{"msg", as_int(msg), Show::message},
               {"wparam", static_cast<std::int64_t>(wparam)},
               {"lparam", static_cast<std::int64_t>(lparam)},
               {"window", reinterpret_cast<std::intptr_t>(window), Show::hex},
@@ -82,7 +82,7 @@ Value get_message(Session& s, const Args& a) {
 const KindSet window_only{Kind::window};
 const Param window_param{"W", ArgType::handle, window_only};
 const std::vector<Param> message_params{window_param,
-                                        {"MSG", ArgType::integer},
+                                        {"MSG", ArgType::message},
                                         {"WPARAM", ArgType::integer, {}, true, false, any_integer},
                                         {"LPARAM", ArgType::integer, {}, true, false, any_integer}};
 

@@ -9,6 +9,7 @@
 #include "format.hpp"
 #include "session.hpp"
 #include "syntax.hpp"
+#include "messages.hpp"
 
 namespace ipcsh {
 namespace {
@@ -143,6 +144,12 @@ class Binder {
         if (*n < spec.range.min || *n > spec.range.max)
           throw UsageError(fmt::format("{}: {} is out of range {}", what, *n, range_text(spec.range)), position);
         return *n;
+      }
+      case ArgType::message: {
+        if (auto n = number(); n && *n >= 0 && *n <= 0xFFFFFFFF) return *n;
+        if (auto s = raw.as<std::string>())
+          if (auto m = message_number(*s)) return static_cast<std::int64_t>(*m);
+        throw fail("a message number, or a name like WM_USER+1 or WM_CLOSE");
       }
       case ArgType::timeout: {
         if (auto s = raw.as<std::string>(); s && (*s == "forever" || *s == "infinite")) return std::int64_t{INFINITE};

@@ -24,6 +24,7 @@ enum class ArgType {
   integer,  // 52, 0x34, -1; never wraps: checked against the Range
   choice,   // one word of Choices
   callback, // Lua: a function; shell: on/off (see trace)
+  message,  // a window message: 0x401, WM_USER+1, WM_CLOSE
   handle,   // $var or a handle value; checked against Param::kinds
   handles,  // shell: H,H,... ; Lua: a handle or an array of them
   timeout,  // milliseconds or "forever"

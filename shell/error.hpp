@@ -18,6 +18,10 @@ class Win32Error : public std::runtime_error {
   const std::string& message() const { return message_; }  // the system's text
   const std::string& note() const { return note_; }        // what ipcsh adds, may be empty
   const char* what() const noexcept override { return line_.c_str(); }  // the shell's line
+  // The same error with a hint added to the note: what the lesson is.
+  Win32Error with_hint(std::string_view hint) const {
+    return Win32Error(api_, code_, note_.empty() ? std::string(hint) : note_ + "; " + std::string(hint));
+  }
  private:
   std::string api_, name_, message_, note_, line_;
   unsigned long code_;

@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "handle.hpp"
+#include "messages.hpp"
 #include "syntax.hpp"
 #include "win32.hpp"
 
@@ -20,6 +21,12 @@ std::string plural(std::int64_t n, std::string_view one) {
 
 std::string bytes_line(const std::string& data) {
   return fmt::format("{} ({})", quote_bytes(data), plural(static_cast<std::int64_t>(data.size()), "byte"));
+}
+
+// WM_USER+1 (0x401); a number without a name as 0x...
+std::string message_text(std::uint32_t msg) {
+  std::string name = message_name(msg);
+  return name.rfind("0x", 0) == 0 ? name : fmt::format("{} ({:#x})", name, msg);
 }
 
 std::string field_text(const Field& f) {
@@ -42,6 +49,9 @@ std::string field_text(const Field& f) {
       if (v.is_nil()) return "still active (259)";
       break;
     case Show::lua_only: break;
+    case Show::message:
+      if (auto i = v.as<std::int64_t>()) return message_text(static_cast<std::uint32_t>(*i));
+      break;
     case Show::plain: break;
   }
   return format_cell(v);
@@ -103,7 +113,14 @@ using Render = std::function<std::string(const Result&)>;
 // Every result shape and its sentence.
 const std::map<std::string, Render, std::less<>>& sentences() {
   static const std::map<std::string, Render, std::less<>> table{
-      {"sent", [](const Result& r) { return "sent " + plural(int_of(r, "bytes"), "byte"); }},
+      {"sent",
+       [](const Result& r) {
+         std::string line = "sent " + plural(int_of(r, "bytes"), "byte");
+         if (r.get("over_limit"))
+           line += fmt::format(" (warning: over the slot's max size of {} bytes: Wine delivers it truncated, Windows "
+                               "refuses it)", int_of(r, "over_limit"));
+         return line;
+       }},
       {"more-data",
        [](const Result& r) {
          auto d = r.get("data");
@@ -154,7 +171,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"closed", [](const Result& r) { return "closed " + handle_of(r, "handle"); }},
       {"closed-pseudo",
        [](const Result&) { return std::string("CloseHandle(-1) succeeded and did nothing: -1 is the pseudo handle"); }},
-      {"posted", [](const Result& r) { return fmt::format("posted {:#x}", int_of(r, "msg")); }},
+      {"posted", [](const Result& r) { return "posted " + message_text(static_cast<std::uint32_t>(int_of(r, "msg"))); }},
       {"message-result", [](const Result& r) { return fmt::format("result {}", int_of(r, "result")); }},
       {"no-message", [](const Result& r) { return "no message within " + ms_text(r.get("timeout")); }},
       {"trace", [](const Result& r) { return std::string(r.get("on")->as<bool>() && *r.get("on")->as<bool>() ? "trace on" : "trace off"); }},

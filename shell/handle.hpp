@@ -67,6 +67,7 @@ class HandleObject {
   bool inheritable() const;        // read live with GetHandleInformation
   bool has_inherit_flag() const;   // views and windows are not kernel handles
   bool overlapped = false;         // opened with FILE_FLAG_OVERLAPPED
+  DWORD message_limit = 0;         // a mailslot reader's max message size as created here (0: any)
   void close();                    // the one place handles, views, windows, sockets are closed
   const char* close_api() const;
   void mark_closed() { closed_ = true; }  // closed by the kernel (DUPLICATE_CLOSE_SOURCE)

@@ -333,6 +333,7 @@ const char* type_name(ArgType t) {
     case ArgType::integer: return "integer";
     case ArgType::choice: return "choice";
     case ArgType::callback: return "callback";
+    case ArgType::message: return "message";
     case ArgType::handle: return "handle";
     case ArgType::handles: return "handles";
     case ArgType::timeout: return "timeout";

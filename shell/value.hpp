@@ -70,7 +70,8 @@ enum class Show {
   zero_any_size, // 0: "0 (any size)"
   not_applicable, // nil: "n/a"
   still_active,   // nil: "still active (259)"
-  lua_only        // not shown in the shell (a second name for another field)
+  lua_only,       // not shown in the shell (a second name for another field)
+  message         // a window message: WM_USER+1 (0x401)
 };
 
 struct Field {

@@ -138,7 +138,9 @@ HANDLE make(const char* api, std::initializer_list<Arg> args, HANDLE bad, F&& f,
   if (tracing())
     emit_call(api, args, failed ? (bad == INVALID_HANDLE_VALUE ? "INVALID_HANDLE_VALUE" : "NULL") : handle_text(h),
               failed ? error : 0);
-  if (failed) throw Win32Error(api, error ? error : fallback);
+  if (failed)
+    throw Win32Error(api, error ? error : fallback,
+                     bad == INVALID_HANDLE_VALUE ? "it returned INVALID_HANDLE_VALUE" : "it returned NULL");
   SetLastError(error);
   return h;
 }

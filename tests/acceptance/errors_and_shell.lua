@@ -66,5 +66,5 @@ local found
 for _, row in ipairs(ipc.handles()) do
   if row.value == inh.value then found = row end
 end
-assert(found and found.type == "Event" and found.inherit == true and found.count == 1,
+assert(found and found.type == "Event" and found.inherit == true and found.usage == 1,
        "handles row: " .. (found and found.type or "missing"))

@@ -12,8 +12,8 @@ assert(b:info().handle_count == 1, "b is not: " .. b:info().handle_count)
 local in_child = {}
 for _, row in ipairs(ipc.handles{process = kid}) do in_child[row.value] = row end
 local row_a = in_child[a.value]
-assert(row_a and row_a.type == "File" and row_a.inherit == true and row_a.count == 2,
-       "a in the child's table: " .. tostring(row_a and row_a.count))
+assert(row_a and row_a.type == "File" and row_a.inherit == true and row_a.usage == 2,
+       "a in the child's table: " .. tostring(row_a and row_a.usage))
 assert(in_child[b.value] == nil or in_child[b.value].type ~= "File",
        "b is not in the child's table")
 kid:kill(0)
