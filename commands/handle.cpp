@@ -179,7 +179,7 @@ Value handles(Session& s, const Args& a) {
         t.rows.push_back({"closed", then.value, opt(then.type), opt(then.name), opt(then.origin)});
     return t;
   }
-  Table t{{"value", "type", "name", "inherit", "access", "usage", "var"}, {}, {"value", "access"}};
+  Table t{{"value", "type", "name", "inherit", "access", "usage", "var"}, {}, {"value", "access"}, a.flag("wide")};
   for (const auto& r : rows)
     t.rows.push_back({r.value, opt(r.type), opt(r.name), r.inherit, r.access, r.count ? Value(*r.count) : Value(), opt(r.var)});
   return t;
@@ -202,7 +202,8 @@ const CommandRegistration registration{
     {"handles", "handle", "the handle table of this process (or --process P); --snapshot/--since find leaks", {},
      {{"process", ArgType::handle, "P", "another process's table", {Kind::process}},
       {"snapshot", ArgType::name, "NAME", "keep the table as NAME to compare with later"},
-      {"since", ArgType::name, "NAME", "what was opened and closed since snapshot NAME, and by which command"}},
+      {"since", ArgType::name, "NAME", "what was opened and closed since snapshot NAME, and by which command"},
+      {"wide", ArgType::boolean, "", "names in full, even wider than the console"}},
      handles},
 };
 

@@ -42,6 +42,8 @@ Value help(Session&, const Args& a) {
   return result("help-command", {std::string(c->name)}, {"command"});
 }
 
+Value show(Session&, const Args& a) { return result("show", {*a.find("VALUE")}, {"value"}); }
+
 Value vars(Session& s, const Args&) {
   Table t{{"name", "value"}, {}};
   for (const auto& [name, value] : s.vars) t.rows.push_back({"$" + name, value});
@@ -105,6 +107,8 @@ const CommandRegistration registration{
     {"help", "session", "the families; help FAMILY, help COMMAND, help /WORD (search)",
      {{"COMMAND", ArgType::string, {}, true}}, {}, help},
     {"vars", "session", "list the shell variables", {}, {}, vars},
+    {"show", "session", "print all of a value, however long (results on a console are fitted to its width)",
+     {{"VALUE", ArgType::any}}, {}, show},
     {"echo", "session", "print the words (and variables) given",
      {{"TEXT", ArgType::any, {}, true, true}}, {}, echo},
     {"sleep", "session", "pause for MS milliseconds (Ctrl+C ends it early)",

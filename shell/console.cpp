@@ -64,6 +64,24 @@ void write_err(std::string_view utf8) { write_to(STD_ERROR_HANDLE, utf8); }
 
 bool stdin_is_console() { return is_console(GetStdHandle(STD_INPUT_HANDLE)); }
 
+int output_columns() {
+  CONSOLE_SCREEN_BUFFER_INFO info;
+  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+  if (!is_console(out) || !GetConsoleScreenBufferInfo(out, &info)) return 0;
+  return info.srWindow.Right - info.srWindow.Left + 1;
+}
+
+bool colour_possible() {
+  if (GetEnvironmentVariableW(L"NO_COLOR", nullptr, 0) > 0) return false;
+  for (DWORD which : {STD_OUTPUT_HANDLE, STD_ERROR_HANDLE}) {
+    HANDLE h = GetStdHandle(which);
+    DWORD mode = 0;
+    if (!is_console(h) || !GetConsoleMode(h, &mode)) return false;
+    if (!SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING)) return false;
+  }
+  return true;
+}
+
 std::optional<std::string> read_line(Session& session, std::string_view prompt) {
   HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
   if (!is_console(in)) return read_line_bytes(in);

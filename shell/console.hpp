@@ -13,6 +13,11 @@ class Session;
 void write_out(std::string_view utf8);
 void write_err(std::string_view utf8);
 bool stdin_is_console();
+// The console's width in columns when stdout is a console, else 0.
+int output_columns();
+// Whether stderr/stdout are consoles that take colour (VT sequences on,
+// no NO_COLOR in the environment).
+bool colour_possible();
 // One line without its line end; nullopt at end of input. Throws
 // Interrupted when Ctrl+C cancels an interactive read.
 std::optional<std::string> read_line(Session& session, std::string_view prompt);

@@ -13,14 +13,68 @@
 #include "win32.hpp"
 
 namespace ipcsh {
+
 namespace {
+Fit current_fit;
+bool whole = false;  // format_whole: ignore the width
+}  // namespace
+
+void set_fit(Fit f) { current_fit = f; }
+const Fit& fit() { return current_fit; }
+
+namespace {
+
+int limit() { return whole ? 0 : current_fit.width; }
+
+// Display width of UTF-8 text, counting code points (close enough for the
+// Latin and box text here; wide CJK cells count one each).
+std::size_t columns(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Keeps the start and the end, "…" between, in at most `width` columns.
+std::string shorten_middle(const std::string& text, std::size_t width) {
+  if (columns(text) <= width || width < 5) return text;
+  std::size_t keep = width - 1, head = (keep + 1) / 2, tail = keep - head;
+  auto cut = [&](std::size_t count, bool from_end) {
+    // count code points from one end
+    std::size_t i = from_end ? text.size() : 0, seen = 0;
+    if (!from_end) {
+      while (i < text.size() && seen < count) {
+        ++i;
+        while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+        ++seen;
+      }
+      return text.substr(0, i);
+    }
+    while (i > 0 && seen < count) {
+      --i;
+      while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+      ++seen;
+    }
+    return text.substr(i);
+  };
+  return cut(head, false) + "\u2026" + cut(tail, true);
+}
 
 std::string plural(std::int64_t n, std::string_view one) {
   return fmt::format("{} {}{}", n, one, n == 1 ? "" : "s");
 }
 
 std::string bytes_line(const std::string& data) {
-  return fmt::format("{} ({})", quote_bytes(data), plural(static_cast<std::int64_t>(data.size()), "byte"));
+  std::string quoted = quote_bytes(data);
+  std::string size = plural(static_cast<std::int64_t>(data.size()), "byte");
+  int width = limit();
+  if (width > 0 && columns(quoted) + size.size() + 3 > static_cast<std::size_t>(width)) {
+    // The first part, and how to see all of it.
+    std::size_t room = width > 60 ? static_cast<std::size_t>(width) - 50 : 10;
+    std::string part = quote_bytes(data.substr(0, room));
+    part.insert(part.size() - 1, "\u2026");
+    return fmt::format("{} ({}; `show $_` prints all of it)", part, size);
+  }
+  return fmt::format("{} ({})", quoted, size);
 }
 
 // WM_USER+1 (0x401); a number without a name as 0x...
@@ -176,6 +230,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"no-message", [](const Result& r) { return "no message within " + ms_text(r.get("timeout")); }},
       {"trace", [](const Result& r) { return std::string(r.get("on")->as<bool>() && *r.get("on")->as<bool>() ? "trace on" : "trace off"); }},
       {"help", [](const Result&) { return help_text(); }},
+      {"show", [](const Result& r) { return r.values.empty() ? std::string() : format_whole(r.values[0]); }},
       {"help-family", [](const Result& r) { return family_help(text_of(r, "family")); }},
       {"help-search", [](const Result& r) { return search_help(r); }},
       {"snapshot",
@@ -216,13 +271,33 @@ std::string format_table(const Table& t) {
       bool hex = std::find(t.hex_columns.begin(), t.hex_columns.end(), t.columns[c]) != t.hex_columns.end();
       if (auto i = row[c].as<std::int64_t>(); i && hex) line.push_back(format_handle_value(*i));
       else line.push_back(row[c].is_nil() ? "" : format_cell(row[c]));
-      width[c] = std::max(width[c], line.back().size());
+      width[c] = std::max(width[c], columns(line.back()));
+    }
+  }
+  // Too wide for the console: the widest column gives way first, its cells
+  // shortened in the middle, until the table fits (or no column can give).
+  if (limit() > 0 && !t.wide && !width.empty()) {
+    auto total = [&] {
+      std::size_t sum = 2 * (width.size() - 1);
+      for (auto w : width) sum += w;
+      return sum;
+    };
+    while (total() > static_cast<std::size_t>(limit())) {
+      auto widest = std::max_element(width.begin(), width.end());
+      if (*widest <= 12) break;
+      std::size_t over = total() - static_cast<std::size_t>(limit());
+      *widest = std::max<std::size_t>(12, *widest - over);
+      std::size_t c = static_cast<std::size_t>(widest - width.begin());
+      for (auto& line : cells)
+        if (c < line.size()) line[c] = shorten_middle(line[c], *widest);
     }
   }
   auto render = [&](const std::vector<std::string>& line) {
     std::string out;
-    for (std::size_t c = 0; c < line.size(); ++c)
-      out += c + 1 == line.size() ? line[c] : fmt::format("{:<{}}  ", line[c], width[c]);
+    for (std::size_t c = 0; c < line.size(); ++c) {
+      std::size_t pad = width[c] > columns(line[c]) ? width[c] - columns(line[c]) : 0;
+      out += c + 1 == line.size() ? line[c] : line[c] + std::string(pad + 2, ' ');
+    }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out + "\n";
   };
@@ -281,6 +356,19 @@ std::string format_cell(const Value& v) {
         else return "...";
       },
       static_cast<const ValueBase&>(v));
+}
+
+std::string format_whole(const Value& v) {
+  whole = true;
+  std::string out;
+  try {
+    out = format_result(v);
+  } catch (...) {
+    whole = false;
+    throw;
+  }
+  whole = false;
+  return out;
 }
 
 std::string format_result(const Value& v) {

@@ -12,8 +12,21 @@ class HandleObject;
 
 // "mailslot 0x30 \\.\mailslot\demo (inherit: no)"
 std::string handle_line(const HandleObject& h);
+// How results are fitted to where they go. A console has a width: tables
+// are shortened in the middle of their widest cells with "…", long bytes
+// show their first part and say how to see all (`show`). Anywhere else
+// (a pipe, a file, --test) nothing is cut.
+struct Fit {
+  int width = 0;        // 0: no limit
+  bool colour = false;  // errors and results in colour (a console, no NO_COLOR)
+};
+void set_fit(Fit fit);
+const Fit& fit();
+
 // A result as the shell shows it; tables span several lines; "" for none.
 std::string format_result(const Value& v);
+// The same, never cut (`show`).
+std::string format_whole(const Value& v);
 // A value inside a line or a table cell.
 std::string format_cell(const Value& v);
 // The command list and the syntax summary that `help` shows.

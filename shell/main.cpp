@@ -9,6 +9,7 @@
 #include "console.hpp"
 #include "error.hpp"
 #include "executor.hpp"
+#include "format.hpp"
 #include "launch.hpp"
 #include "lua_binding.hpp"
 #include "modes.hpp"
@@ -33,6 +34,8 @@ constexpr const char* usage_text =
     "       ipcsh --trace ...           any of the above with `trace on` from the start\n"
     "       ipcsh --record FILE.lua [--assert] ...\n"
     "                                   any of the above, written as a Lua scenario to FILE.lua\n"
+    "       ipcsh --no-color | --wide ...\n"
+    "                                   no colour on a console (also NO_COLOR); never cut results to its width\n"
     "       ipcsh --help | --version\n"
     "Inside the shell, `help` lists the commands and `help COMMAND` explains one.\n";
 
@@ -52,10 +55,16 @@ int run(std::vector<std::string> args) {
   LuaEngine lua(session);
   install_ctrl_c_handler(session);
 
-  // --trace and --record FILE.lua [--assert]: as if typed first, quietly.
+  // --trace, --record FILE.lua [--assert], --no-color, --wide: as if typed first, quietly.
+  set_fit({0, colour_possible()});
   for (bool more = true; more && !args.empty();) {
     more = false;
-    if (args[0] == "--trace") {
+    if (args[0] == "--no-color" || args[0] == "--wide") {
+      if (args[0] == "--no-color") set_fit({0, false});
+      else session.no_fit = true;
+      args.erase(args.begin());
+      more = true;
+    } else if (args[0] == "--trace") {
       args.erase(args.begin());
       execute_line(session, "trace on", nullptr);
       more = true;

@@ -3,6 +3,7 @@
 #include "console.hpp"
 #include "error.hpp"
 #include "executor.hpp"
+#include "format.hpp"
 #include "handle.hpp"
 #include "lua_binding.hpp"
 #include "modes.hpp"
@@ -14,7 +15,16 @@ namespace {
 constexpr int interrupted_exit_code = 130;  // as a POSIX shell reports SIGINT
 }
 
+namespace {
+// Errors in red on a console that takes colour.
+std::string as_error(const std::string& line) { return fit().colour ? "\x1b[31m" + line + "\x1b[0m" : line; }
+}  // namespace
+
 bool run_line(Session& session, std::string_view line) {
+  // Fitted to the console as it is now (it may have been resized).
+  Fit f = fit();
+  f.width = session.no_fit ? 0 : output_columns();
+  set_fit(f);
   try {
     execute_line(session, line, [](const CommandText& command, const Value& result) {
       std::string text = result_text(command, result);
@@ -24,10 +34,10 @@ bool run_line(Session& session, std::string_view line) {
   } catch (const ExitRequest&) {
     throw;
   } catch (const Interrupted&) {
-    write_err("interrupted\n");
+    write_err(as_error("interrupted") + "\n");
     return false;
   } catch (const std::exception& e) {
-    write_err(error_text(e) + "\n");
+    write_err(as_error(error_text(e)) + "\n");
     return false;
   }
 }

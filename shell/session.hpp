@@ -78,6 +78,8 @@ class Session {
   // `exit` inside Lua: the code waiting to leave with once Lua has unwound.
   std::optional<int> exit_code;
 
+  bool no_fit = false;  // --wide at start: results never cut to the console's width
+
   // What is running now, for handles made now: "test.lua:12" or the
   // shell command's text (see OriginScope).
   std::string origin;
