@@ -5,6 +5,10 @@
 #include "error.hpp"
 #include "session.hpp"
 #include "text.hpp"
+#include "completion.hpp"
+#include "line_editor.hpp"
+
+#include <algorithm>
 
 namespace ipcsh {
 namespace {
@@ -82,11 +86,276 @@ bool colour_possible() {
   return true;
 }
 
-std::optional<std::string> read_line(Session& session, std::string_view prompt) {
-  HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
-  if (!is_console(in)) return read_line_bytes(in);
+namespace {
+
+// ---- The line editor on a console (line_editor.hpp holds its logic) ----
+
+std::wstring history_path() {
+  wchar_t path[MAX_PATH];
+  DWORD n = GetEnvironmentVariableW(L"IPCSH_HISTORY", path, MAX_PATH);
+  if (n > 0 && n < MAX_PATH) return path;
+  n = GetEnvironmentVariableW(L"USERPROFILE", path, MAX_PATH);
+  if (n == 0 || n >= MAX_PATH) return {};
+  return std::wstring(path) + L"\\.ipcsh_history";
+}
+
+void load_history(History& history) {
+  std::wstring path = history_path();
+  HANDLE f = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING, 0, nullptr);
+  if (f == INVALID_HANDLE_VALUE) return;
+  std::string data;
+  char buffer[8192];
+  DWORD got = 0;
+  while (ReadFile(f, buffer, sizeof buffer, &got, nullptr) && got > 0) data.append(buffer, got);
+  CloseHandle(f);
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < data.size()) {
+    std::size_t end = data.find('\n', start);
+    if (end == std::string::npos) end = data.size();
+    std::string line = data.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+    start = end + 1;
+  }
+  history.assign(std::move(lines));
+}
+
+void save_history(const History& history) {
+  std::wstring path = history_path();
+  if (path.empty()) return;
+  std::string data;
+  for (const auto& line : history.entries()) data += line + "\n";
+  HANDLE f = CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (f == INVALID_HANDLE_VALUE) return;
+  DWORD written = 0;
+  WriteFile(f, data.data(), static_cast<DWORD>(data.size()), &written, nullptr);
+  CloseHandle(f);
+}
+
+History& shell_history() {
+  static History history(1000);
+  static bool loaded = false;
+  if (!loaded) load_history(history);
+  loaded = true;
+  return history;
+}
+
+// A console key event as the editor's Key; `escape_pending`: ESC then a
+// letter is Alt+letter on a terminal.
+std::optional<Key> key_of(const KEY_EVENT_RECORD& k, bool& escape_pending) {
+  if (!k.bKeyDown) return std::nullopt;
+  bool ctrl = k.dwControlKeyState & (LEFT_CTRL_PRESSED | RIGHT_CTRL_PRESSED);
+  bool alt = k.dwControlKeyState & (LEFT_ALT_PRESSED | RIGHT_ALT_PRESSED);
+  wchar_t ch = k.uChar.UnicodeChar;
+  switch (k.wVirtualKeyCode) {
+    case VK_LEFT: return Key{ctrl ? Key::alt_b : Key::left};
+    case VK_RIGHT: return Key{ctrl ? Key::alt_f : Key::right};
+    case VK_UP: return Key{Key::up};
+    case VK_DOWN: return Key{Key::down};
+    case VK_HOME: return Key{Key::home};
+    case VK_END: return Key{Key::end};
+    case VK_DELETE: return Key{Key::del};
+    case VK_SHIFT: case VK_CONTROL: case VK_MENU: case VK_CAPITAL: return std::nullopt;
+    default: break;
+  }
+  if (escape_pending) {
+    escape_pending = false;
+    if (ch == L'b') return Key{Key::alt_b};
+    if (ch == L'f') return Key{Key::alt_f};
+  }
+  if (alt && (ch == L'b' || ch == L'f')) return Key{ch == L'b' ? Key::alt_b : Key::alt_f};
+  switch (ch) {
+    case 0: return std::nullopt;
+    case L'\r': case L'\n': return Key{Key::enter};
+    case 8: case 127: return Key{Key::backspace};
+    case L'\t': return Key{Key::tab};
+    case 1: return Key{Key::home};
+    case 3: return Key{Key::ctrl_c};
+    case 4: return Key{Key::ctrl_d};
+    case 5: return Key{Key::end};
+    case 7: return Key{Key::ctrl_g};
+    case 11: return Key{Key::ctrl_k};
+    case 12: return Key{Key::ctrl_l};
+    case 18: return Key{Key::ctrl_r};
+    case 21: return Key{Key::ctrl_u};
+    case 23: return Key{Key::ctrl_w};
+    case 26: return Key{Key::ctrl_z};
+    case 27:
+      escape_pending = true;
+      return Key{Key::escape};
+    default: break;
+  }
+  if (ch < 0x20) return Key{Key::other};
+  return Key{Key::character, static_cast<char32_t>(ch)};
+}
+
+// Draws the prompt and the line from where the prompt starts, with console
+// calls (not VT sequences, which Wine's console only partly understands),
+// and puts the cursor where the editor says.
+class Screen {
+ public:
+  explicit Screen(HANDLE out) : out_(out) { start(); }
+  void start() {
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    if (GetConsoleScreenBufferInfo(out_, &info)) {
+      row_ = info.dwCursorPosition.Y;
+      width_ = std::max<SHORT>(1, info.dwSize.X);
+    }
+    drawn_ = 0;
+  }
+  void draw(const LineEditor& editor, std::string_view prompt) {
+    std::string shown = editor.searching() ? editor.search_prompt() : std::string(prompt);
+    std::wstring text = to_wide(shown + editor.text());
+    COORD at{0, row_};
+    SetConsoleCursorPosition(out_, at);
+    DWORD written = 0;
+    WriteConsoleW(out_, text.data(), static_cast<DWORD>(text.size()), &written, nullptr);
+    std::size_t length = text.size();
+    // Blank what the last drawing left beyond the new end.
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    if (GetConsoleScreenBufferInfo(out_, &info)) {
+      // The console scrolled if the text ran past its last line.
+      SHORT lines = static_cast<SHORT>(length / static_cast<std::size_t>(width_));
+      row_ = static_cast<SHORT>(info.dwCursorPosition.Y - lines);
+      if (drawn_ > length) {
+        DWORD blanked = 0;
+        FillConsoleOutputCharacterW(out_, L' ', static_cast<DWORD>(drawn_ - length), info.dwCursorPosition, &blanked);
+      }
+    }
+    drawn_ = length;
+    std::size_t column = utf8_to_u32(shown).size() + editor.cursor();
+    COORD cursor{static_cast<SHORT>(column % static_cast<std::size_t>(width_)),
+                 static_cast<SHORT>(row_ + column / static_cast<std::size_t>(width_))};
+    SetConsoleCursorPosition(out_, cursor);
+  }
+  // Puts the cursor after the line (before printing below it).
+  void finish(const LineEditor& editor, std::string_view prompt) {
+    std::size_t end = utf8_to_u32(std::string(prompt)).size() + editor.buffer().size();
+    COORD after{static_cast<SHORT>(end % static_cast<std::size_t>(width_)),
+                static_cast<SHORT>(row_ + end / static_cast<std::size_t>(width_))};
+    SetConsoleCursorPosition(out_, after);
+  }
+  void clear() {
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    if (!GetConsoleScreenBufferInfo(out_, &info)) return;
+    // Scroll the window's worth away: the prompt goes to the window's top.
+    row_ = info.srWindow.Top;
+    DWORD cells = static_cast<DWORD>(info.dwSize.X) * static_cast<DWORD>(info.srWindow.Bottom - info.srWindow.Top + 1);
+    DWORD done = 0;
+    FillConsoleOutputCharacterW(out_, L' ', cells, COORD{0, row_}, &done);
+    drawn_ = 0;
+  }
+
+ private:
+  HANDLE out_;
+  SHORT row_ = 0, width_ = 80;
+  std::size_t drawn_ = 0;
+};
+
+void list_candidates(const std::vector<std::string>& items) {
+  std::size_t width = 0;
+  for (const auto& c : items) width = std::max(width, utf8_to_u32(c).size());
+  int columns = std::max(1, output_columns() / static_cast<int>(width + 2));
+  std::string out = "\n";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += items[i];
+    bool last_in_row = (i + 1) % static_cast<std::size_t>(columns) == 0 || i + 1 == items.size();
+    out += last_in_row ? "\n" : std::string(width + 2 - utf8_to_u32(items[i]).size(), ' ');
+  }
+  write_out(out);
+}
+
+// Raw key input while the line is edited; the console's own mode back after.
+class RawInput {
+ public:
+  explicit RawInput(HANDLE in) : in_(in) {
+    ok_ = GetConsoleMode(in, &saved_) &&
+          SetConsoleMode(in, (saved_ & ~(ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | ENABLE_PROCESSED_INPUT)) | ENABLE_WINDOW_INPUT);
+  }
+  ~RawInput() {
+    if (ok_) SetConsoleMode(in_, saved_);
+  }
+  bool ok() const { return ok_; }
+ private:
+  HANDLE in_;
+  DWORD saved_ = 0;
+  bool ok_ = false;
+};
+
+std::optional<std::string> edit_line(Session& session, HANDLE in, std::string_view prompt) {
+  History& history = shell_history();
+  LineEditor editor(history, [&](const std::string& before) { return complete_line(before, completion_table(session)); });
+  editor.reset();
+  RawInput raw(in);
+  Screen screen(GetStdHandle(STD_OUTPUT_HANDLE));
+  screen.draw(editor, prompt);
+  bool escape_pending = false;
+  for (;;) {
+    // Ctrl+C may come as a signal (the handler sets `interrupted`) rather
+    // than as a key: look for both.
+    std::optional<Key> key;
+    int repeats = 1;
+    if (session.interrupted.exchange(false)) {
+      // Keys typed before the Ctrl+C are still queued: they belong to the
+      // line being discarded.
+      DWORD pending = 0;
+      while (GetNumberOfConsoleInputEvents(in, &pending) && pending > 0) {
+        INPUT_RECORD record;
+        DWORD got = 0;
+        if (!ReadConsoleInputW(in, &record, 1, &got) || got == 0) break;
+        if (record.EventType != KEY_EVENT) continue;
+        if (auto typed = key_of(record.Event.KeyEvent, escape_pending); typed && typed->code != Key::ctrl_c)
+          editor.feed(*typed);
+      }
+      screen.draw(editor, prompt);
+      key = Key{Key::ctrl_c};
+    } else {
+      if (WaitForSingleObject(in, 50) != WAIT_OBJECT_0) continue;
+      INPUT_RECORD record;
+      DWORD got = 0;
+      if (!ReadConsoleInputW(in, &record, 1, &got)) return std::nullopt;
+      if (got == 0 || record.EventType != KEY_EVENT) continue;
+      key = key_of(record.Event.KeyEvent, escape_pending);
+      repeats = std::max<int>(1, record.Event.KeyEvent.wRepeatCount);
+    }
+    if (!key) continue;
+    for (int repeat = repeats; repeat > 0; --repeat) {
+      switch (editor.feed(*key)) {
+        case LineEditor::Action::accept:
+          screen.draw(editor, prompt);  // the prompt again, if a search had replaced it
+          screen.finish(editor, prompt);
+          write_out("\n");
+          save_history(history);
+          return editor.text();
+        case LineEditor::Action::cancel:
+          screen.finish(editor, prompt);
+          write_out("^C\n");
+          throw Interrupted();
+        case LineEditor::Action::eof:
+          screen.finish(editor, prompt);
+          write_out("\n");
+          return std::nullopt;
+        case LineEditor::Action::clear_screen:
+          screen.clear();
+          screen.draw(editor, prompt);
+          break;
+        case LineEditor::Action::list:
+          screen.finish(editor, prompt);
+          list_candidates(editor.listed());
+          screen.start();
+          screen.draw(editor, prompt);
+          break;
+        case LineEditor::Action::redraw: screen.draw(editor, prompt); break;
+        case LineEditor::Action::none: break;
+      }
+    }
+  }
+}
+
+// The console's own line input, where raw key input is not to be had.
+std::optional<std::string> console_line(Session& session, HANDLE in, std::string_view prompt) {
   write_out(prompt);
-  session.interrupted = false;
   std::wstring line;
   wchar_t buffer[1024];
   for (;;) {
@@ -110,9 +379,21 @@ std::optional<std::string> read_line(Session& session, std::string_view prompt) 
     if (line.back() == L'\n') break;
   }
   while (!line.empty() && (line.back() == L'\n' || line.back() == L'\r')) line.pop_back();
-  // Ctrl+Z then Enter is end of input on a Windows console.
-  if (line == L"\x1a") return std::nullopt;
+  if (line == L"\x1a") return std::nullopt;  // Ctrl+Z then Enter
   return to_utf8(line);
+}
+
+}  // namespace
+
+std::optional<std::string> read_line(Session& session, std::string_view prompt) {
+  HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+  if (!is_console(in)) return read_line_bytes(in);
+  session.interrupted = false;
+  // The editor needs the console's screen; IPCSH_PLAIN_INPUT=1 keeps the
+  // console's own line input.
+  if (is_console(GetStdHandle(STD_OUTPUT_HANDLE)) && GetEnvironmentVariableW(L"IPCSH_PLAIN_INPUT", nullptr, 0) == 0)
+    return edit_line(session, in, prompt);
+  return console_line(session, in, prompt);
 }
 
 void install_ctrl_c_handler(Session& session) {

@@ -1,0 +1,89 @@
+// The data completion works from: the command table, the session's
+// variables with their kinds and fields, and file names (for `run`).
+#include <windows.h>
+
+#include "command.hpp"
+#include "completion.hpp"
+#include "handle.hpp"
+#include "session.hpp"
+#include "text.hpp"
+
+namespace ipcsh {
+namespace {
+
+std::vector<std::string> kinds_of(KindSet kinds) {
+  std::vector<std::string> out;
+  if (kinds.any()) return out;
+  for (int k = 0; k < static_cast<int>(Kind::other); ++k)
+    if (kinds.has(static_cast<Kind>(k))) out.emplace_back(kind_name(static_cast<Kind>(k)));
+  return out;
+}
+
+template <class P>
+CompletionTable::Slot slot_of(const P& p) {
+  CompletionTable::Slot s;
+  s.handle = p.type == ArgType::handle || p.type == ArgType::handles;
+  s.kinds = kinds_of(p.kinds);
+  for (auto c : p.choices) s.choices.emplace_back(c);
+  if (p.type == ArgType::boolean) s.choices = {"on", "off"};
+  return s;
+}
+
+// Files and folders starting with `typed` (a path as typed, / or \ alike).
+std::vector<std::string> files_like(const std::string& typed) {
+  std::size_t slash = typed.find_last_of("/\\");
+  std::string dir = slash == std::string::npos ? "" : typed.substr(0, slash + 1);
+  std::vector<std::string> out;
+  WIN32_FIND_DATAW found;
+  HANDLE search = FindFirstFileW(to_wide(typed + "*").c_str(), &found);
+  if (search == INVALID_HANDLE_VALUE) return out;
+  do {
+    std::string name = to_utf8(found.cFileName);
+    if (name == "." || name == "..") continue;
+    bool folder = found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY;
+    if (folder || name.size() > 4 && name.compare(name.size() - 4, 4, ".lua") == 0)
+      out.push_back(dir + name + (folder ? "/" : ""));
+  } while (FindNextFileW(search, &found));
+  FindClose(search);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+CompletionTable completion_table(const Session& session) {
+  CompletionTable t;
+  for (const auto& c : all_commands()) {
+    if (c.lua_only) continue;
+    CompletionTable::Command cmd{std::string(c.name)};
+    for (const auto& p : c.params) {
+      if (p.type == ArgType::text) break;
+      cmd.params.push_back(slot_of(p));
+      if (c.name == "run" && cmd.params.size() == 1) cmd.params.back().file = true;
+    }
+    cmd.variadic = !c.params.empty() && c.params.back().variadic;
+    for (const auto& f : c.flags) {
+      bool takes = f.type != ArgType::boolean && f.type != ArgType::boolean_or_handles && f.type != ArgType::callback;
+      cmd.flags.push_back({std::string(f.name), takes, slot_of(f)});
+    }
+    t.commands.push_back(std::move(cmd));
+  }
+  for (const auto& [name, value] : session.vars) {
+    CompletionTable::Variable v{name};
+    if (auto h = value.as<HandleRef>()) {
+      v.kind = std::string(kind_name((*h)->kind));
+      v.fields = {"value", "kind", "name", "inherit", "closed"};
+      if ((*h)->kind == Kind::process) v.fields.push_back("pid");
+      if ((*h)->kind == Kind::socket) v.fields.push_back("port");
+    } else if (auto r = value.as<Result>()) {
+      v.fields = r->names;
+    } else if (auto rec = value.as<Record>()) {
+      for (const auto& f : rec->fields) v.fields.push_back(f.key);
+    }
+    t.variables.push_back(std::move(v));
+  }
+  t.files = files_like;
+  return t;
+}
+
+}  // namespace ipcsh
