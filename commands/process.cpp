@@ -66,6 +66,9 @@ Value spawn(Session& s, const Args& a) {
     throw UsageError("--inherit-only: at least one handle expected");
   redirect_std_handles(a, options);
   options.stay_suspended = a.flag("suspended");
+  // Its own console process group: a Ctrl+C at this shell interrupts this
+  // shell's command, not the children (kill P ends one on purpose).
+  options.extra_flags = CREATE_NEW_PROCESS_GROUP;
   if (!a.flag("detach")) options.job = s.child_job();
   Launched child = launch(options);
   auto ref = s.add(Kind::process, child.process, options.command_line);

@@ -12,7 +12,6 @@ session=ipcsh-console-$$
 socket=ipcsh-console-$$
 passed=0 failed=0
 tm() { tmux -L "$socket" "$@"; }
-trap 'tm kill-server 2>/dev/null' EXIT
 
 screen() { tm capture-pane -p -t "$session" -S -200 | sed '/^$/d'; }
 # wait_for REGEX SECONDS: until the screen matches
@@ -34,7 +33,14 @@ check() {  # check NAME REGEX SECONDS
 }
 type_line() { tm send-keys -t "$session" -l "$1"; tm send-keys -t "$session" Enter; }
 
-tm new-session -d -s "$session" -x 100 -y 40 "'$wine_run' '$exe'; echo SHELL-EXITED \$?; sleep 600"
+history_file=$(mktemp)
+trap 'tm kill-server 2>/dev/null; rm -f "$history_file"' EXIT
+# IPCSH_HISTORY: this test's own history, not the user's
+start_shell() {
+  tm kill-session -t "$session" 2>/dev/null
+  tm new-session -d -s "$session" -x 80 -y 40 "IPCSH_HISTORY='$history_file' '$wine_run' '$exe'; echo SHELL-EXITED \$?; sleep 600"
+}
+start_shell
 check "prompt" '^ipcsh>' 30
 
 type_line 'lua while true do end'
@@ -59,10 +65,57 @@ check "a write times out" 'WriteFile: WAIT_TIMEOUT \(258\).*not done within 200 
 
 type_line 'k = spawn --ipcsh "sleep 30000"'
 check "child spawned" '^k = process 0x' 10
+tm send-keys -t "$session" C-c
+sleep 1
+type_line 'exit-code $k'
+check "Ctrl+C at the shell leaves a child's sleep running" '^still active \(259\)$' 10
 type_line 'handles --process $k'
 check "handles of a live child" '^\([0-9]+ rows\)' 15
 type_line 'echo still-here'
 check "the shell goes on" '^still-here$' 10
+# the line editor: Ctrl+C discards a half-typed line, Tab completes a
+# command, a flag, a choice and a $variable of the right kind
+tm send-keys -t "$session" -l 'echo partial'
+sleep 0.3
+tm send-keys -t "$session" C-c
+check "Ctrl+C shows ^C" 'echo partial\^C' 10
+type_line 'echo still-alive'
+check "Ctrl+C discarded the line" '^still-alive$' 10
+type_line 'ev = create-event'
+type_line "sl = create-mailslot console-$$"
+tm send-keys -t "$session" -l 'create-pi'
+tm send-keys -t "$session" Tab
+tm send-keys -t "$session" -l "console-pipe-$$ --ac"
+tm send-keys -t "$session" Tab
+tm send-keys -t "$session" -l 'in'
+tm send-keys -t "$session" Tab
+tm send-keys -t "$session" Enter
+check "Tab: command, flag, choice" 'create-pipe console-pipe-[0-9]+ --access in$' 10
+check "the completed line ran" 'pipe 0x[0-9a-f]+ .*console-pipe-[0-9]+ server' 10
+tm send-keys -t "$session" -l 'set-event $'
+tm send-keys -t "$session" Tab
+tm send-keys -t "$session" Enter
+check "Tab: a variable of the kind that fits" 'set-event \$ev$' 10
+check "and it ran" '^set event 0x' 10
+
+# 80 columns: a 60,000-byte message and the handle table fit
+type_line "w = open-mailslot console-$$"
+type_line 'lua ipc.vars.w:send(string.rep("x", 60000))'
+type_line 'r = recv $sl'
+check "a long value is cut, with how to see all" '^r = "x+…" \(60000 bytes; `show \$_` prints all of it\)$' 10
+type_line 'handles'
+check "the handle table fits 80 columns" '^0x[0-9a-f]+ +Key +\\REGISTRY.*…' 10
+
+# history is kept: after a restart, Up brings the last line back
+tm send-keys -t "$session" C-d
+check "Ctrl+D leaves" 'SHELL-EXITED 0' 10
+start_shell
+check "prompt again" '^ipcsh>' 30
+tm send-keys -t "$session" Up
+tm send-keys -t "$session" Up
+tm send-keys -t "$session" Enter
+check "history across sessions" '^ipcsh> r = recv \$sl' 10
+
 type_line 'exit 3'
 check "exit CODE" 'SHELL-EXITED 3' 10
 
