@@ -81,8 +81,8 @@ Value spawn(Session& s, const Args& a) {
 // This process itself: waiting on it or killing it from inside would never
 // return or would skip the normal exit.
 void refuse_self(const HandleRef& p, std::string_view what, std::string_view instead) {
-  if (p->pseudo)
-    throw UsageError(fmt::format("P: -1 is this shell itself; {} ({})", what, instead), 1);
+  if (p->pseudo || GetProcessId(p->handle()) == GetCurrentProcessId())
+    throw UsageError(fmt::format("P: {} is this shell itself; {} ({})", p->value_text(), what, instead), 1);
 }
 
 Value exit_code(Session&, const Args& a) {

@@ -14,8 +14,10 @@ Value wait(Session& s, const Args& a) {
   DWORD timeout = a.timeout("timeout", INFINITE);
   bool all = a.flag("all");
   for (std::size_t i = 0; i < targets.size(); ++i)
-    if (targets[i]->pseudo && timeout == INFINITE)
-      throw UsageError("H: -1 is this shell itself, which cannot end while it waits; give --timeout MS",
+    if (timeout == INFINITE && targets[i]->kind == Kind::process &&
+        (targets[i]->pseudo || GetProcessId(targets[i]->handle()) == GetCurrentProcessId()))
+      throw UsageError(fmt::format("H: {} is this shell itself, which cannot end while it waits; give --timeout MS",
+                                   targets[i]->value_text()),
                        static_cast<int>(i + 1));
   DWORD code = s.wait_sliced(raw, all, timeout);
   if (code == WAIT_TIMEOUT)

@@ -88,10 +88,11 @@ std::string range_text(Range r) {
 }
 
 // What a handle literal may be: a value in a handle table, or -1 for this
-// process. Wine keeps handle values in 32 bits, where 0xffffffff would also
-// mean -1: larger values are refused rather than turned into the pseudo
-// handle.
-constexpr std::int64_t largest_handle_value = 0x7FFFFFFF;
+// process. A process holds at most 2^24 handles, so values end below
+// 0x4000000; larger ones are refused rather than passed on (Wine keeps
+// handle values in 32 bits, where 0xffffffff would also mean -1, and
+// resolves 0x7fffffff to this process).
+constexpr std::int64_t largest_handle_value = 0x3FFFFFF;
 
 std::string choices_text(const Choices& choices) {
   std::string out;

@@ -66,6 +66,10 @@ struct Flag {
   KindSet kinds = {};
   Range range = {};
   Choices choices = {};
+  // A --switch takes no word after it (but --switch=yes|no).
+  bool takes_value() const {
+    return type != ArgType::boolean && type != ArgType::boolean_or_handles && type != ArgType::callback;
+  }
 };
 
 // Arguments after binding: typed Values keyed by parameter or flag name.

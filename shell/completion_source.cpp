@@ -63,8 +63,7 @@ CompletionTable completion_table(const Session& session) {
     }
     cmd.variadic = !c.params.empty() && c.params.back().variadic;
     for (const auto& f : c.flags) {
-      bool takes = f.type != ArgType::boolean && f.type != ArgType::boolean_or_handles && f.type != ArgType::callback;
-      cmd.flags.push_back({std::string(f.name), takes, slot_of(f)});
+      cmd.flags.push_back({std::string(f.name), f.takes_value(), slot_of(f)});
     }
     t.commands.push_back(std::move(cmd));
   }

@@ -14,10 +14,6 @@
 namespace ipcsh {
 namespace {
 
-bool takes_value(const Flag& f) {
-  return f.type != ArgType::boolean && f.type != ArgType::boolean_or_handles && f.type != ArgType::callback;
-}
-
 Value word_value(Session& session, const Word& word) {
   if (!word.is_variable()) return word.text;
   std::string name = word.text.substr(1), field;
@@ -74,7 +70,7 @@ RawArgs shell_args(Session& session, const Command& command, const CommandText& 
       auto f = std::find_if(command.flags.begin(), command.flags.end(), [&](const Flag& f) { return f.name == name; });
       if (f == command.flags.end())
         throw UsageError(fmt::format("unknown option --{}; usage: {}", name.substr(0, 40), command.usage()));
-      if (!takes_value(*f)) {
+      if (!f->takes_value()) {
         // --switch, or --switch=yes|no|true|false|on|off
         if (inline_value && !boolean_word(*inline_value))
           throw UsageError(fmt::format("--{}: yes/no, true/false or on/off expected after '=', got '{}'", name,

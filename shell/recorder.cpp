@@ -45,10 +45,6 @@ const Param* param_at(const Command& c, std::size_t index) {
   return c.params.back().variadic ? &c.params.back() : nullptr;
 }
 
-bool takes_value(const Flag& f) {
-  return f.type != ArgType::boolean && f.type != ArgType::boolean_or_handles && f.type != ArgType::callback;
-}
-
 std::string lua_key(std::string_view flag) {
   std::string k(flag);
   std::replace(k.begin(), k.end(), '-', '_');
@@ -145,7 +141,7 @@ std::string LuaRecorder::call_text(const Command& c, const CommandText& text) {
       }
       auto f = std::find_if(c.flags.begin(), c.flags.end(), [&](const Flag& f) { return f.name == name; });
       if (f == c.flags.end()) continue;
-      if (!takes_value(*f)) {
+      if (!f->takes_value()) {
         auto b = inline_value ? boolean_word(value) : std::optional<bool>(true);
         options.push_back(fmt::format("{} = {}", lua_key(name), b.value_or(true) ? "true" : "false"));
       } else if (inline_value) {

@@ -27,7 +27,12 @@ expect("--max: 4294967295 is out of range 1..16777216", ipc.run, "recv 0x4 --max
 expect("--max: -1 is out of range", ipc.run, "recv 0x4 --max -1")
 expect("P: a handle expected", ipc.run, "kill 0xFFFFFFFFFFFFFFFF 7")
 expect("H: a handle expected", ipc.run, "wait 0xFFFFFFFFFFFFFFFF")
-expect("P: a handle value is 0..0x7fffffff, or -1 for this process; got 0xffffffff", ipc.run, "kill 0xffffffff")
+expect("P: a handle value is 0..0x3ffffff, or -1 for this process; got 0xffffffff", ipc.run, "kill 0xffffffff")
+expect("a handle value is 0..0x3ffffff", ipc.run, "kill 0x7fffffff")  -- Wine: this process
+local me = ipc.run("dup -1")
+expect("is this shell itself", ipc.kill, me)                          -- a real handle to ourselves
+expect("is this shell itself", ipc.wait, me)
+me:close()
 expect("P: -1 is this shell itself", ipc.run, "kill -1 7")
 expect("H: -1 is this shell itself", ipc.run, "wait -1")
 assert(ipc.wait(ipc.self(), {timeout = 0}) == "timeout")
@@ -80,7 +85,7 @@ local back = ipc.run(("k = dup %d --from %d"):format(there, kid.value))  -- lite
 assert(back.kind == "event", tostring(back))
 ipc.set_event(back)
 assert(ev:info().signaled == true, "the copy taken back is the same event")
-expect("DuplicateHandle: ERROR_INVALID_HANDLE", ipc.run, ("dup 0x7ffffffc --from %d"):format(kid.value))
+expect("DuplicateHandle: ERROR_INVALID_HANDLE", ipc.run, ("dup 0x3fffffc --from %d"):format(kid.value))
 kid:kill()
 
 -- create-mailslot --inherit gives an inheritable handle (Wine ignores
