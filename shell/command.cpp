@@ -114,8 +114,10 @@ class Binder {
   Binder(const Command& command, Session& session) : command_(command), session_(session) {}
 
   Value convert(const Spec& spec, const Value& given, const std::string& what, int position) {
-    // A variable holding a described result ($v = dup ... --to P) stands for its value.
-    const Value& raw = given.as<Result>() && !given.as<Result>()->values.empty() ? given.as<Result>()->values[0] : given;
+    // A variable holding a described result ($v = dup ... --to P) stands for
+    // its value - except where any value is taken as it is (echo shows it).
+    bool unwrap = spec.type != ArgType::any && given.as<Result>() && !given.as<Result>()->values.empty();
+    const Value& raw = unwrap ? given.as<Result>()->values[0] : given;
     auto fail = [&](std::string_view expected) -> UsageError {
       return UsageError(fmt::format("{}: {} expected, got {}", what, expected, describe(raw)), position);
     };
@@ -299,7 +301,8 @@ const Command* find_lua_command(std::string_view lua_name) {
 
 std::optional<std::int64_t> parse_number(std::string_view text) { return parse_integer(text); }
 
-std::int64_t handle_value_arg(const Value& v, std::string_view what, int position) {
+std::int64_t handle_value_arg(const Value& given, std::string_view what, int position) {
+  const Value& v = given.as<Result>() && !given.as<Result>()->values.empty() ? given.as<Result>()->values[0] : given;
   std::optional<std::int64_t> n;
   if (auto h = v.as<HandleRef>()) return (*h)->value();
   if (auto i = v.as<std::int64_t>()) n = *i;

@@ -6,7 +6,8 @@
 namespace ipcsh {
 
 std::optional<Value> handle_field(const HandleObject& h, std::string_view field) {
-  if (field == "value") return h.value();
+  // Lua gets the integer; the shell shows it in hex like every handle value.
+  if (field == "value") return Result{"handle-value", {h.value()}, {"value"}, 1};
   if (field == "kind") return std::string(kind_name(h.kind));
   if (field == "name") return h.name;
   if (field == "inherit") return h.inheritable();

@@ -230,6 +230,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"no-message", [](const Result& r) { return "no message within " + ms_text(r.get("timeout")); }},
       {"trace", [](const Result& r) { return std::string(r.get("on")->as<bool>() && *r.get("on")->as<bool>() ? "trace on" : "trace off"); }},
       {"help", [](const Result&) { return help_text(); }},
+      {"handle-value", [](const Result& r) { return format_handle_value(int_of(r, "value")); }},
       {"show", [](const Result& r) { return r.values.empty() ? std::string() : format_whole(r.values[0]); }},
       {"help-family", [](const Result& r) { return family_help(text_of(r, "family")); }},
       {"help-search", [](const Result& r) { return search_help(r); }},
