@@ -137,7 +137,7 @@ struct HandleEntry {
   ACCESS_MASK access;
   ULONG attributes;  // OBJ_INHERIT = 2
 };
-std::vector<HandleEntry> system_handles();  // NtQuerySystemInformation class 64
+std::vector<HandleEntry> system_handles();  // NtQuerySystemInformation class 16
 inline constexpr ULONG obj_inherit = 2;
 bool running_on_wine();  // ntdll exports wine_get_version
 
