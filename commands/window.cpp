@@ -28,6 +28,9 @@ LRESULT CALLBACK record_message(HWND window, UINT msg, WPARAM wparam, LPARAM lpa
 HWND window_of(const Args& a) { return static_cast<HWND>(a.handle("W")->handle()); }
 
 Value create_window(Session& s, const Args& a) {
+  // Window text is at most 32767 characters; Wine hands back a bogus HWND
+  // for more instead of failing.
+  if (to_wide(a.string("NAME")).size() > 32767) throw UsageError("NAME: at most 32767 characters for a window", 1);
   static bool registered = false;
   if (!registered) win::register_window_class(window_class, record_message);
   registered = true;

@@ -36,12 +36,16 @@ std::string error_name(unsigned long code);       // symbolic name, or "error N"
 std::string system_message(unsigned long code);   // FormatMessage text, one line
 
 // Bad arguments: which parameter (1-based position; 0 for a flag) and why.
+// Text from the user inside an error line: control bytes escaped, clipped,
+// so an error is always one readable line.
+std::string one_line(std::string_view text, std::size_t most = 200);
+
 // invoke() adds the command it came from; the shell prints
 // "COMMAND: message", Lua "bad argument #N to 'lua_name' (message)".
 class UsageError : public std::runtime_error {
  public:
   UsageError(std::string message, int position = 0)
-      : std::runtime_error(std::move(message)), position_(position) {}
+      : std::runtime_error(one_line(message, 400)), position_(position) {}
   int position() const { return position_; }
   const std::string& command() const { return command_; }
   const std::string& lua_name() const { return lua_name_; }

@@ -637,7 +637,7 @@ std::vector<Value> LuaEngine::run_chunk(std::string_view code, const std::string
     if (luaL_loadbufferx(L_, code.data(), code.size(), chunk_name.c_str(), "t") != LUA_OK) {
       std::string message = lua_tostring(L_, -1);
       lua_settop(L_, base - 1);
-      throw LuaFailure(message);
+      throw LuaFailure(one_line(message, 400));
     }
   }
   return call_loaded(base);
@@ -658,7 +658,7 @@ std::vector<Value> LuaEngine::run_file(const std::string& path, const std::vecto
   if (luaL_loadfilex(L_, path.c_str(), "t") != LUA_OK) {
     std::string message = lua_tostring(L_, -1);
     lua_settop(L_, base - 1);
-    throw LuaFailure(message);
+    throw LuaFailure(one_line(message, 400));
   }
   return call_loaded(base);
 }
