@@ -57,6 +57,19 @@ std::optional<std::int64_t> detail_value(const std::string& detail, std::string_
   return parse_number(detail.substr(start, end - start));
 }
 
+// "[0x60, 0x64]" as the trace shows a list of handles -> their values.
+std::vector<std::int64_t> listed_handles(std::string_view list) {
+  std::vector<std::int64_t> out;
+  if (list.size() < 2) return out;
+  list = list.substr(1, list.size() - 2);
+  while (!list.empty()) {
+    auto end = list.find(", ");
+    if (auto v = parse_number(list.substr(0, end))) out.push_back(*v);
+    list = end == std::string_view::npos ? std::string_view() : list.substr(end + 2);
+  }
+  return out;
+}
+
 bool is_c_literal(std::string_view s) {
   for (auto ok : {"NULL", "TRUE", "FALSE", "INVALID_HANDLE_VALUE", "HWND_MESSAGE"})
     if (s == ok) return true;
@@ -126,16 +139,8 @@ std::string CExporter::statement(const win::CallEvent& e) {
     return fmt::format("show_number(\"{}\", {}({}));", api, api, h(0));
   if (api == "WaitForSingleObject") return fmt::format("show_wait(\"{}\", WaitForSingleObject({}, {}));", api, h(0), arg(e.args[1]));
   if (api == "WaitForMultipleObjects") {
-    // [0x60, 0x64] -> the variables
-    std::string list = e.args[1].text, handles;
-    list = list.substr(1, list.size() - 2);
-    std::size_t start = 0;
-    while (start < list.size()) {
-      auto end = list.find(", ", start);
-      std::string one = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
-      if (auto v = parse_number(one)) handles += (handles.empty() ? "" : ", ") + handle_expr(*v);
-      start = end == std::string::npos ? list.size() : end + 2;
-    }
+    std::string handles;  // [0x60, 0x64] -> the variables
+    for (auto v : listed_handles(e.args[1].text)) handles += (handles.empty() ? "" : ", ") + handle_expr(v);
     return fmt::format("{{ HANDLE waited[] = {{{}}}; show_wait(\"{}\", WaitForMultipleObjects({}, waited, {}, {})); }}",
                        handles, api, arg(e.args[0]), e.args[2].text, arg(e.args[3]));
   }
@@ -145,16 +150,9 @@ std::string CExporter::statement(const win::CallEvent& e) {
     return {};
   }
   if (api == "CreateProcessW") {
-    std::string list = handle_list_.size() > 2 ? handle_list_.substr(1, handle_list_.size() - 2) : "";
-    handle_list_.clear();
     std::vector<std::string> handles;
-    std::size_t start = 0;
-    while (start < list.size()) {
-      auto end = list.find(", ", start);
-      if (auto v = parse_number(list.substr(start, end == std::string::npos ? std::string::npos : end - start)))
-        handles.push_back(handle_expr(*v));
-      start = end == std::string::npos ? list.size() : end + 2;
-    }
+    for (auto v : listed_handles(handle_list_)) handles.push_back(handle_expr(v));
+    handle_list_.clear();
     // The command line may name handle values (send 0x6c hi): this program's
     // values may differ, so they are printed in at run time.
     std::string line = e.args[1].text, format, values;

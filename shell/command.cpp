@@ -23,12 +23,6 @@ std::vector<std::string_view>& family_order() {
   return order;
 }
 
-std::string dashes_to_underscores(std::string_view s) {
-  std::string out(s);
-  std::replace(out.begin(), out.end(), '-', '_');
-  return out;
-}
-
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -300,6 +294,12 @@ const Command* find_lua_command(std::string_view lua_name) {
 }
 
 std::optional<std::int64_t> parse_number(std::string_view text) { return parse_integer(text); }
+
+std::string dashes_to_underscores(std::string_view s) {
+  std::string out(s);
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
 
 std::int64_t handle_value_arg(const Value& given, std::string_view what, int position) {
   const Value& v = given.as<Result>() && !given.as<Result>()->values.empty() ? given.as<Result>()->values[0] : given;

@@ -145,6 +145,9 @@ std::optional<std::int64_t> parse_number(std::string_view text);
 // not looked up: `dup VALUE --from P` names a value in another process.
 std::int64_t handle_value_arg(const Value& v, std::string_view what, int position);
 
+// "max-size" -> "max_size": a flag's name as a Lua option, a command's as ipc.<name>.
+std::string dashes_to_underscores(std::string_view s);
+
 // true/yes/on and false/no/off: the words a --switch=VALUE or an on/off
 // parameter takes.
 std::optional<bool> boolean_word(std::string_view word);

@@ -45,12 +45,6 @@ const Param* param_at(const Command& c, std::size_t index) {
   return c.params.back().variadic ? &c.params.back() : nullptr;
 }
 
-std::string lua_key(std::string_view flag) {
-  std::string k(flag);
-  std::replace(k.begin(), k.end(), '-', '_');
-  return k;
-}
-
 }  // namespace
 
 std::string lua_quote(std::string_view bytes) {
@@ -143,11 +137,11 @@ std::string LuaRecorder::call_text(const Command& c, const CommandText& text) {
       if (f == c.flags.end()) continue;
       if (!f->takes_value()) {
         auto b = inline_value ? boolean_word(value) : std::optional<bool>(true);
-        options.push_back(fmt::format("{} = {}", lua_key(name), b.value_or(true) ? "true" : "false"));
+        options.push_back(fmt::format("{} = {}", dashes_to_underscores(name), b.value_or(true) ? "true" : "false"));
       } else if (inline_value) {
-        options.push_back(fmt::format("{} = {}", lua_key(name), word_lua(Word{value}, f->type)));
+        options.push_back(fmt::format("{} = {}", dashes_to_underscores(name), word_lua(Word{value}, f->type)));
       } else if (i + 1 < text.words.size()) {
-        options.push_back(fmt::format("{} = {}", lua_key(name), word_lua(text.words[++i], f->type)));
+        options.push_back(fmt::format("{} = {}", dashes_to_underscores(name), word_lua(text.words[++i], f->type)));
       }
       continue;
     }
