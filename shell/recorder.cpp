@@ -89,6 +89,9 @@ std::string LuaRecorder::word_lua(const Word& w, ArgType type) {
   if (w.is_variable()) {
     std::string name = w.text.substr(1);  // $x -> x, $x.field -> x.field
     if (name == "_" || name.rfind("_.", 0) == 0) name = last_ + name.substr(1);
+    std::string base = name.substr(0, name.find('.'));
+    if (base != "_" && !locals_.count(base) && unknown_.insert(base).second)
+      write(fmt::format("-- ${} was made before this recording started: define {} before replaying", base, base));
     return name;
   }
   const std::string& t = w.text;

@@ -33,6 +33,7 @@ class LuaRecorder {
   std::ofstream out_;
   bool assert_;
   std::set<std::string> locals_;
+  std::set<std::string> unknown_;  // variables used that the recording never made
   std::string last_ = "_";  // what $_ is in the recording: the last result's name
 };
 
