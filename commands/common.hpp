@@ -43,6 +43,13 @@ inline HandleRef add_created(Session& s, Kind kind, HANDLE h, const std::string&
   return ref;
 }
 
+// What a piece of shell text or Lua gave back: nothing, one value, or several.
+inline Value lua_values(std::vector<Value> values) {
+  if (values.empty()) return {};
+  if (values.size() == 1) return values[0];
+  return result("values", std::move(values));
+}
+
 inline std::int64_t as_int(DWORD v) { return static_cast<std::int64_t>(v); }
 
 const Flag inherit_flag{"inherit", ArgType::boolean, "", "make the new handle inheritable"};

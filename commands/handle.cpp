@@ -3,6 +3,8 @@
 #include <map>
 #include <optional>
 
+#include "../shell/child_link.hpp"
+#include "../shell/syntax.hpp"
 #include "../shell/unique_handle.hpp"
 #include "object_info.hpp"
 #include "signal_state.hpp"
@@ -70,6 +72,11 @@ Value dup(Session& s, const Args& a) {
       throw UsageError("--access: 'same' or a mask like 0x1f0003 expected, got '" + access_text.substr(0, 40) + "'");
     access = static_cast<DWORD>(*mask);
   }
+  if (a.has("as")) {
+    if (!to || !to->link || !to->link->agent())
+      throw UsageError("--as NAME binds the copy in an agent: give --to P with P an agent (spawn --agent)");
+    if (!is_identifier(a.string("as"))) throw UsageError("--as: a variable name expected, like w or slot_2");
+  }
   HANDLE source_value = source ? source->handle() : reinterpret_cast<HANDLE>(static_cast<std::intptr_t>(value));
   DWORD error = 0;
   HANDLE copy = win::duplicate_handle(source_process, source_value, target_process, access, a.flag("inherit"), options,
@@ -79,7 +86,13 @@ Value dup(Session& s, const Args& a) {
   if (error) throw_error("DuplicateHandle", error);
   if (to) {
     auto v = static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(copy));
-    return result("dup-to", {v, as_int(win::get_process_id(to->handle()))}, {"value", "pid"}, 1);
+    DWORD pid = win::get_process_id(to->handle());
+    if (!a.has("as")) return result("dup-to", {v, as_int(pid)}, {"value", "pid"}, 1);
+    // An agent binds the copy to a variable of its own.
+    Kind kind = source ? source->kind : kind_of(win::query_object(source_value));
+    to->link->bind(s, a.string("as"), v, kind_name(kind), source && source->role == "writer" ? "writer" : "",
+                   source ? source->name : "");
+    return result("dup-to", {v, as_int(pid), a.string("as")}, {"value", "pid", "as"}, 1);
   }
   win::ObjectFacts facts = source ? win::ObjectFacts{} : win::query_object(copy);  // what a copy from P is
   Kind kind = source ? source->kind : kind_of(facts);
@@ -192,7 +205,8 @@ const CommandRegistration registration{
       {"to", ArgType::handle, "P", "put the copy in process P (prints its value there)", {Kind::process}},
       {"access", ArgType::string, "same|MASK", "access of the copy (default same)"},
       {"inherit", ArgType::boolean, "", "make the copy inheritable"},
-      {"close-source", ArgType::boolean, "", "close H as it is copied (DUPLICATE_CLOSE_SOURCE)"}},
+      {"close-source", ArgType::boolean, "", "close H as it is copied (DUPLICATE_CLOSE_SOURCE)"},
+      {"as", ArgType::name, "NAME", "with --to an agent: bind the copy to $NAME there"}},
      dup},
     {"close", "handle", "close a handle (CloseHandle)", {{"H", ArgType::handle}}, {}, close},
     {"set-inherit", "handle", "turn a handle's inherit flag on or off (SetHandleInformation)",

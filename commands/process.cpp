@@ -3,24 +3,93 @@
 // detached, so they end with the shell.
 #include <algorithm>
 
+#include "../shell/child_link.hpp"
 #include "../shell/launch.hpp"
+#include "../shell/unique_handle.hpp"
 #include "common.hpp"
 
 namespace ipcsh {
 namespace {
 
-std::string child_command_line(Session& s, const Args& a) {
-  int given = a.has("ipcsh") + a.has("cmd") + a.has("args") + a.has("CMDLINE");
+// A handle passed by name (spawn --pass): the child binds NAME to it.
+struct Passed {
+  std::string name;  // empty: inherited, but bound to no variable
+  HandleRef handle;
+};
+
+std::vector<Passed> passed_handles(Session& s, const Args& a) {
+  std::vector<Passed> out;
+  const Value* given = a.find("pass");
+  if (!given) return out;
+  auto add = [&](std::string name, const Value& v) {
+    auto h = v.as<HandleRef>();
+    if (!h) throw UsageError(fmt::format("--pass: {} does not hold a handle", name.empty() ? "an item" : "$" + name));
+    if ((*h)->kind == Kind::view || (*h)->kind == Kind::window || (*h)->pseudo)
+      throw UsageError(fmt::format("--pass: {} is a {}, which cannot be inherited", name.empty() ? (*h)->value_text() : "$" + name,
+                                   (*h)->pseudo ? "pseudo handle" : kind_name((*h)->kind)));
+    if ((*h)->closed()) throw UsageError(fmt::format("--pass: {} was closed", (*h)->value_text()));
+    out.push_back({std::move(name), *h});
+  };
+  if (auto text = given->as<std::string>()) {
+    // NAME,NAME... (or $NAME): the shell's variables
+    std::string_view rest = *text;
+    while (!rest.empty()) {
+      std::string name(rest.substr(0, rest.find(',')));
+      rest.remove_prefix(std::min(rest.size(), name.size() + 1));
+      if (!name.empty() && name[0] == '$') name.erase(0, 1);
+      auto it = s.vars.find(name);
+      if (it == s.vars.end()) throw UsageError(fmt::format("--pass: no variable ${} (see `vars`)", one_line(name, 40)));
+      add(name, it->second);
+    }
+  } else if (auto record = given->as<Record>()) {  // Lua: pass = {w = w, go = ev}
+    for (const auto& f : record->fields) add(f.key, f.value);
+  } else if (auto list = given->as<List>()) {  // Lua: pass = {w, ev}: bound to the shell variable holding each, if any
+    for (const auto& item : list->items) {
+      std::string var;
+      if (auto h = item.as<HandleRef>()) var = s.variable_of(**h);
+      add(var.empty() ? "" : var.substr(1), item);
+    }
+  } else {
+    throw UsageError("--pass: NAME,NAME... expected (Lua: a table of name = handle)");
+  }
+  if (out.empty()) throw UsageError("--pass: at least one handle expected");
+  return out;
+}
+
+// How the child is started: the command line as the user sees it and as
+// it is run (a child ipcsh also gets where to send its output, and the
+// variables it is passed).
+struct ChildLine {
+  std::string shown, program, args;  // run: program + args
+  enum { plain, ipcsh, agent } kind = plain;
+};
+
+ChildLine child_command_line(Session& s, const Args& a, const std::vector<Passed>& passed) {
+  int given = a.has("ipcsh") + a.has("cmd") + a.has("args") + a.has("CMDLINE") + a.flag("agent");
   if (given != 1)
-    throw UsageError("give exactly one of --ipcsh CMDS, -- CMDLINE (Lua: cmd =, args =, ipcsh =)");
-  if (a.has("ipcsh")) return quote_argument(s.self_path) + " -c " + quote_argument(a.string("ipcsh"));
-  if (a.has("cmd")) return a.string("cmd");
-  if (a.has("CMDLINE")) return a.string("CMDLINE");
+    throw UsageError("give exactly one of --agent, --ipcsh CMDS, -- CMDLINE (Lua: agent =, cmd =, args =, ipcsh =)");
+  std::string binds;
+  for (const auto& p : passed)
+    if (!p.name.empty())
+      binds += fmt::format(" --bind {} {} {} {} {}", p.name, p.handle->value_text(), kind_name(p.handle->kind),
+                           quote_argument(p.handle->role.empty() ? "" : p.handle->role),
+                           quote_argument(p.handle->name));
+  std::string self = quote_argument(s.self_path);
+  if (a.flag("agent")) return {"ipcsh agent", self, binds, ChildLine::agent};
+  if (a.has("ipcsh")) {
+    std::string cmds = " -c " + quote_argument(a.string("ipcsh"));
+    return {self + cmds, self, binds + cmds, ChildLine::ipcsh};
+  }
+  if (!passed.empty() && std::any_of(passed.begin(), passed.end(), [](const Passed& p) { return !p.name.empty(); }))
+    throw UsageError("--pass binds variables in a child ipcsh: use it with --ipcsh or --agent (--inherit-only for other programs)");
   std::string line;
-  for (const auto& item : a.find("args")->as<List>()->items)
-    line += (line.empty() ? "" : " ") + quote_argument(*item.as<std::string>());
+  if (a.has("cmd")) line = a.string("cmd");
+  else if (a.has("CMDLINE")) line = a.string("CMDLINE");
+  else
+    for (const auto& item : a.find("args")->as<List>()->items)
+      line += (line.empty() ? "" : " ") + quote_argument(*item.as<std::string>());
   if (line.empty()) throw UsageError("args: at least the program expected");
-  return line;
+  return {line, line, "", ChildLine::plain};
 }
 
 // --stdin/--stdout/--stderr: the child's standard handles
@@ -44,9 +113,45 @@ void redirect_std_handles(const Args& a, LaunchOptions& options) {
   options.std_err = pass(err, "stderr", STD_ERROR_HANDLE);
 }
 
+// Where the child's output goes: a private pipe this shell drains, each
+// line labelled with the child. A child ipcsh opens the pipe by name; another
+// program gets it as its stdout and stderr. Not for --detach (the child
+// outlives the pipe) or when the user chose the standard handles.
+struct OutputPipe {
+  PrivatePipe pipe{};
+  UniqueHandle client;  // for another program: its stdout/stderr, inheritable
+};
+
+std::optional<OutputPipe> output_pipe(const Args& a, ChildLine& line, LaunchOptions& options) {
+  bool chosen = a.flag("detach") || a.has("stdout") || a.has("stderr") || a.has("stdin");
+  if (chosen && line.kind != ChildLine::agent) return std::nullopt;  // an agent needs its channel
+  OutputPipe out;
+  out.pipe = make_private_pipe(line.kind == ChildLine::agent);
+  if (line.kind == ChildLine::agent) {
+    options.command_line = line.program + line.args + " --agent-pipe " + quote_argument(out.pipe.name);
+  } else if (line.kind == ChildLine::ipcsh) {
+    // ipcsh.exe --output-pipe NAME [--bind ...] -c CMDS
+    options.command_line = line.program + " --output-pipe " + quote_argument(out.pipe.name) + line.args;
+  } else {
+    SECURITY_ATTRIBUTES inheritable{sizeof inheritable, nullptr, TRUE};
+    out.client.reset(CreateFileW(to_wide(out.pipe.name).c_str(), GENERIC_WRITE, 0, &inheritable, OPEN_EXISTING, 0, nullptr));
+    if (out.client.get() == INVALID_HANDLE_VALUE) {
+      out.client.release();
+      CloseHandle(out.pipe.server);
+      return std::nullopt;
+    }
+    options.std_in = GetStdHandle(STD_INPUT_HANDLE);
+    options.std_out = options.std_err = out.client.get();
+    if (!options.inherit_all) options.inherit_only.push_back(out.client.get());
+  }
+  return out;
+}
+
 Value spawn(Session& s, const Args& a) {
   LaunchOptions options;
-  options.command_line = child_command_line(s, a);
+  std::vector<Passed> passed = passed_handles(s, a);
+  ChildLine line = child_command_line(s, a, passed);
+  options.command_line = line.program + line.args;
   if (const Value* inherit = a.find("inherit")) {
     if (auto all = inherit->as<bool>()) options.inherit_all = *all;
     else
@@ -65,15 +170,47 @@ Value spawn(Session& s, const Args& a) {
   if (a.has("inherit-only") && options.inherit_only.empty())
     throw UsageError("--inherit-only: at least one handle expected");
   redirect_std_handles(a, options);
+  // --pass: exactly these go along (with whatever else was asked for). A
+  // handle must be inheritable while CreateProcess copies it; one that was
+  // not is made so for that moment only.
+  std::vector<HandleRef> made_inheritable;
+  for (const auto& p : passed) {
+    if (!options.inherit_all &&
+        std::find(options.inherit_only.begin(), options.inherit_only.end(), p.handle->handle()) == options.inherit_only.end())
+      options.inherit_only.push_back(p.handle->handle());
+    if (!p.handle->inheritable()) {
+      win::set_handle_information(p.handle->handle(), HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+      made_inheritable.push_back(p.handle);
+    }
+  }
+  struct Restore {
+    std::vector<HandleRef>& handles;
+    ~Restore() {
+      for (const auto& h : handles) win::set_handle_information(h->handle(), HANDLE_FLAG_INHERIT, 0);
+    }
+  } restore{made_inheritable};
+  std::optional<OutputPipe> output = output_pipe(a, line, options);
   options.stay_suspended = a.flag("suspended");
   // Its own console process group: a Ctrl+C at this shell interrupts this
   // shell's command, not the children (kill P ends one on purpose).
   options.extra_flags = CREATE_NEW_PROCESS_GROUP;
   if (!a.flag("detach")) options.job = s.child_job();
-  Launched child = launch(options);
-  auto ref = s.add(Kind::process, child.process, options.command_line);
+  Launched child;
+  try {
+    child = launch(options);
+  } catch (...) {
+    if (output) CloseHandle(output->pipe.server);
+    throw;
+  }
+  auto ref = s.add(Kind::process, child.process, line.shown);
   ref->pid = child.pid;
   ref->thread.reset(child.thread);
+  if (output) {
+    output->client.reset();  // the child's copy is the one that counts
+    auto mode = line.kind == ChildLine::agent ? ChildLink::Mode::agent : ChildLink::Mode::text;
+    DWORD expected = line.kind == ChildLine::plain ? 0 : child.pid;  // we opened a plain child's end ourselves
+    ref->link = ChildLink::start(mode, pipe_stream(output->pipe.server), true, expected);
+  }
   if (options.stay_suspended) ref->role = "(suspended)";
   return ref;
 }
@@ -130,6 +267,8 @@ const CommandRegistration registration{
      {{"inherit", ArgType::boolean_or_handles, "", "bInheritHandles=TRUE: every inheritable handle goes along"},
       {"inherit-only", ArgType::handles, "H,H...", "pass exactly these (inheritable) handles (HANDLE_LIST)"},
       {"suspended", ArgType::boolean, "", "leave the main thread suspended (see resume)"},
+      {"pass", ArgType::any, "NAME,NAME...", "inherit exactly these variables' handles; a child ipcsh has them under the same names"},
+      {"agent", ArgType::boolean, "", "a child ipcsh that runs what `on P CMD` sends it"},
       {"ipcsh", ArgType::name, "CMDS", "run a child ipcsh with -c CMDS"},
       {"cmd", ArgType::name, "CMDLINE", "the command line (Lua form of -- CMDLINE)"},
       {"args", ArgType::strings, "LIST", "Lua: arguments, quoted the Windows way"},

@@ -62,11 +62,6 @@ Value sleep_ms(Session& s, const Args& a) {
   return {};
 }
 
-Value lua_values(std::vector<Value> values) {
-  if (values.empty()) return {};
-  if (values.size() == 1) return values[0];
-  return result("values", std::move(values));
-}
 
 Value run_file(Session& s, const Args& a) {
   std::vector<std::string> args;

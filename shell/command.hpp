@@ -85,6 +85,8 @@ class Args {
   std::string string_or(std::string_view name, std::string fallback) const;
   bool flag(std::string_view name) const;
   void set(std::string name, Value v) { values_[std::move(name)] = std::move(v); }
+  // Typed at the shell (or ipc.run), not called from Lua: results are shown.
+  bool from_shell = false;
 
  private:
   std::map<std::string, Value, std::less<>> values_;

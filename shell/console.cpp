@@ -9,6 +9,7 @@
 #include "line_editor.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 namespace ipcsh {
 namespace {
@@ -61,10 +62,36 @@ std::optional<std::string> read_line_bytes(HANDLE h) {
   return line;
 }
 
+// Output from several threads (children's lines) goes out a line at a
+// time; while the line editor shows the prompt, other threads' lines wait
+// in `held` and the editor prints them above a redrawn prompt.
+std::mutex output_lock;
+bool editor_showing = false;
+std::string held;
+OutputHook output_hook;
+
+void write_locked(DWORD which, std::string_view utf8) {
+  std::lock_guard lock(output_lock);
+  if (output_hook && output_hook(which == STD_ERROR_HANDLE ? 2 : 1, utf8)) return;
+  write_to(which, utf8);
+}
+
 }  // namespace
 
-void write_out(std::string_view utf8) { write_to(STD_OUTPUT_HANDLE, utf8); }
-void write_err(std::string_view utf8) { write_to(STD_ERROR_HANDLE, utf8); }
+void write_out(std::string_view utf8) { write_locked(STD_OUTPUT_HANDLE, utf8); }
+void write_err(std::string_view utf8) { write_locked(STD_ERROR_HANDLE, utf8); }
+
+void write_async(std::string_view utf8) {
+  std::lock_guard lock(output_lock);
+  if (output_hook && output_hook(1, utf8)) return;
+  if (editor_showing) held += utf8;
+  else write_to(STD_OUTPUT_HANDLE, utf8);
+}
+
+void set_output_hook(OutputHook hook) {
+  std::lock_guard lock(output_lock);
+  output_hook = std::move(hook);
+}
 
 bool stdin_is_console() { return is_console(GetStdHandle(STD_INPUT_HANDLE)); }
 
@@ -236,6 +263,13 @@ class Screen {
                 static_cast<SHORT>(row_ + end / static_cast<std::size_t>(width_))};
     SetConsoleCursorPosition(out_, after);
   }
+  // Blanks the prompt and line and puts the cursor where the prompt began.
+  void erase() {
+    DWORD blanked = 0;
+    FillConsoleOutputCharacterW(out_, L' ', static_cast<DWORD>(drawn_), COORD{0, row_}, &blanked);
+    SetConsoleCursorPosition(out_, COORD{0, row_});
+    drawn_ = 0;
+  }
   void clear() {
     CONSOLE_SCREEN_BUFFER_INFO info;
     if (!GetConsoleScreenBufferInfo(out_, &info)) return;
@@ -289,6 +323,16 @@ std::optional<std::string> edit_line(Session& session, HANDLE in, std::string_vi
   editor.reset();
   RawInput raw(in);
   Screen screen(GetStdHandle(STD_OUTPUT_HANDLE));
+  // From now on other threads' lines are held for us to print.
+  struct Showing {
+    Showing() { std::lock_guard lock(output_lock); editor_showing = true; }
+    ~Showing() {
+      std::lock_guard lock(output_lock);
+      editor_showing = false;
+      if (!held.empty()) write_to(STD_OUTPUT_HANDLE, held);
+      held.clear();
+    }
+  } showing;
   screen.draw(editor, prompt);
   bool escape_pending = false;
   for (;;) {
@@ -311,6 +355,18 @@ std::optional<std::string> edit_line(Session& session, HANDLE in, std::string_vi
       screen.draw(editor, prompt);
       key = Key{Key::ctrl_c};
     } else {
+      // A child's lines go above the prompt, which is drawn again below them.
+      std::string lines;
+      {
+        std::lock_guard lock(output_lock);
+        lines.swap(held);
+      }
+      if (!lines.empty()) {
+        screen.erase();
+        write_to(STD_OUTPUT_HANDLE, lines);
+        screen.start();
+        screen.draw(editor, prompt);
+      }
       if (WaitForSingleObject(in, 50) != WAIT_OBJECT_0) continue;
       INPUT_RECORD record;
       DWORD got = 0;

@@ -2,6 +2,7 @@
 // WriteConsoleW/ReadConsoleW (so Hangul shows and the console's own line
 // editing and history work); a pipe or file gets and gives UTF-8 bytes.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,15 @@ class Session;
 
 void write_out(std::string_view utf8);
 void write_err(std::string_view utf8);
+// Text from another thread (a child's labelled lines): printed now, or,
+// while the line editor shows the prompt, above it - the prompt and the
+// line being typed are drawn again below.
+void write_async(std::string_view utf8);
+// Where the shell's output goes instead of stdout/stderr (an agent sends
+// it to its parent); the hook returns false to let it through. Stream 1 is
+// out, 2 is err.
+using OutputHook = std::function<bool(int stream, std::string_view utf8)>;
+void set_output_hook(OutputHook hook);
 bool stdin_is_console();
 // The console's width in columns when stdout is a console, else 0.
 int output_columns();

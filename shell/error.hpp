@@ -3,6 +3,7 @@
 // The shell prints either as one line; Lua gets an error object or an
 // argument error.
 #pragma once
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -59,6 +60,26 @@ class UsageError : public std::runtime_error {
   int position_;
   bool invoked_ = false;
   std::string command_, lua_name_;
+};
+
+// A command that failed inside another process (an agent child): the
+// child's error as it reported it, labelled with the child ("[kid 264]").
+// Lua gets an error object with the child's code, name, api, message, pid.
+class RemoteError : public std::runtime_error {
+ public:
+  RemoteError(std::string label, unsigned long pid, std::optional<long long> code, std::string name, std::string api,
+              std::string message, std::string line)
+      : std::runtime_error("[" + label + "] " + line), pid_(pid), code_(code), name_(std::move(name)),
+        api_(std::move(api)), message_(std::move(message)) {}
+  unsigned long pid() const { return pid_; }
+  std::optional<long long> code() const { return code_; }  // none: not a Win32 error (a usage error)
+  const std::string& name() const { return name_; }
+  const std::string& api() const { return api_; }
+  const std::string& message() const { return message_; }
+ private:
+  unsigned long pid_;
+  std::optional<long long> code_;
+  std::string name_, api_, message_;
 };
 
 // Ctrl+C during a blocking command or a running Lua chunk.

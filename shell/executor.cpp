@@ -122,7 +122,7 @@ void run_text(Session& session, const CommandText& text, const ResultSink& sink)
       OriginScope scope(session, session.origin.empty() ? origin.substr(0, 80) : session.origin);
       result = invoke(session, *command, raw, &text);
     }
-    if (!text.assign_to.empty()) session.vars[text.assign_to] = result;
+    if (!text.assign_to.empty()) session.set_var(text.assign_to, result);
     bool report = result.as<Result>() && result.as<Result>()->lua_count == 0;
     if (!result.is_nil() && !report) session.last = result;
     if (sink) sink(text, result);

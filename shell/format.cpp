@@ -221,7 +221,15 @@ const std::map<std::string, Render, std::less<>>& sentences() {
        }},
       {"resumed", [](const Result& r) { return fmt::format("resumed (suspend count was {})", int_of(r, "previous")); }},
       {"dup-to",
-       [](const Result& r) { return fmt::format("{} in pid {}", format_handle_value(int_of(r, "value")), int_of(r, "pid")); }},
+       [](const Result& r) {
+         std::string as = text_of(r, "as");
+         return fmt::format("{} in pid {}{}", format_handle_value(int_of(r, "value")), int_of(r, "pid"),
+                            as.empty() ? "" : ", there as $" + as);
+       }},
+      // An agent printed its own results, labelled, as they came.
+      {"remote", [](const Result&) { return std::string(); }},
+      {"agent-exited",
+       [](const Result& r) { return fmt::format("[{}] exited with code {}", text_of(r, "agent"), int_of(r, "code")); }},
       {"closed", [](const Result& r) { return "closed " + handle_of(r, "handle"); }},
       {"closed-pseudo",
        [](const Result&) { return std::string("CloseHandle(-1) succeeded and did nothing: -1 is the pseudo handle"); }},

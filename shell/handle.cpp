@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "child_link.hpp"
 #include "error.hpp"
 #include "text.hpp"
 
@@ -14,6 +15,12 @@ std::string_view kind_name(Kind kind) {
       "mailslot", "file", "pipe",    "event", "mutex",  "semaphore", "timer", "mapping",
       "view",     "process", "thread", "socket", "window", "job",     "handle"};
   return names[static_cast<int>(kind)];
+}
+
+Kind kind_from_name(std::string_view name) {
+  for (int k = 0; k < static_cast<int>(Kind::other); ++k)
+    if (kind_name(static_cast<Kind>(k)) == name) return static_cast<Kind>(k);
+  return Kind::other;
 }
 
 std::string KindSet::describe() const {
@@ -69,6 +76,8 @@ void HandleObject::close() {
   }
   closed_ = true;
   thread.reset();
+  if (link) link->close();  // an agent ends with its parent's handle
+  link.reset();
 }
 
 Kind kind_of(const win::ObjectFacts& facts) {

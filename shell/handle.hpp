@@ -16,11 +16,14 @@
 
 namespace ipcsh {
 
+class ChildLink;
+
 enum class Kind {
   mailslot, file, pipe, event, mutex, semaphore, timer, mapping, view, process, thread,
   socket, window, job, other
 };
 std::string_view kind_name(Kind kind);
+Kind kind_from_name(std::string_view name);  // Kind::other for an unknown name
 
 // A set of kinds a parameter accepts; empty means any.
 class KindSet {
@@ -60,6 +63,8 @@ class HandleObject {
   bool pseudo = false; // GetCurrentProcess(): value -1, closing does nothing
   DWORD pid = 0;       // for processes
   UniqueHandle thread;  // a spawned process's main thread, closed with it
+  std::shared_ptr<ChildLink> link;  // a spawned process's output and, for an agent, its channel
+  bool received = false;  // passed to this process by name (spawn --pass, dup --as)
 
   HANDLE handle() const { return handle_; }
   std::int64_t value() const { return reinterpret_cast<std::intptr_t>(handle_); }

@@ -39,6 +39,7 @@ Value invoke(Session& session, const Command& command, const RawArgs& raw, const
   };
   try {
     Args args = bind_args(command, raw, session);
+    args.from_shell = text != nullptr;
     Value result;
     {
       win::TraceScope trace(session.tracer(), session.call_tracer());  // the command's own calls, not the rendering's

@@ -96,6 +96,28 @@ void push_error_object(lua_State* L, const Win32Error& e) {
   luaL_setmetatable(L, error_meta);
 }
 
+// A child's failure: the same fields, with the child's pid.
+void push_error_object(lua_State* L, const RemoteError& e) {
+  lua_createtable(L, 0, 7);
+  if (e.code()) {
+    lua_pushinteger(L, static_cast<lua_Integer>(*e.code()));
+    lua_setfield(L, -2, "code");
+  }
+  lua_pushstring(L, e.name().c_str());
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, e.api().c_str());
+  lua_setfield(L, -2, "api");
+  lua_pushstring(L, e.message().c_str());
+  lua_setfield(L, -2, "message");
+  lua_pushinteger(L, static_cast<lua_Integer>(e.pid()));
+  lua_setfield(L, -2, "pid");
+  lua_pushstring(L, e.what());
+  lua_setfield(L, -2, "line");
+  luaL_where(L, 1);
+  lua_setfield(L, -2, "where");
+  luaL_setmetatable(L, error_meta);
+}
+
 // Runs `body` and turns our C++ exceptions into a pushed Lua error value;
 // returns the number of results, or -1 when an error value was pushed.
 template <class Body>
@@ -103,6 +125,8 @@ int guarded(lua_State* L, std::string_view function, Body&& body) {
   try {
     return body();
   } catch (const Win32Error& e) {
+    push_error_object(L, e);
+  } catch (const RemoteError& e) {
     push_error_object(L, e);
   } catch (const UsageError& e) {
     std::string name = e.lua_name().empty() ? std::string(function) : e.lua_name();
@@ -403,7 +427,7 @@ int vars_newindex(lua_State* L) {
   int results = guarded(L, "vars", [&] {
     if (!is_identifier(name)) throw UsageError(fmt::format("'{}' is not a variable name", name.substr(0, 40)));
     if (lua_isnil(L, 3)) session.vars.erase(name);
-    else session.vars[name] = to_value(L, 3);
+    else session.set_var(name, to_value(L, 3));
     return 0;
   });
   return results >= 0 ? results : lua_error(L);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <shellapi.h>
 
+#include "agent.hpp"
 #include "command.hpp"
 #include "console.hpp"
 #include "error.hpp"
@@ -34,6 +35,9 @@ constexpr const char* usage_text =
     "       ipcsh --trace ...           any of the above with `trace on` from the start\n"
     "       ipcsh --record FILE.lua [--assert] ...\n"
     "                                   any of the above, written as a Lua scenario to FILE.lua\n"
+    "       ipcsh --agent-listen [ADDR:]PORT\n"
+    "                                   serve one parent over TCP (loopback unless ADDR is given; port 0 picks\n"
+    "                                   one); it must present the token printed at start (connect-agent)\n"
     "       ipcsh --no-color | --wide ...\n"
     "                                   no colour on a console (also NO_COLOR); never cut results to its width\n"
     "       ipcsh --help | --version\n"
@@ -56,10 +60,22 @@ int run(std::vector<std::string> args) {
   install_ctrl_c_handler(session);
 
   // --trace, --record FILE.lua [--assert], --no-color, --wide: as if typed first, quietly.
+  // --output-pipe NAME and --bind NAME VALUE KIND ROLE OBJECT come from a
+  // parent ipcsh (spawn --ipcsh, --agent, --pass).
   set_fit({0, colour_possible()});
   for (bool more = true; more && !args.empty();) {
     more = false;
-    if (args[0] == "--no-color" || args[0] == "--wide") {
+    if (args[0] == "--output-pipe" && args.size() >= 2) {
+      send_output_to(args[1]);
+      args.erase(args.begin(), args.begin() + 2);
+      more = true;
+    } else if (args[0] == "--bind" && args.size() >= 6) {
+      auto value = parse_number(args[2]);
+      if (!value) throw std::runtime_error("--bind: a handle value expected, got " + args[2]);
+      bind_received(session, args[1], *value, args[3], args[4], args[5]);
+      args.erase(args.begin(), args.begin() + 6);
+      more = true;
+    } else if (args[0] == "--no-color" || args[0] == "--wide") {
       if (args[0] == "--no-color") set_fit({0, false});
       else session.no_fit = true;
       args.erase(args.begin());
@@ -94,6 +110,8 @@ int run(std::vector<std::string> args) {
     }
     return run_commands(session, args[1]);
   }
+  if (first == "--agent-pipe" && args.size() == 2) return run_agent_pipe(session, args[1]);
+  if (first == "--agent-listen" && args.size() == 2) return run_agent_listen(session, args[1]);
   if (first == "--test-one" && args.size() == 2) return run_test_one(session, args[1]);
   if (first == "--test") {
     TestOptions options;

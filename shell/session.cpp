@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "child_link.hpp"
 #include "error.hpp"
 #include "launch.hpp"
 #include "win32_api.hpp"
@@ -42,6 +43,11 @@ HandleRef Session::resolve(std::int64_t value) {
 
 void Session::forget_closed() {
   std::erase_if(handles_, [](const auto& entry) { return entry.second->closed(); });
+}
+
+void Session::set_var(const std::string& name, Value value) {
+  if (auto h = value.as<HandleRef>(); h && (*h)->link) (*h)->link->set_name(name);
+  vars[name] = std::move(value);
 }
 
 std::string Session::variable_of(const HandleObject& h) const {

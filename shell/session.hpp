@@ -41,6 +41,9 @@ class Session {
 
   // Shell variables; `$_` is the last result.
   std::map<std::string, Value, std::less<>> vars;
+  // Sets a variable; a child's output is labelled with the variable that
+  // holds it ("[kid 264]").
+  void set_var(const std::string& name, Value value);
   Value last;
 
   // The job (kill on close) every non-detached child joins.

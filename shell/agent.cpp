@@ -1,0 +1,291 @@
+#include "agent.hpp"
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include <atomic>
+#include <deque>
+#include <fmt/format.h>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "agent_wire.hpp"
+#include "command.hpp"
+#include "console.hpp"
+#include "error.hpp"
+#include "executor.hpp"
+#include "format.hpp"
+#include "session.hpp"
+#include "syntax.hpp"
+#include "text.hpp"
+#include "win32.hpp"
+
+namespace ipcsh {
+
+void send_output_to(const std::string& pipe_name) {
+  HANDLE pipe = CreateFileW(to_wide(pipe_name).c_str(), GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr);
+  if (pipe == INVALID_HANDLE_VALUE) return;
+  set_output_hook([pipe](int, std::string_view text) {
+    while (!text.empty()) {
+      DWORD written = 0;
+      if (!WriteFile(pipe, text.data(), static_cast<DWORD>(text.size()), &written, nullptr) || written == 0) break;
+      text.remove_prefix(written);
+    }
+    return true;
+  });
+}
+
+HandleRef bind_received(Session& session, const std::string& name, std::int64_t value, std::string_view kind,
+                        std::string role, std::string object_name) {
+  if (!is_identifier(name)) throw UsageError(fmt::format("'{}' is not a variable name", one_line(name, 40)));
+  HANDLE raw = reinterpret_cast<HANDLE>(static_cast<std::intptr_t>(value));
+  Kind k = kind_from_name(kind);
+  if (k == Kind::other) k = kind_of(win::query_object(raw));
+  auto ref = session.add(k, raw, std::move(object_name));
+  ref->role = std::move(role);
+  ref->received = true;
+  if (k == Kind::process) ref->pid = GetProcessId(raw);
+  session.set_var(name, ref);
+  return ref;
+}
+
+std::string computer_name() {
+  wchar_t name[MAX_COMPUTERNAME_LENGTH + 1];
+  DWORD n = MAX_COMPUTERNAME_LENGTH + 1;
+  return GetComputerNameW(name, &n) ? to_utf8(std::wstring(name, n)) : std::string();
+}
+
+namespace {
+
+// What the reader thread hands the loop, shared so the thread may outlive it.
+struct Inbox {
+  std::mutex lock;
+  std::deque<std::string> frames;  // an empty frame: the parent has gone
+  UniqueHandle arrived{CreateEventW(nullptr, FALSE, FALSE, nullptr)};
+  std::atomic<std::uint32_t> running{0};  // the request being run
+};
+
+void reply(Stream& stream, Frame type, std::uint32_t id, const std::vector<Value>& values) {
+  WireWriter w(type);
+  w.u32(id).u32(static_cast<std::uint32_t>(values.size()));
+  for (const auto& v : values) w.value(v);
+  stream.send(w.bytes());
+}
+
+int serve(Session& session, std::shared_ptr<Stream> stream) {
+  set_fit({0, false});  // the parent shows our lines; nothing is cut here
+  auto inbox = std::make_shared<Inbox>();
+  std::atomic<bool>* interrupted = &session.interrupted;
+  std::thread([stream, inbox, interrupted] {
+    for (;;) {
+      auto frame = stream->receive();
+      if (frame && !frame->empty() && static_cast<Frame>((*frame)[0]) == Frame::interrupt) {
+        try {
+          WireReader r(*frame);
+          if (r.u32() == inbox->running.load()) *interrupted = true;
+        } catch (const std::exception&) {
+        }
+        continue;
+      }
+      std::lock_guard lock(inbox->lock);
+      inbox->frames.push_back(frame ? std::move(*frame) : std::string());
+      SetEvent(inbox->arrived.get());
+      if (!frame) return;
+    }
+  }).detach();
+  set_output_hook([stream](int which, std::string_view text) {
+    WireWriter w(Frame::output);
+    w.u32(static_cast<std::uint32_t>(which)).str(text);
+    stream->send(w.bytes());
+    return true;
+  });
+  struct Unhook {
+    ~Unhook() { set_output_hook(nullptr); }
+  } unhook;
+  WireWriter hello(Frame::hello);
+  hello.u32(GetCurrentProcessId()).str(computer_name());
+  stream->send(hello.bytes());
+  auto pump = [&session] { session.pump_messages(); };  // our windows answer while we idle
+  for (;;) {
+    std::string frame;
+    for (;;) {
+      {
+        std::lock_guard lock(inbox->lock);
+        if (!inbox->frames.empty()) {
+          frame = std::move(inbox->frames.front());
+          inbox->frames.pop_front();
+          break;
+        }
+      }
+      win::wait({inbox->arrived.get()}, false, INFINITE, pump, false);
+    }
+    if (frame.empty()) return 0;  // the parent closed the channel, or exited
+    std::uint32_t id = 0;
+    try {
+      WireReader r(frame);
+      id = r.u32();
+      inbox->running = id;
+      session.interrupted = false;
+      switch (r.type()) {
+        case Frame::run: {
+          bool show = r.u32() != 0;
+          std::string text = r.str();
+          std::vector<Value> values;
+          OriginScope origin(session, "");
+          execute_line(session, text, [&](const CommandText& command, const Value& result) {
+            if (show) {
+              std::string line = result_text(command, result);
+              if (!line.empty()) write_out(line + "\n");
+            }
+            if (!result.is_nil()) values.push_back(result);
+          });
+          reply(*stream, Frame::values, id, values);
+          break;
+        }
+        case Frame::bind: {
+          std::string name = r.str();
+          std::int64_t value = r.i64();
+          std::string kind = r.str(), role = r.str(), object = r.str();
+          reply(*stream, Frame::values, id, {bind_received(session, name, value, kind, role, object)});
+          break;
+        }
+        case Frame::user_handles: {
+          std::vector<Value> values;
+          for (const auto& [value, h] : session.handles())
+            if (!h->closed() && !h->pseudo) values.emplace_back(value);
+          reply(*stream, Frame::values, id, values);
+          break;
+        }
+        default: throw std::runtime_error("agent: an unknown request");
+      }
+    } catch (const ExitRequest& e) {
+      WireWriter w(Frame::exited);
+      w.u32(static_cast<std::uint32_t>(e.code));
+      stream->send(w.bytes());
+      return e.code;
+    } catch (const std::exception& e) {
+      WireWriter w(Frame::failure);
+      w.u32(id);
+      write_failure(w, e);
+      stream->send(w.bytes());
+    }
+    inbox->running = 0;
+  }
+}
+
+}  // namespace
+
+int run_agent_pipe(Session& session, const std::string& pipe_name) {
+  HANDLE pipe = CreateFileW(to_wide(pipe_name).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING,
+                            FILE_FLAG_OVERLAPPED, nullptr);
+  if (pipe == INVALID_HANDLE_VALUE) throw_last_error("CreateFileW");
+  return serve(session, pipe_stream(pipe));
+}
+
+ConnectedAgent connect_agent(const std::string& host, std::uint16_t port, const std::string& token, DWORD timeout_ms) {
+  WSADATA data;
+  if (int error = WSAStartup(MAKEWORD(2, 2), &data)) throw_error("WSAStartup", static_cast<DWORD>(error));
+  addrinfo hints{}, *found = nullptr;
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  if (int error = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found))
+    throw_error("getaddrinfo", static_cast<DWORD>(error), one_line(host, 60));
+  sockaddr_in at = *reinterpret_cast<sockaddr_in*>(found->ai_addr);
+  freeaddrinfo(found);
+  SOCKET s = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, nullptr, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+  if (s == INVALID_SOCKET) throw_error("WSASocketW", static_cast<DWORD>(WSAGetLastError()));
+  std::shared_ptr<Stream> stream = socket_stream(s);  // closes it on every way out
+  // Connect without blocking past the timeout.
+  u_long non_blocking = 1;
+  ioctlsocket(s, FIONBIO, &non_blocking);
+  if (connect(s, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0 && WSAGetLastError() != WSAEWOULDBLOCK)
+    throw_error("connect", static_cast<DWORD>(WSAGetLastError()));
+  fd_set writable, failed;
+  FD_ZERO(&writable);
+  FD_SET(s, &writable);
+  FD_ZERO(&failed);
+  FD_SET(s, &failed);
+  timeval limit{static_cast<long>(timeout_ms / 1000), static_cast<long>(timeout_ms % 1000) * 1000};
+  int ready = select(0, nullptr, &writable, &failed, &limit);
+  if (ready == 0) throw_error("connect", WSAETIMEDOUT, fmt::format("no agent answered at {}:{} within {} ms", host, port, timeout_ms));
+  int error = 0, length = sizeof error;
+  getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &length);
+  if (ready < 0 || FD_ISSET(s, &failed) || error)
+    throw_error("connect", error ? static_cast<DWORD>(error) : WSAECONNREFUSED, fmt::format("{}:{}", host, port));
+  non_blocking = 0;
+  ioctlsocket(s, FIONBIO, &non_blocking);
+  DWORD wait = timeout_ms;
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&wait), sizeof wait);
+  WireWriter presented(Frame::hello);
+  presented.str(token);
+  stream->send(presented.bytes());
+  auto hello = stream->receive();
+  if (!hello) throw_error("connect-agent", ERROR_ACCESS_DENIED, "the agent hung up: a wrong token, or no ipcsh agent there");
+  WireReader r(*hello);
+  ConnectedAgent out;
+  if (r.type() != Frame::hello) throw_error("connect-agent", ERROR_INVALID_DATA, "not an ipcsh agent");
+  out.pid = r.u32();
+  out.computer = r.str();
+  wait = 0;
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&wait), sizeof wait);
+  out.stream = std::move(stream);
+  return out;
+}
+
+int run_agent_listen(Session& session, const std::string& address) {
+  // [ADDR:]PORT; without an address, loopback only.
+  std::string host = "127.0.0.1", port = address;
+  if (auto colon = address.rfind(':'); colon != std::string::npos) {
+    host = address.substr(0, colon);
+    port = address.substr(colon + 1);
+  }
+  auto number = parse_number(port);
+  if (!number || *number < 0 || *number > 65535)
+    throw UsageError(fmt::format("--agent-listen: [ADDR:]PORT expected, got '{}'", one_line(address, 60)));
+  WSADATA data;
+  if (int error = WSAStartup(MAKEWORD(2, 2), &data)) throw_error("WSAStartup", static_cast<DWORD>(error));
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_port = htons(static_cast<u_short>(*number));
+  if (inet_pton(AF_INET, host.c_str(), &at.sin_addr) != 1)
+    throw UsageError(fmt::format("--agent-listen: '{}' is not an IPv4 address", one_line(host, 60)));
+  SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  if (listener == INVALID_SOCKET) throw_error("socket", static_cast<DWORD>(WSAGetLastError()));
+  SetHandleInformation(reinterpret_cast<HANDLE>(listener), HANDLE_FLAG_INHERIT, 0);
+  if (bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0 || listen(listener, 1) != 0)
+    throw_error("bind", static_cast<DWORD>(WSAGetLastError()));
+  int length = sizeof at;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&at), &length);
+  std::string token = random_hex(16);
+  write_out(fmt::format("ipcsh agent pid {} listening on {}:{} token {}\n", GetCurrentProcessId(), host,
+                        ntohs(at.sin_port), token));
+  // The one parent that presents the token; anyone else is hung up on.
+  for (;;) {
+    SOCKET peer = accept(listener, nullptr, nullptr);
+    if (peer == INVALID_SOCKET) throw_error("accept", static_cast<DWORD>(WSAGetLastError()));
+    SetHandleInformation(reinterpret_cast<HANDLE>(peer), HANDLE_FLAG_INHERIT, 0);
+    DWORD limit = 10000;  // a peer that says nothing is not kept waiting for
+    setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&limit), sizeof limit);
+    std::shared_ptr<Stream> stream = socket_stream(peer);
+    auto first = stream->receive();
+    bool accepted = false;
+    if (first) {
+      try {
+        WireReader r(*first);
+        accepted = r.type() == Frame::hello && r.str() == token;
+      } catch (const std::exception&) {
+      }
+    }
+    if (!accepted) {
+      write_err("ipcsh agent: a peer without the token was refused\n");
+      continue;  // the stream closes the socket
+    }
+    limit = 0;
+    setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&limit), sizeof limit);
+    closesocket(listener);
+    return serve(session, std::move(stream));
+  }
+}
+
+}  // namespace ipcsh

@@ -1,0 +1,101 @@
+// The agent channel: how a parent and an agent child (spawn --agent, or
+// ipcsh --agent-listen over TCP) talk. A byte stream - a named pipe or a
+// socket - carries frames: a 4-byte little-endian length, then a type byte
+// and its fields. Values travel as data; a handle becomes a record that
+// says which process holds it.
+#pragma once
+#include <windows.h>
+#include <winsock2.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "value.hpp"
+
+namespace ipcsh {
+
+// Frame types. Parent -> child: run, interrupt, bind, user_handles.
+// Child -> parent: hello, output, values, failure, exited.
+enum class Frame : char {
+  hello = 'H',         // pid
+  run = 'R',           // id, show results (0/1), shell text
+  interrupt = 'I',     // id: Ctrl+C for that request
+  bind = 'B',          // id, variable name, value, kind, role, object name
+  user_handles = 'U',  // id: the values of the handles the child's user holds
+  output = 'O',        // stream (1 out, 2 err), text
+  values = 'V',        // id, the results
+  failure = 'F',       // id, the error (see RemoteFailure)
+  exited = 'E',        // exit code: the child leaves after this frame
+};
+
+// A connected byte stream. Reads block (a reader thread does them); close()
+// from another thread makes a blocked read return false.
+class Stream {
+ public:
+  virtual ~Stream() = default;
+  virtual bool read_some(char* data, std::size_t n, std::size_t& got) = 0;  // false at the end
+  bool read_exact(char* data, std::size_t n);
+  virtual bool write_all(std::string_view data) = 0;
+  virtual void close() = 0;
+  // A pipe server: waits for its client (close() stops the wait); false if
+  // none came or it is not process `pid` (0: any).
+  virtual bool accept(DWORD pid) { (void)pid; return true; }
+  // One frame out (whole, under a lock: several threads may send); one in.
+  bool send(std::string_view frame);
+  std::optional<std::string> receive();
+ private:
+  std::mutex send_lock_;
+};
+// `pipe`: a named pipe end opened with FILE_FLAG_OVERLAPPED; owned.
+std::unique_ptr<Stream> pipe_stream(HANDLE pipe);
+// Random bytes as hex, for private pipe names and agent tokens.
+std::string random_hex(std::size_t bytes);
+// A connected socket; owned.
+std::unique_ptr<Stream> socket_stream(SOCKET socket);
+
+// Builds a frame's fields.
+class WireWriter {
+ public:
+  explicit WireWriter(Frame type) { out_ += static_cast<char>(type); }
+  WireWriter& u32(std::uint32_t v);
+  WireWriter& i64(std::int64_t v);
+  WireWriter& str(std::string_view s);
+  WireWriter& value(const Value& v);
+  const std::string& bytes() const { return out_; }
+ private:
+  std::string out_;
+};
+
+// Reads a frame's fields; a malformed frame throws std::runtime_error.
+class WireReader {
+ public:
+  explicit WireReader(std::string_view frame);
+  Frame type() const { return type_; }
+  std::uint32_t u32();
+  std::int64_t i64();
+  std::string str();
+  // `pid`: the process the values come from (handles in them live there).
+  Value value(std::uint32_t pid, int depth = 0);
+ private:
+  std::string_view in_;
+  Frame type_;
+};
+
+// A handle that lives in another process, as the parent sees it: a record
+// with kind, value, name, role, pid and remote = true.
+Value remote_handle(std::int64_t value, std::string kind, std::string name, std::string role, std::uint32_t pid);
+
+// The error a child's command failed with, as it travels.
+struct RemoteFailure {
+  std::optional<std::int64_t> code;  // a Win32 error; none for a usage error
+  std::string name, api, message, note, line;
+};
+void write_failure(WireWriter& w, const std::exception& error);
+RemoteFailure read_failure(WireReader& r);
+
+}  // namespace ipcsh

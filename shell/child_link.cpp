@@ -1,0 +1,248 @@
+#include "child_link.hpp"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "console.hpp"
+#include "error.hpp"
+#include "format.hpp"
+#include "session.hpp"
+#include "text.hpp"
+#include "win32.hpp"
+
+namespace ipcsh {
+namespace {
+
+constexpr DWORD connect_limit_ms = 30000;  // an agent that never connects
+constexpr DWORD answer_after_ctrl_c_ms = 3000;
+
+}  // namespace
+
+PrivatePipe make_private_pipe(bool duplex) {
+  // Only this shell and the child it names the pipe to know the name; one
+  // instance, no remote clients, not inheritable.
+  std::string name = fmt::format("\\\\.\\pipe\\ipcsh-{}-{}", GetCurrentProcessId(), random_hex(12));
+  HANDLE server = CreateNamedPipeW(to_wide(name).c_str(),
+                                   (duplex ? PIPE_ACCESS_DUPLEX : PIPE_ACCESS_INBOUND) | FILE_FLAG_OVERLAPPED |
+                                       FILE_FLAG_FIRST_PIPE_INSTANCE,
+                                   PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
+                                   64 * 1024, 64 * 1024, 0, nullptr);
+  if (server == INVALID_HANDLE_VALUE) throw_last_error("CreateNamedPipeW");
+  return {name, server};
+}
+
+ChildLink::ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid)
+    : mode_(mode), stream_(std::move(stream)), connect_first_(connect_first), pid_(pid),
+      changed_(CreateEventW(nullptr, FALSE, FALSE, nullptr)) {}
+
+std::shared_ptr<ChildLink> ChildLink::start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid) {
+  auto link = std::make_shared<ChildLink>(mode, std::move(stream), connect_first, pid);
+  std::thread([link] { link->read_loop(); }).detach();
+  return link;
+}
+
+void ChildLink::set_name(std::string name) {
+  std::lock_guard lock(lock_);
+  name_ = std::move(name);
+}
+
+std::string ChildLink::label() const {
+  std::lock_guard lock(lock_);
+  return fmt::format("{} {}", name_.empty() ? "pid" : name_, pid_);
+}
+
+void ChildLink::print(int stream, std::string_view text) {
+  std::string& partial = partial_[stream == 2 ? 2 : 1];
+  partial += text;
+  std::string out;
+  std::size_t start = 0;
+  bool colour = fit().colour;
+  std::string label = fmt::format("[{} {}]", name_.empty() ? "pid" : name_, pid_);
+  if (colour) label = "\x1b[36m" + label + "\x1b[0m";
+  for (std::size_t end; (end = partial.find('\n', start)) != std::string::npos; start = end + 1) {
+    std::string_view line(partial.data() + start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (colour && stream == 2) out += fmt::format("{} \x1b[31m{}\x1b[0m\n", label, line);
+    else out += fmt::format("{} {}\n", label, line);
+  }
+  partial.erase(0, start);
+  if (!out.empty()) write_async(out);
+}
+
+void ChildLink::read_loop() {
+  bool connected = !connect_first_ || stream_->accept(pid_);
+  {
+    std::lock_guard lock(lock_);
+    connected_ = connected;
+    ended_ = !connected;
+  }
+  SetEvent(changed_.get());
+  if (!connected) return;
+  if (mode_ == Mode::text) {
+    char buffer[4096];
+    for (;;) {
+      std::size_t got = 0;
+      if (!stream_->read_some(buffer, sizeof buffer, got)) break;
+      std::lock_guard lock(lock_);
+      print(1, std::string_view(buffer, got));
+    }
+  } else {
+    while (auto frame = stream_->receive()) {
+      try {
+        WireReader r(*frame);
+        std::lock_guard lock(lock_);
+        switch (r.type()) {
+          case Frame::output: {
+            int stream = static_cast<int>(r.u32());
+            print(stream, r.str());
+            break;
+          }
+          case Frame::values: case Frame::failure: replies_.push_back(std::move(*frame)); break;
+          case Frame::exited: exit_code_ = static_cast<int>(r.u32()); break;
+          default: break;  // hello, and what a newer child may send
+        }
+      } catch (const std::exception&) {
+        break;  // not our protocol: end the channel
+      }
+      SetEvent(changed_.get());
+    }
+  }
+  std::lock_guard lock(lock_);
+  for (int s : {1, 2})
+    if (!partial_[s].empty()) print(s, "\n");
+  ended_ = true;
+  if (at_end_) SetEvent(at_end_.get());
+  SetEvent(changed_.get());
+}
+
+void ChildLink::signal_at_end(HANDLE event) {
+  std::lock_guard lock(lock_);
+  at_end_.reset(event);
+  if (ended_) SetEvent(event);
+}
+
+void ChildLink::settle(DWORD ms) {
+  ULONGLONG deadline = GetTickCount64() + ms;
+  for (;;) {
+    {
+      std::lock_guard lock(lock_);
+      if (ended_) return;
+    }
+    ULONGLONG now = GetTickCount64();
+    if (now >= deadline) return;
+    WaitForSingleObject(changed_.get(), static_cast<DWORD>(deadline - now));
+  }
+}
+
+std::optional<int> ChildLink::exit_code() const {
+  std::lock_guard lock(lock_);
+  return exit_code_;
+}
+
+void ChildLink::close() {
+  // A text child goes on printing until it exits; an agent's channel ends,
+  // and the agent with it.
+  std::lock_guard lock(lock_);
+  if (mode_ == Mode::agent || !connected_) stream_->close();
+}
+
+std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_t id) {
+  auto gone = [&] {
+    return Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has ended", label()));
+  };
+  // Connected?
+  ULONGLONG deadline = GetTickCount64() + connect_limit_ms;
+  for (;;) {
+    {
+      std::lock_guard lock(lock_);
+      if (connected_) break;
+      if (ended_) throw gone();
+    }
+    if (GetTickCount64() >= deadline)
+      throw Win32Error("agent", ERROR_PIPE_NOT_CONNECTED,
+                       fmt::format("the agent {} did not connect within {} s", label(), connect_limit_ms / 1000));
+    win::wait({changed_.get()}, false, 200, session.between(), false);
+  }
+  if (!stream_->send(frame.bytes())) throw gone();
+  bool ctrl_c_sent = false;
+  ULONGLONG give_up = 0;
+  for (;;) {
+    {
+      std::lock_guard lock(lock_);
+      while (!replies_.empty()) {
+        std::string reply = std::move(replies_.front());
+        replies_.pop_front();
+        WireReader r(reply);
+        if (r.u32() == id) return reply;  // older ones answer requests given up on
+      }
+      if (exit_code_ || ended_) {
+        if (exit_code_) return {};  // `exit N` ran: no answer but the exit
+        throw gone();
+      }
+    }
+    if (ctrl_c_sent && GetTickCount64() >= give_up) throw Interrupted();
+    try {
+      win::wait({changed_.get()}, false, 200, session.between(), false);
+    } catch (const Interrupted&) {
+      if (ctrl_c_sent) throw;
+      // The child's own Ctrl+C for this request; its answer says the rest.
+      WireWriter ctrl_c(Frame::interrupt);
+      ctrl_c.u32(id);
+      stream_->send(ctrl_c.bytes());
+      ctrl_c_sent = true;
+      give_up = GetTickCount64() + answer_after_ctrl_c_ms;
+    }
+  }
+}
+
+namespace {
+
+// The child's answer: its values, or its error thrown here.
+std::vector<Value> answer(const std::string& reply, const std::string& label, DWORD pid) {
+  WireReader r(reply);
+  r.u32();  // the id
+  if (r.type() == Frame::failure) {
+    RemoteFailure f = read_failure(r);
+    throw RemoteError(label, pid, f.code, f.name, f.api, f.message, f.line);
+  }
+  std::vector<Value> values;
+  for (std::uint32_t i = 0, n = r.u32(); i < n; ++i) values.push_back(r.value(pid));
+  return values;
+}
+
+}  // namespace
+
+std::vector<Value> ChildLink::run(Session& session, std::string_view text, bool show_results) {
+  std::uint32_t id = next_id_++;
+  WireWriter frame(Frame::run);
+  frame.u32(id).u32(show_results).str(text);
+  std::string reply = request(session, frame, id);
+  if (reply.empty()) return {};
+  return answer(reply, label(), pid_);
+}
+
+Value ChildLink::bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,
+                      std::string_view role, std::string_view object_name) {
+  std::uint32_t id = next_id_++;
+  WireWriter frame(Frame::bind);
+  frame.u32(id).str(name).i64(value).str(kind).str(role).str(object_name);
+  std::string reply = request(session, frame, id);
+  if (reply.empty()) throw Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has exited", label()));
+  auto values = answer(reply, label(), pid_);
+  return values.empty() ? Value() : values.front();
+}
+
+std::vector<std::int64_t> ChildLink::user_handles(Session& session) {
+  std::uint32_t id = next_id_++;
+  WireWriter frame(Frame::user_handles);
+  frame.u32(id);
+  std::string reply = request(session, frame, id);
+  std::vector<std::int64_t> out;
+  if (reply.empty()) return out;
+  for (const auto& v : answer(reply, label(), pid_))
+    if (auto i = v.as<std::int64_t>()) out.push_back(*i);
+  return out;
+}
+
+}  // namespace ipcsh

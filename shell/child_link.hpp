@@ -1,0 +1,92 @@
+// The parent's side of a child it started: the child's output, read by a
+// thread of its own and printed labelled ("[kid 264] sent 5 bytes") so it
+// never lands inside the prompt; and, for an agent child, the channel that
+// runs commands inside it (agent_wire.hpp). The link is the runtime's own:
+// its pipe is never inherited and holds no handle to the user's objects.
+#pragma once
+#include <windows.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent_wire.hpp"
+#include "unique_handle.hpp"
+#include "value.hpp"
+
+namespace ipcsh {
+
+class Session;
+
+// A named pipe only we and the child we name it to know; the parent's end.
+struct PrivatePipe {
+  std::string name;  // \\.\pipe\ipcsh-<pid>-<random>
+  HANDLE server;     // overlapped, not inheritable
+};
+PrivatePipe make_private_pipe(bool duplex);
+
+class ChildLink : public std::enable_shared_from_this<ChildLink> {
+ public:
+  enum class Mode { text, agent };
+  // `stream` is connected, or a pipe server the child will connect to
+  // (`connect_first`). The reader thread keeps the link alive until the
+  // channel ends, so a child's last lines still print after its handle closed.
+  static std::shared_ptr<ChildLink> start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid);
+  ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid);
+  ChildLink(const ChildLink&) = delete;
+  ChildLink& operator=(const ChildLink&) = delete;
+
+  bool agent() const { return mode_ == Mode::agent; }
+  DWORD pid() const { return pid_; }
+  // The label's name: the variable the parent holds the child in.
+  void set_name(std::string name);
+  std::string label() const;  // "kid 264", or "pid 264"
+
+  // Text children: after the child exited, wait up to `ms` for its last
+  // lines to be printed.
+  void settle(DWORD ms);
+
+  // Agents. Each waits for the child to connect and to answer, with
+  // Ctrl+C: the first sends the child a Ctrl+C of its own, a second
+  // (or no answer in 3 s) gives up waiting. A failure in the child throws
+  // RemoteError; a child that has gone throws Win32Error.
+  std::vector<Value> run(Session& session, std::string_view text, bool show_results);
+  Value bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,
+             std::string_view role, std::string_view object_name);
+  std::vector<std::int64_t> user_handles(Session& session);
+  std::optional<int> exit_code() const;  // once the agent said it is leaving
+
+  // An event (owned) set when the channel ends: a remote agent's stand-in.
+  void signal_at_end(HANDLE event);
+
+  // The parent closed the child's handle: the channel ends, and so does an agent.
+  void close();
+
+ private:
+  void read_loop();
+  void print(int stream, std::string_view text);
+  std::string request(Session& session, WireWriter& frame, std::uint32_t id);
+
+  Mode mode_;
+  std::shared_ptr<Stream> stream_;
+  bool connect_first_;
+  DWORD pid_;
+
+  mutable std::mutex lock_;
+  std::string name_;
+  std::string partial_[3];               // an unfinished line per stream
+  bool connected_ = false, ended_ = false;
+  std::optional<int> exit_code_;
+  std::deque<std::string> replies_;      // values / failure frames
+  UniqueHandle changed_;                 // set when any of the above changes
+  UniqueHandle at_end_;
+  std::uint32_t next_id_ = 1;
+};
+
+}  // namespace ipcsh
