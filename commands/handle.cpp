@@ -6,6 +6,7 @@
 #include "../shell/child_link.hpp"
 #include "../shell/syntax.hpp"
 #include "../shell/unique_handle.hpp"
+#include "handle_table.hpp"
 #include "object_info.hpp"
 #include "signal_state.hpp"
 
@@ -87,6 +88,7 @@ Value dup(Session& s, const Args& a) {
   if (to) {
     auto v = static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(copy));
     DWORD pid = win::get_process_id(to->handle());
+    s.sent_to[pid].insert(v);
     if (!a.has("as")) return result("dup-to", {v, as_int(pid)}, {"value", "pid"}, 1);
     // An agent binds the copy to a variable of its own.
     Kind kind = source ? source->kind : kind_of(win::query_object(source_value));
@@ -107,56 +109,6 @@ Value dup(Session& s, const Args& a) {
   return ref;
 }
 
-// One row of a handle table, as `handles` shows it.
-struct TableRow {
-  std::int64_t value;
-  std::string type, name, var, origin;
-  bool inherit;
-  std::int64_t access;
-  std::optional<std::int64_t> count;
-};
-
-// The handle table of process `pid` (ours when `process` is null or -1).
-std::vector<TableRow> table_of(Session& s, const HandleRef& process, DWORD pid) {
-  bool own = pid == GetCurrentProcessId();
-  std::vector<TableRow> rows;
-  for (const auto& e : win::system_handles()) {
-    if (e.pid != pid) continue;
-    HANDLE h = reinterpret_cast<HANDLE>(e.value);
-    // Another process's handle is looked at through a duplicate of our own.
-    UniqueHandle duplicate;
-    HANDLE local = own ? h : nullptr;
-    if (!own) {
-      DWORD error = 0;
-      HANDLE copy = win::duplicate_handle(process->handle(), h, GetCurrentProcess(), 0, false, DUPLICATE_SAME_ACCESS,
-                                          &error);
-      if (!error) {
-        local = copy;
-        duplicate.reset(copy);
-      }
-    }
-    win::ObjectFacts facts = local ? win::query_object(local) : win::ObjectFacts{};
-    if (duplicate && facts.type == "Device" && win::running_on_wine()) {
-      // Wine 8: closing a copy of another process's console connection
-      // (type Device) ends this process's console. Keep the copy for the
-      // life of the shell instead (README: Wine differences).
-      s.keep_internal(duplicate.release());
-    }
-    TableRow row{static_cast<std::int64_t>(e.value), facts.type, facts.name, {}, {},
-                 (e.attributes & win::obj_inherit) != 0, static_cast<std::int64_t>(e.access), std::nullopt};
-    if (facts.valid) row.count = static_cast<std::int64_t>(facts.handle_count - (own || !local ? 0 : 1));  // less our duplicate
-    if (own) {
-      auto known = s.handles().find(row.value);
-      if (known != s.handles().end()) {
-        row.var = s.variable_of(*known->second);
-        row.origin = known->second->origin;
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 Value opt(const std::string& text) { return text.empty() ? Value() : Value(text); }
 
 // handles --snapshot NAME: tables kept by name, with the process they are of.
@@ -168,8 +120,18 @@ std::map<std::string, Snapshot, std::less<>> snapshots;
 
 Value handles(Session& s, const Args& a) {
   HandleRef process = a.handle("process");
-  DWORD pid = process && !process->pseudo ? win::get_process_id(process->handle()) : GetCurrentProcessId();
-  std::vector<TableRow> rows = table_of(s, process, pid);
+  ObjectIds ids(s);
+  if (a.has("compare")) {
+    // This shell (or --process P) and each P, side by side.
+    std::vector<ProcessTable> tables{read_table(s, process, ids)};
+    for (const auto& p : a.handles("compare")) tables.push_back(read_table(s, p, ids));
+    Table t = compare_tables(tables, a.flag("all"), a.flag("wide"));
+    t.note = "Y/N: the inherit flag; usage: the object's usage count";
+    return t;
+  }
+  ProcessTable table = read_table(s, process, ids);
+  DWORD pid = table.pid;
+  std::vector<TableRow>& rows = table.rows;
   if (a.has("snapshot")) {
     std::size_t n = rows.size();
     snapshots[a.string("snapshot")] = {pid, std::move(rows)};
@@ -192,9 +154,18 @@ Value handles(Session& s, const Args& a) {
         t.rows.push_back({"closed", then.value, opt(then.type), opt(then.name), opt(then.origin)});
     return t;
   }
-  Table t{{"value", "type", "name", "inherit", "access", "usage", "var"}, {}, {"value", "access"}, a.flag("wide")};
-  for (const auto& r : rows)
-    t.rows.push_back({r.value, opt(r.type), opt(r.name), r.inherit, r.access, r.count ? Value(*r.count) : Value(), opt(r.var)});
+  bool all = a.flag("all");
+  Table t{{"value", "type", "kind", "name", "inherit", "access", "usage", "object", "var"}, {}, {"value", "access"}, a.flag("wide")};
+  std::size_t hidden = 0;
+  for (const auto& r : rows) {
+    if (!r.user && !all) {
+      ++hidden;
+      continue;
+    }
+    t.rows.push_back({r.value, opt(r.type), opt(r.kind), opt(r.name), r.inherit, r.access, r.count ? Value(*r.count) : Value(),
+                      r.object ? Value("#" + std::to_string(r.object)) : Value(), opt(r.var)});
+  }
+  if (hidden) t.note = fmt::format("{} of the runtime's own hidden: --all shows them", hidden);
   return t;
 }
 
@@ -213,8 +184,10 @@ const CommandRegistration registration{
      {{"H", ArgType::handle}, {"STATE", ArgType::boolean}}, {}, set_inherit},
     {"info", "handle", "type, kernel name, access, inherit, handle and pointer counts, signaled now",
      {{"H", ArgType::handle}}, {}, info},
-    {"handles", "handle", "the handle table of this process (or --process P); --snapshot/--since find leaks", {},
+    {"handles", "handle", "the handle table of this process (or --process P): the user's handles, usage counts, object ids", {},
      {{"process", ArgType::handle, "P", "another process's table", {Kind::process}},
+      {"all", ArgType::boolean, "", "the runtime's own handles too, not only the user's"},
+      {"compare", ArgType::handles, "P,P...", "tables side by side: one row per object, each process's value and inherit flag", {Kind::process}},
       {"snapshot", ArgType::name, "NAME", "keep the table as NAME to compare with later"},
       {"since", ArgType::name, "NAME", "what was opened and closed since snapshot NAME, and by which command"},
       {"wide", ArgType::boolean, "", "names in full, even wider than the console"}},

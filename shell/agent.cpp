@@ -152,8 +152,16 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
         }
         case Frame::user_handles: {
           std::vector<Value> values;
-          for (const auto& [value, h] : session.handles())
-            if (!h->closed() && !h->pseudo) values.emplace_back(value);
+          for (const auto& [value, h] : session.handles()) {
+            if (h->closed() || h->pseudo) continue;
+            std::string var = session.variable_of(*h);
+            Record r;
+            r.fields = {{"value", value},
+                        {"kind", std::string(kind_name(h->kind))},
+                        {"role", h->role},
+                        {"var", var}};
+            values.emplace_back(std::move(r));
+          }
           reply(*stream, Frame::values, id, values);
           break;
         }

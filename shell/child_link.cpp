@@ -233,16 +233,13 @@ Value ChildLink::bind(Session& session, std::string_view name, std::int64_t valu
   return values.empty() ? Value() : values.front();
 }
 
-std::vector<std::int64_t> ChildLink::user_handles(Session& session) {
+std::vector<Value> ChildLink::user_handles(Session& session) {
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::user_handles);
   frame.u32(id);
   std::string reply = request(session, frame, id);
-  std::vector<std::int64_t> out;
-  if (reply.empty()) return out;
-  for (const auto& v : answer(reply, label(), pid_))
-    if (auto i = v.as<std::int64_t>()) out.push_back(*i);
-  return out;
+  if (reply.empty()) return {};
+  return answer(reply, label(), pid_);
 }
 
 }  // namespace ipcsh

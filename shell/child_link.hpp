@@ -59,7 +59,8 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   std::vector<Value> run(Session& session, std::string_view text, bool show_results);
   Value bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,
              std::string_view role, std::string_view object_name);
-  std::vector<std::int64_t> user_handles(Session& session);
+  // The handles the agent's user holds: records of value, kind, role, var.
+  std::vector<Value> user_handles(Session& session);
   std::optional<int> exit_code() const;  // once the agent said it is leaving
 
   // An event (owned) set when the channel ends: a remote agent's stand-in.

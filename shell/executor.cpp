@@ -16,6 +16,8 @@ namespace {
 
 Value word_value(Session& session, const Word& word) {
   if (!word.is_variable()) return word.text;
+  // $a,$b: a list of handles, which the binder reads variable by variable.
+  if (word.text.find(',') != std::string::npos) return word.text;
   std::string name = word.text.substr(1), field;
   if (auto dot = name.find('.'); dot != std::string::npos) {
     field = name.substr(dot + 1);

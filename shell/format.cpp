@@ -312,7 +312,7 @@ std::string format_table(const Table& t) {
   };
   std::string out = render(t.columns);
   for (const auto& line : cells) out += render(line);
-  out += fmt::format("({} row{})", t.rows.size(), t.rows.size() == 1 ? "" : "s");
+  out += fmt::format("({} row{}{})", t.rows.size(), t.rows.size() == 1 ? "" : "s", t.note.empty() ? "" : "; " + t.note);
   return out;
 }
 

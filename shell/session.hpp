@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 #include <string>
 #include <string_view>
@@ -86,6 +87,18 @@ class Session {
   // What is running now, for handles made now: "test.lua:12" or the
   // shell command's text (see OriginScope).
   std::string origin;
+
+  // Object ids (handles, graph): the id of each kernel object the user
+  // holds here, kept while that handle is open, so an object has one id in
+  // every table.
+  struct HeldObject {
+    std::weak_ptr<HandleObject> handle;
+    int id;
+  };
+  std::vector<HeldObject> held_objects;
+  int last_object_id = 0;
+  // Handle values this shell put into other processes (dup --to), by pid.
+  std::map<DWORD, std::set<std::int64_t>> sent_to;
 
   // A handle the runtime must keep open until exit (see handles --process).
   void keep_internal(HANDLE h) { kept_.push_back(h); }

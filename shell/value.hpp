@@ -29,6 +29,7 @@ struct Table {
   std::vector<std::vector<Value>> rows;
   std::vector<std::string> hex_columns = {};  // integers the shell shows as 0x...
   bool wide = false;  // shown whole even where it is wider than the console (--wide)
+  std::string note = {};  // said after the row count: "3 of the runtime's own hidden"
 };
 // A result with a meaning the shell puts into words: `shape` picks the
 // renderer's sentence ("sent", "closed", "wait", ...). Lua receives the

@@ -132,6 +132,9 @@ struct ObjectFacts {
   ACCESS_MASK granted_access = 0;
 };
 ObjectFacts query_object(HANDLE h);
+// CompareObjectHandles (Windows 10; Wine 8 has it): whether two handles of
+// this process name one kernel object; nullopt where the API is missing.
+std::optional<bool> same_object(HANDLE a, HANDLE b);
 struct HandleEntry {
   ULONG_PTR pid, value;
   ACCESS_MASK access;

@@ -120,6 +120,16 @@ ObjectFacts query_object(HANDLE h) {
   return facts;
 }
 
+std::optional<bool> same_object(HANDLE a, HANDLE b) {
+  using Fn = BOOL(WINAPI*)(HANDLE, HANDLE);
+  static auto compare = [] {
+    HMODULE base = GetModuleHandleW(L"kernelbase.dll");
+    return base ? reinterpret_cast<Fn>(reinterpret_cast<void*>(GetProcAddress(base, "CompareObjectHandles"))) : nullptr;
+  }();
+  if (!compare) return std::nullopt;
+  return compare(a, b) != FALSE;
+}
+
 std::vector<HandleEntry> system_handles() {
   using Fn = LONG(NTAPI*)(int, void*, ULONG, ULONG*);
   static auto query = ntdll<Fn>("NtQuerySystemInformation");
