@@ -65,6 +65,12 @@ int ObjectIds::identify(HANDLE local, UniqueHandle* temporary) {
   return id;
 }
 
+void ObjectIds::hold(UniqueHandle handle) {
+  HANDLE h = handle.get();
+  int id = identify(h, &handle);
+  if (handle) temporaries_.emplace_back(id, std::move(handle));  // an object already known: held all the same
+}
+
 int ObjectIds::copies(int id) const {
   return static_cast<int>(std::count_if(temporaries_.begin(), temporaries_.end(), [&](const auto& t) { return t.first == id; }));
 }

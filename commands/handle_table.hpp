@@ -42,6 +42,9 @@ class ObjectIds {
   // The id of the object `local` names; `temporary` is a duplicate made to
   // look at another process's handle: kept if later rows need it.
   int identify(HANDLE local, UniqueHandle* temporary);
+  // A handle opened only to look (a grandchild's process): kept until the
+  // reading ends, and left out of the usage counts like a duplicate.
+  void hold(UniqueHandle handle);
   int copies(int id) const;                   // our duplicates of object `id` now
   const HandleObject* held_by_user(int id) const;  // the shell's user handle to it, if any
   bool runtime_object(int id) const;  // our console or our children's output pipes: the runtime's

@@ -226,6 +226,10 @@ const std::map<std::string, Render, std::less<>>& sentences() {
          return fmt::format("{} in pid {}{}", format_handle_value(int_of(r, "value")), int_of(r, "pid"),
                             as.empty() ? "" : ", there as $" + as);
        }},
+      {"graph-file",
+       [](const Result& r) {
+         return fmt::format("wrote {} ({}, {})", text_of(r, "file"), text_of(r, "format"), plural(int_of(r, "bytes"), "byte"));
+       }},
       // An agent printed its own results, labelled, as they came.
       {"remote", [](const Result&) { return std::string(); }},
       {"agent-exited",

@@ -114,6 +114,17 @@ DWORD get_exit_code(HANDLE process);
 DWORD get_process_id(HANDLE process);
 std::optional<DWORD> parent_process_id(HANDLE process);  // NtQueryInformationProcess, basic information
 std::string process_image(HANDLE process);                 // QueryFullProcessImageNameW; "" if it cannot be read
+// Every process now (CreateToolhelp32Snapshot): pid, parent pid, image name.
+struct ProcessEntry {
+  DWORD pid, parent;
+  std::string image;
+};
+std::vector<ProcessEntry> processes();
+HANDLE open_process(DWORD pid, DWORD access);  // NULL if it may not be opened
+// Runs a program to its end (at most `timeout_ms`) and returns its exit
+// code; nullopt when Wine started `command_line` as a Unix program
+// (/bin/sh ...), which gives no process handle to wait on.
+std::optional<DWORD> run_program(const std::string& command_line, DWORD timeout_ms);
 std::optional<DWORD> thread_id(HANDLE thread);             // GetThreadId
 
 // ---- Handles and objects (win32_handles.cpp) -----------------------------

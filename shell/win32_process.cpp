@@ -1,4 +1,7 @@
 // Processes, their main threads, and jobs.
+#include <windows.h>
+#include <tlhelp32.h>
+
 #include <memory>
 
 #include <fmt/format.h>
@@ -143,6 +146,45 @@ std::string process_image(HANDLE process) {
               [&] { return QueryFullProcessImageNameW(process, 0, path, &size); }))
     return {};
   return to_utf8(std::wstring_view(path, size));
+}
+
+std::vector<ProcessEntry> processes() {
+  std::vector<ProcessEntry> out;
+  HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  if (snapshot == INVALID_HANDLE_VALUE) return out;
+  PROCESSENTRY32W entry{};
+  entry.dwSize = sizeof entry;
+  for (BOOL more = Process32FirstW(snapshot, &entry); more; more = Process32NextW(snapshot, &entry))
+    out.push_back({entry.th32ProcessID, entry.th32ParentProcessID, to_utf8(entry.szExeFile)});
+  CloseHandle(snapshot);
+  return out;
+}
+
+HANDLE open_process(DWORD pid, DWORD access) {
+  HANDLE h = nullptr;
+  attempt("OpenProcess", {flags(access, process_access_names), literal("FALSE"), num(pid)},
+          [&] { return (h = OpenProcess(access, FALSE, pid)) != nullptr; },
+          [&] { return handle_text(h); });
+  return h;
+}
+
+std::optional<DWORD> run_program(const std::string& command_line, DWORD timeout_ms) {
+  ProcessStart start;
+  start.command_line = command_line;
+  start.flags = CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT;
+  PROCESS_INFORMATION pi = create_process(start);
+  // Wine starts a Unix program without a process or thread handle (and
+  // leaves those fields as they were): nothing to wait on or close.
+  if (!pi.hProcess) return std::nullopt;
+  CloseHandle(pi.hThread);
+  DWORD waited = WaitForSingleObject(pi.hProcess, timeout_ms);
+  DWORD code = 1;
+  GetExitCodeProcess(pi.hProcess, &code);
+  if (waited != WAIT_OBJECT_0) TerminateProcess(pi.hProcess, 1);
+  CloseHandle(pi.hProcess);
+  if (waited != WAIT_OBJECT_0)
+    throw Win32Error("WaitForSingleObject", WAIT_TIMEOUT, fmt::format("{} did not finish within {} ms", command_line, timeout_ms));
+  return code;
 }
 
 std::optional<DWORD> thread_id(HANDLE thread) {

@@ -1,0 +1,241 @@
+// graph: this shell, its children and grandchildren, their handle tables
+// and the kernel objects they share, drawn the way the notes draw them -
+// the tables side by side, each object once, with the value and inherit
+// flag it has in every table that holds it, and its usage count. As text,
+// as Graphviz source (--dot), or rendered by Graphviz's dot (--svg, --png).
+#include <functional>
+#include <map>
+
+#include "../shell/child_link.hpp"
+#include "../shell/format.hpp"
+#include "../shell/text.hpp"
+#include "handle_table.hpp"
+
+namespace ipcsh {
+namespace {
+
+struct Member {
+  HandleRef process;  // null: this shell
+  DWORD pid, parent;
+  std::string image;
+  int depth;
+};
+
+// The shell and its living descendants, parents before children. A
+// process the user holds is looked at through that handle; another
+// (a grandchild) through one opened for the moment.
+std::vector<Member> family(Session& s, std::vector<UniqueHandle>& opened) {
+  std::vector<Member> out{{nullptr, GetCurrentProcessId(), 0, "ipcsh.exe", 0}};
+  std::map<DWORD, HandleRef> held;
+  for (const auto& [value, h] : s.handles())
+    if (h->kind == Kind::process && !h->closed() && !h->pseudo && h->pid && win::wait_now(h->handle()) == WAIT_TIMEOUT)
+      held.emplace(h->pid, h);
+  auto all = win::processes();
+  std::function<void(DWORD, int)> add_children = [&](DWORD parent, int depth) {
+    for (const auto& p : all) {
+      if (p.parent != parent || p.pid == parent || depth > 8) continue;
+      HandleRef process;
+      if (auto it = held.find(p.pid); it != held.end()) {
+        process = it->second;
+      } else {
+        HANDLE h = win::open_process(p.pid, PROCESS_DUP_HANDLE | PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE);
+        if (!h) continue;  // not reachable: not drawn
+        opened.emplace_back(h);
+        process = std::make_shared<HandleObject>(Kind::process, h, p.image);
+        process->pid = p.pid;
+      }
+      out.push_back({process, p.pid, parent, p.image, depth});
+      add_children(p.pid, depth + 1);
+    }
+  };
+  add_children(GetCurrentProcessId(), 1);
+  return out;
+}
+
+struct Picture {
+  std::vector<Member> members;
+  std::vector<ProcessTable> tables;
+  Table objects;
+};
+
+Picture take_picture(Session& s, std::vector<UniqueHandle>& opened, bool all) {
+  Picture p;
+  p.members = family(s, opened);
+  ObjectIds ids(s);
+  for (auto& h : opened) ids.hold(std::move(h));  // our look at a grandchild is not counted
+  for (const auto& m : p.members) {
+    ProcessTable t = read_table(s, m.process, ids);
+    if (m.process && s.variable_of(*m.process).empty())
+      t.label = fmt::format("pid {} {}", m.pid, m.image);  // a grandchild: say what it is
+    p.tables.push_back(std::move(t));
+  }
+  p.objects = compare_tables(p.tables, all, true);
+  return p;
+}
+
+std::string as_text(const Picture& p) {
+  std::string out = "processes:\n";
+  for (std::size_t i = 0; i < p.members.size(); ++i) {
+    const Member& m = p.members[i];
+    std::string what = i == 0 ? "this shell" : m.process && m.process->link && m.process->link->agent() ? "agent" : m.image;
+    std::size_t n = p.tables[i].user_rows();
+    out += fmt::format("  {}{}{}  ({}; {} of the user's handle{})\n", std::string(static_cast<std::size_t>(m.depth) * 2, ' '),
+                       m.depth ? "└─ " : "", p.tables[i].label, what, n, n == 1 ? "" : "s");
+  }
+  out += "objects (one row each; a column per handle table: value, Y/N inherit flag, variable):\n";
+  out += format_result(p.objects);
+  return out;
+}
+
+std::string dot_quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Record labels escape their own punctuation.
+std::string record_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("{}|<>\"\\ ").find(c) != std::string_view::npos && c != ' ') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string as_dot(const Picture& p, bool all) {
+  std::string out = "digraph ipcsh {\n  rankdir=LR;\n  node [fontname=\"monospace\", fontsize=10];\n";
+  for (std::size_t i = 0; i < p.tables.size(); ++i) {
+    const ProcessTable& t = p.tables[i];
+    std::string label = "{" + record_escape(t.label) + "|{value|inh|var}";
+    for (const auto& r : t.rows) {
+      if (!(r.user || all) || !r.object) continue;
+      label += fmt::format("|{{<h{}>{}|{}|{}}}", r.value, format_handle_value(r.value), r.inherit ? "Y" : "N",
+                           record_escape(r.var));
+    }
+    out += fmt::format("  p{} [shape=record, label={}];\n", t.pid, dot_quote(label + "}"));
+  }
+  for (const auto& row : p.objects.rows) {
+    std::string id = row[0].as<std::string>() ? row[0].as<std::string>()->substr(1) : "0";
+    std::string kind = row[1].as<std::string>() ? *row[1].as<std::string>() : "";
+    std::string name = row[2].as<std::string>() ? *row[2].as<std::string>() : "";
+    auto usage = row.back().as<std::int64_t>();
+    out += fmt::format("  o{} [shape=ellipse, label={}];\n", id,
+                       dot_quote(fmt::format("#{} {}{}{}", id, kind, name.empty() ? "" : "\n" + name,
+                                             usage ? fmt::format("\nusage count {}", *usage) : "")));
+  }
+  for (const auto& t : p.tables)
+    for (const auto& r : t.rows)
+      if ((r.user || all) && r.object) out += fmt::format("  p{}:h{} -> o{};\n", t.pid, r.value, r.object);
+  for (const auto& m : p.members)
+    if (m.parent) out += fmt::format("  p{} -> p{} [style=dashed, label=\"child\"];\n", m.parent, m.pid);
+  return out + "}\n";
+}
+
+void write_file(const std::string& path, const std::string& data) {
+  HANDLE f = CreateFileW(to_wide(path).c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (f == INVALID_HANDLE_VALUE) throw_last_error("CreateFileW");
+  DWORD written = 0;
+  BOOL ok = WriteFile(f, data.data(), static_cast<DWORD>(data.size()), &written, nullptr);
+  DWORD error = ok ? 0 : GetLastError();
+  CloseHandle(f);
+  if (!ok) throw_error("WriteFile", error, path);
+}
+
+std::string read_file(const std::string& path) {
+  HANDLE f = CreateFileW(to_wide(path).c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING, 0, nullptr);
+  if (f == INVALID_HANDLE_VALUE) return {};
+  std::string data;
+  char buffer[65536];
+  DWORD got = 0;
+  while (ReadFile(f, buffer, sizeof buffer, &got, nullptr) && got > 0) data.append(buffer, got);
+  CloseHandle(f);
+  return data;
+}
+
+// Graphviz's dot renders the source. On Windows dot.exe is found on the
+// PATH and waited for. Under Wine, a Unix program is started by its Unix
+// path (Wine execs it), but there is no process handle to wait on and its
+// standard handles do not reach it; so /bin/sh runs dot on files in /tmp
+// and renames the output when dot is done, which is what is waited for.
+std::string render(Session& s, const std::string& dot, const std::string& format) {
+  std::string stem = fmt::format("ipcsh-graph-{}-{}", GetCurrentProcessId(), GetTickCount64());
+  bool wine = win::running_on_wine();
+  std::string dir = wine ? "Z:\\tmp\\" : [] {
+    wchar_t temp[MAX_PATH];
+    DWORD n = GetTempPathW(MAX_PATH, temp);
+    return to_utf8(std::wstring(temp, n));
+  }();
+  std::string source = dir + stem + ".dot", out = dir + stem + "." + format;
+  write_file(source, dot);
+  struct Remove {
+    std::vector<std::string> paths;
+    ~Remove() {
+      for (const auto& p : paths) DeleteFileW(to_wide(p).c_str());
+    }
+  } remove{{source, out, out + ".part"}};
+  const char* hint = "Graphviz's dot is needed for --svg/--png (Debian: apt-get install graphviz); graph --dot FILE writes the source";
+  try {
+    if (wine) {
+      std::string unix_stem = "/tmp/" + stem;
+      win::run_program(fmt::format("/bin/sh -c \"(dot -T{0} -o {1}.{0}.part {1}.dot && mv {1}.{0}.part {1}.{0}) || "
+                                   "echo failed > {1}.failed\"",
+                                   format, unix_stem),
+                       30000);
+      remove.paths.push_back(dir + stem + ".failed");
+      auto exists = [](const std::string& path) { return GetFileAttributesW(to_wide(path).c_str()) != INVALID_FILE_ATTRIBUTES; };
+      s.poll_until(30000, [&] { return exists(out) || exists(dir + stem + ".failed"); });
+    } else {
+      auto code = win::run_program(fmt::format("dot -T{} -o \"{}\" \"{}\"", format, out, source), 30000);
+      if (code && *code != 0) throw Win32Error("dot", ERROR_BAD_FORMAT, fmt::format("dot exited with code {}", *code));
+    }
+  } catch (const Win32Error& e) {
+    throw e.with_hint(hint);
+  }
+  std::string picture = read_file(out);
+  if (picture.empty()) throw Win32Error("dot", ERROR_FILE_NOT_FOUND, hint);
+  return picture;
+}
+
+Value graph(Session& s, const Args& a) {
+  std::vector<UniqueHandle> opened;  // grandchildren looked at, closed after
+  bool all = a.flag("all");
+  bool dot = a.flag("dot");
+  if (a.has("FILE") && !dot) throw UsageError("FILE: give --dot to write the Graphviz source to a file (or --svg/--png FILE)", 1);
+  if (a.has("svg") && a.has("png")) throw UsageError("--svg and --png: one picture at a time");
+  Picture p = take_picture(s, opened, all);
+  if (a.has("svg") || a.has("png")) {
+    std::string format = a.has("svg") ? "svg" : "png";
+    std::string path = a.string(format);
+    std::string picture = render(s, as_dot(p, all), format);
+    write_file(path, picture);
+    return result("graph-file", {path, static_cast<std::int64_t>(picture.size()), format}, {"file", "bytes", "format"}, 1);
+  }
+  if (dot) {
+    std::string source = as_dot(p, all);
+    if (!a.has("FILE")) return source;
+    write_file(a.string("FILE"), source);
+    return result("graph-file", {a.string("FILE"), static_cast<std::int64_t>(source.size()), "dot"}, {"file", "bytes", "format"}, 1);
+  }
+  return as_text(p);
+}
+
+const CommandRegistration registration{
+    {"graph", "handle", "this shell, its children and the kernel objects they share, like the textbook's handle-table drawings",
+     {{"FILE", ArgType::name, {}, true}},
+     {{"dot", ArgType::boolean, "", "Graphviz source instead of text (to FILE if given)"},
+      {"svg", ArgType::name, "FILE", "render with Graphviz's dot to an SVG file"},
+      {"png", ArgType::name, "FILE", "render with Graphviz's dot to a PNG file"},
+      {"all", ArgType::boolean, "", "the runtime's own handles too"}},
+     graph},
+};
+
+}  // namespace
+}  // namespace ipcsh
