@@ -98,7 +98,21 @@ Value dup(Session& s, const Args& a) {
   }
   win::ObjectFacts facts = source ? win::ObjectFacts{} : win::query_object(copy);  // what a copy from P is
   Kind kind = source ? source->kind : kind_of(facts);
-  auto ref = s.add(kind, copy, source ? source->name : facts.name);
+  std::string name = source ? source->name : facts.name, role;
+  if (!source) {
+    // A handle to an object we hold too (a writer end we handed out) is
+    // what ours is: the kernel cannot tell a mailslot writer from a file.
+    for (const auto& [v, h] : s.handles())
+      if (!h->closed() && !h->pseudo && h->kind != Kind::view && h->kind != Kind::window &&
+          win::same_object(copy, h->handle()).value_or(false)) {
+        kind = h->kind;
+        name = h->name;
+        role = h->role == "writer" ? "writer" : "";
+        break;
+      }
+  }
+  auto ref = s.add(kind, copy, name);
+  ref->role = role;
   if (source && source->pseudo) {
     ref->pid = GetCurrentProcessId();
     ref->name = "(this process)";

@@ -121,21 +121,22 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
     row.inherit = (e.attributes & win::obj_inherit) != 0;
     row.access = static_cast<std::int64_t>(e.access);
     if (local) {
-      // Compared before it is counted, so our own duplicates can be left out.
-      row.object = ids.identify(local, duplicate ? &duplicate : nullptr);
       win::ObjectFacts facts = win::query_object(local);
-      row.type = facts.type;
-      row.name = facts.name;
-      if (facts.valid) {
-        int ours = ids.copies(row.object) + (duplicate ? 1 : 0);
-        row.count = static_cast<std::int64_t>(facts.handle_count) - ours;
-      }
+      bool ours = !own;  // `local` is a duplicate we made to look
       if (facts.type == "Device" && duplicate && win::running_on_wine()) {
         // Wine 8: closing a copy of another process's console connection
         // (type Device) ends this process's console. Keep the copy for the
         // life of the shell instead (README: Wine differences).
         s.keep_internal(duplicate.release());
       }
+      bool had = static_cast<bool>(duplicate);
+      row.object = ids.identify(local, duplicate ? &duplicate : nullptr);
+      bool moved = had && !duplicate;  // now one of the reading's kept duplicates
+      row.type = facts.type;
+      row.name = facts.name;
+      // The count left out our own look: duplicates made before this one, and this one.
+      if (facts.valid)
+        row.count = static_cast<std::int64_t>(facts.handle_count) - (ids.copies(row.object) - (moved ? 1 : 0)) - (ours ? 1 : 0);
       Kind k = kind_of(facts);
       if (k != Kind::other) row.kind = kind_name(k);
     }
@@ -165,7 +166,10 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
       // The user's: inherited (it keeps its flag), shared with the user's
       // handles here, put there by dup --to, or held by the agent's user.
       bool runtime = ids.runtime_object(row.object) || row.name.rfind("\\Device\\NamedPipe\\ipcsh-", 0) == 0;
-      row.user = (row.inherit && !runtime) || user || sent.count(row.value) || agent_row != theirs.end();
+      // An agent knows what its user holds; what it inherited from us shares
+      // an object with one of ours.
+      bool inherited = row.inherit && !runtime && theirs.empty() && !(process->link && process->link->agent());
+      row.user = inherited || user || sent.count(row.value) || agent_row != theirs.end();
     }
     table.rows.push_back(std::move(row));
   }

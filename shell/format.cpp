@@ -297,9 +297,9 @@ std::string format_table(const Table& t) {
     };
     while (total() > static_cast<std::size_t>(limit())) {
       auto widest = std::max_element(width.begin(), width.end());
-      if (*widest <= 12) break;
+      if (*widest <= 8) break;
       std::size_t over = total() - static_cast<std::size_t>(limit());
-      *widest = std::max<std::size_t>(12, *widest - over);
+      *widest = std::max<std::size_t>(8, *widest - over);
       std::size_t c = static_cast<std::size_t>(widest - width.begin());
       for (auto& line : cells)
         if (c < line.size()) line[c] = shorten_middle(line[c], *widest);

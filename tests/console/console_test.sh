@@ -70,7 +70,7 @@ sleep 1
 type_line 'exit-code $k'
 check "Ctrl+C at the shell leaves a child's sleep running" '^still active \(259\)$' 10
 type_line 'handles --process $k'
-check "handles of a live child" '^\([0-9]+ rows\)' 15
+check "handles of a live child" '^\([0-9]+ rows?; [0-9]+ of the runtime' 15
 type_line 'echo still-here'
 check "the shell goes on" '^still-here$' 10
 # the line editor: Ctrl+C discards a half-typed line, Tab completes a
@@ -103,8 +103,9 @@ type_line "w = open-mailslot console-$$"
 type_line 'lua ipc.vars.w:send(string.rep("x", 60000))'
 type_line 'r = recv $sl'
 check "a long value is cut, with how to see all" '^r = "x+…" \(60000 bytes; `show \$_` prints all of it\)$' 10
-type_line 'handles'
-check "the handle table fits 80 columns" '^0x[0-9a-f]+ +Key +\\REGISTRY.*…' 10
+type_line 'handles --all'
+check "the handle table fits 80 columns" '^0x[0-9a-f]+ +Key +[a-z]* +\\REG.*…' 10
+check "the handle table's header is one line" '^value +type +kind +name +inherit +access +usage +object +var$' 5
 
 # history is kept: after a restart, Up brings the last line back
 tm send-keys -t "$session" C-d
@@ -115,6 +116,22 @@ tm send-keys -t "$session" Up
 tm send-keys -t "$session" Up
 tm send-keys -t "$session" Enter
 check "history across sessions" '^ipcsh> r = recv \$sl' 10
+
+# A child's line arrives labelled, above the prompt and the line being
+# typed, which are drawn again below it; Ctrl+C at the parent interrupts
+# the parent's sleep, not the child's.
+type_line 'kid = spawn --ipcsh "sleep 1500; echo child-says-hi; sleep 3000; echo child-slept-on"'
+tm send-keys -t "$session" -l 'echo half-typed'
+check "a child's line is labelled" '^\[kid [0-9]+\] child-says-hi$' 10
+check "the prompt and the typed line are drawn again below it" 'child-says-hi
+ipcsh> echo half-typed$' 5
+tm send-keys -t "$session" C-u
+type_line 'sleep 4000'
+sleep 0.5
+tm send-keys -t "$session" C-c
+check "Ctrl+C interrupts the parent's command" 'sleep 4000
+interrupted' 5
+check "and the child's sleep goes on" '^\[kid [0-9]+\] child-slept-on$' 10
 
 type_line 'exit 3'
 check "exit CODE" 'SHELL-EXITED 3' 10
