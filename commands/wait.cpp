@@ -1,5 +1,6 @@
 // wait: WaitForMultipleObjects on one or many handles, in slices so Ctrl+C
 // brings the shell back.
+#include "../shell/child_link.hpp"
 #include "common.hpp"
 
 namespace ipcsh {
@@ -20,6 +21,11 @@ Value wait(Session& s, const Args& a) {
                                    targets[i]->value_text()),
                        static_cast<int>(i + 1));
   DWORD code = s.wait_sliced(raw, all, timeout);
+  // A child that ended has printed its last lines: they come before what
+  // follows the wait.
+  for (const auto& h : targets)
+    if (h->kind == Kind::process && h->link && !h->link->agent() && win::wait_now(h->handle()) == WAIT_OBJECT_0)
+      h->link->settle(1000);
   if (code == WAIT_TIMEOUT)
     return result("wait", {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), all},
                   {"status", "index", "code", "timeout", "all"}, 1);

@@ -166,5 +166,30 @@ check "README and help agree on escapes" "$(ipcsh -c help)" "takes $(sed 's/[\\$
 mkdir -p empty
 ipcsh --test empty >"$work/out"; check "--test no tests" "$?:$(cat "$work/out")" $'^1:no tests: no \\*\\.lua file under empty\n0 passed, 0 failed, 0 skipped$'
 
+# Children's output arrives labelled; a waited-for child's last line comes
+# before what follows the wait
+out=$(printf 'kid = spawn --ipcsh "echo from-the-child"\nwait $kid --timeout 20000\necho after\nplain = spawn -- cmd /c echo plain-child\nwait $plain --timeout 20000\n' | ipcsh 2>&1)
+check "labelled child line" "$out" $'\n\\[kid [0-9]+\\] from-the-child\nsignaled: .*\nafter\n'
+check "a plain program's line too" "$out" $'\n\\[plain [0-9]+\\] plain-child\n'
+# --pass: the child has the variable, at the same value
+out=$(ipcsh -c "slot = create-mailslot $tag-pass; w = open-mailslot $tag-pass; kid = spawn --pass w --ipcsh 'send \$w via-pass'; wait \$kid --timeout 20000; recv \$slot" 2>&1)
+check "spawn --pass --ipcsh" "$out" $'\\[kid [0-9]+\\] sent 8 bytes\n.*"via-pass" \\(8 bytes\\)'
+# an agent's results and errors, labelled; on P exit N
+out=$(printf 'a = spawn --agent\non $a e = create-event\non $a open-event no-such-%s\non $a exit 5\nexit-code $a\n' "$tag" | ipcsh 2>&1)
+check "on: results labelled" "$out" $'\\[a [0-9]+\\] e = event 0x[0-9a-f]+ auto-reset \\(inherit: no\\)'
+check "on: the child's error" "$out" $'\\[a [0-9]+\\] OpenEventW: ERROR_FILE_NOT_FOUND \\(2\\)'
+check "on P exit N" "$out" $'\\[a [0-9]+\\] exited with code 5\n5'
+
+# --agent-listen: over TCP, only with the token it printed
+ipcsh --agent-listen 0 >"$work/agent.out" 2>"$work/agent.err" &
+agent_pid=$!
+for _ in $(seq 50); do grep -q token "$work/agent.out" 2>/dev/null && break; sleep 0.2; done
+check "--agent-listen prints where and a token" "$(cat "$work/agent.out")" '^ipcsh agent pid [0-9]+ listening on 127\.0\.0\.1:[0-9]+ token [0-9a-f]{32}$'
+port=$(sed -nE 's/.*:([0-9]+) token.*/\1/p' "$work/agent.out"); token=$(sed -nE 's/.*token ([0-9a-f]+)$/\1/p' "$work/agent.out")
+out=$(printf 'bad = connect-agent 127.0.0.1 %s --token 0000\nr = connect-agent 127.0.0.1 %s --token %s\non $r echo over-tcp\nlua print(ipc.vars.r:run("echo as-value"))\non $r exit 0\n' "$port" "$port" "$token" | ipcsh 2>&1)
+check "a wrong token is refused" "$out" 'connect-agent: ERROR_ACCESS_DENIED \(5\).*wrong token'
+check "connect-agent runs commands there" "$out" $'\\[r [0-9]+\\] over-tcp\n(\\[r [0-9]+\\] )?as-value\n'
+wait $agent_pid; check "the agent exits with its parent's exit" "$?" '^0$'
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
