@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deps="$root/deps"
-packages=(g++-mingw-w64-x86-64-posix wine wine64 cmake ninja-build dpkg-dev tmux graphviz)
+packages=(g++-mingw-w64-x86-64-posix wine wine64 cmake ninja-build dpkg-dev tmux graphviz clang libclang-rt-14-dev)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -1,0 +1,59 @@
+/* pipe: N message round trips on a named pipe - the client's
+   TransactNamedPipe to a server that echoes each message - then BYTES of
+   bulk data one way in 64 KB writes. The server is this program with
+   "server NAME".  usage: pipe.exe N BYTES */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(int argc, char **argv) {
+  int n = argc > 1 ? atoi(argv[1]) : 10000;
+  long long bytes = argc > 2 ? atoll(argv[2]) : 64ll << 20;
+  if (argc > 4 && strcmp(argv[3], "server") == 0) {
+    wchar_t name[128];
+    swprintf(name, 128, L"\\\\.\\pipe\\%S", argv[4]);
+    HANDLE msg = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 65536, 65536, 0, NULL);
+    if (!ConnectNamedPipe(msg, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return 2;
+    char buffer[65536];
+    DWORD got, put;
+    for (int i = 0; i < n; ++i) {
+      if (!ReadFile(msg, buffer, sizeof buffer, &got, NULL)) return 3;
+      WriteFile(msg, buffer, got, &put, NULL);
+    }
+    long long total = 0;
+    while (total < bytes && ReadFile(msg, buffer, sizeof buffer, &got, NULL) && got > 0) total += got;
+    return total == bytes ? 0 : 4;
+  }
+  char tag[64];
+  snprintf(tag, sizeof tag, "bench-pipe-%lu", GetCurrentProcessId());
+  wchar_t self[MAX_PATH], line[MAX_PATH + 128], name[128];
+  GetModuleFileNameW(NULL, self, MAX_PATH);
+  swprintf(line, MAX_PATH + 128, L"\"%s\" %d %lld server %S", self, n, bytes, tag);
+  swprintf(name, 128, L"\\\\.\\pipe\\%S", tag);
+  STARTUPINFOW si = {sizeof si};
+  PROCESS_INFORMATION pi;
+  if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return 5;
+  HANDLE client = INVALID_HANDLE_VALUE;
+  for (int i = 0; i < 500 && client == INVALID_HANDLE_VALUE; ++i) {
+    WaitNamedPipeW(name, 20);
+    client = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+  }
+  if (client == INVALID_HANDLE_VALUE) return 6;
+  DWORD mode = PIPE_READMODE_MESSAGE;
+  SetNamedPipeHandleState(client, &mode, NULL, NULL);
+  char message[64], buffer[65536];
+  memset(message, 'p', sizeof message);
+  DWORD got;
+  for (int i = 0; i < n; ++i)
+    if (!TransactNamedPipe(client, message, sizeof message, buffer, sizeof buffer, &got, NULL) || got != sizeof message) return 7;
+  LARGE_INTEGER t0, t1, f;
+  QueryPerformanceCounter(&t0);
+  for (long long sent = 0; sent < bytes; sent += 65536) WriteFile(client, buffer, 65536, &got, NULL);
+  WaitForSingleObject(pi.hProcess, 60000);
+  QueryPerformanceCounter(&t1);
+  QueryPerformanceFrequency(&f);
+  DWORD code = 1;
+  GetExitCodeProcess(pi.hProcess, &code);
+  printf("%d round trips, %lld bytes (exit %lu)\n", n, bytes, code);
+  return (int)code;
+}

@@ -1,0 +1,2 @@
+/* The trivial program spawn starts: it returns 0 at once. */
+int main(void) { return 0; }
