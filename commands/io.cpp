@@ -39,7 +39,8 @@ ReadResult read_file(Session& s, const HandleObject& h, DWORD size) {
 DWORD handle_io(Session& s, const HandleObject& h, win::IoRequest request, DWORD* answer) {
   // Only pipes make a writer or reader wait; a synchronous handle of
   // another kind is called directly.
-  request.overlapped = h.overlapped || h.kind != Kind::pipe;
+  request.overlapped = h.overlapped;
+  request.never_blocks = h.kind != Kind::pipe;
   DWORD error = 0;
   DWORD moved = win::io(request, error, s.between());
   if (error == WAIT_TIMEOUT)

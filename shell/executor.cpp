@@ -118,10 +118,14 @@ void run_text(Session& session, const CommandText& text, const ResultSink& sink)
         e.set_command(command->name, command->lua_name());
         throw;
       }
-      std::string origin;
-      for (const auto& w : text.words) origin += (origin.empty() ? "" : " ") + (w.quoted ? "\"" + w.text + "\"" : w.text);
       // From Lua (ipc.run) the script's line says more than the text.
-      OriginScope scope(session, session.origin.empty() ? origin.substr(0, 80) : session.origin);
+      std::string origin = session.origin_now();
+      if (origin.empty())
+        for (const auto& w : text.words) {
+          if (origin.size() > 80) break;
+          origin += (origin.empty() ? "" : " ") + (w.quoted ? "\"" + w.text + "\"" : w.text);
+        }
+      OriginScope scope(session, origin.substr(0, 80));
       result = invoke(session, *command, raw, &text);
     }
     if (!text.assign_to.empty()) session.set_var(text.assign_to, result);

@@ -160,12 +160,12 @@ int call_command(lua_State* L) {
   bool as_method = lua_toboolean(L, lua_upvalueindex(3));
   int results = guarded(L, command->lua_name(), [&] {
     Session& session = session_of(L);
-    // Where in the script this call is: handles made now remember it.
-    luaL_where(L, 1);
-    std::string where = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    while (!where.empty() && (where.back() == ':' || where.back() == ' ')) where.pop_back();
-    OriginScope origin(session, where);
+    // Where in the script this call is: handles made now remember it (put
+    // into words only when one is made).
+    lua_Debug ar;
+    Session::LuaWhere where;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) where = {ar.short_src, ar.currentline};
+    Session::LuaWhereScope at(session, where);
     Value result = invoke(session, *command, lua_args(L, *command, as_method));
     return push_value(L, result);
   });
@@ -192,6 +192,23 @@ int handle_index(lua_State* L) {
   HandleRef& h = checked_handle(L, 1);
   std::string_view key = luaL_checkstring(L, 2);
   if (auto field = handle_field(*h, key)) return push_value(L, *field);
+  // Methods are looked up once per kind and name, then kept as closures in
+  // the registry (a loop calling w:send must not search the table each time).
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "ipcsh.methods") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "ipcsh.methods");
+  }
+  if (lua_rawgeti(L, -1, static_cast<lua_Integer>(h->kind) + 1) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, static_cast<lua_Integer>(h->kind) + 1);
+  }
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, -2) != LUA_TNIL) return 1;  // a closure, or false: no such method
+  lua_pop(L, 1);
   // A short method of this kind first (ev:set() is set-event, view:read()
   // read-mem), then any command by its Lua name.
   const Command* command = nullptr;
@@ -202,11 +219,12 @@ int handle_index(lua_State* L) {
   bool takes_handle = command && !command->params.empty() &&
                       ((command->params[0].type == ArgType::handle && command->params[0].kinds.has(h->kind)) ||
                        command->params[0].type == ArgType::any);
-  if (!takes_handle) {
-    lua_pushnil(L);
-    return 1;
-  }
-  push_command_function(L, session_of(L), *command, true);
+  if (takes_handle) push_command_function(L, session_of(L), *command, true);
+  else lua_pushboolean(L, false);
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, -4);
+  if (!takes_handle) lua_pushnil(L);
   return 1;
 }
 

@@ -20,12 +20,17 @@ Session::~Session() = default;  // the process exit closes what is left
 
 HandleRef Session::add(Kind kind, HANDLE handle, std::string name) {
   auto ref = std::make_shared<HandleObject>(kind, handle, std::move(name));
-  ref->origin = origin;
+  ref->origin = origin_now();
   handles_[ref->value()] = ref;
   return ref;
 }
 
 HandleRef Session::self() { return self_; }
+
+std::string Session::origin_now() const {
+  if (!origin.empty() || !lua_where.source) return origin;
+  return std::string(lua_where.source) + ":" + std::to_string(lua_where.line);
+}
 
 HandleRef Session::resolve(std::int64_t value) {
   if (value == -1) return self_;

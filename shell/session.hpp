@@ -85,8 +85,32 @@ class Session {
   bool no_fit = false;  // --wide at start: results never cut to the console's width
 
   // What is running now, for handles made now: "test.lua:12" or the
-  // shell command's text (see OriginScope).
+  // shell command's text (see OriginScope). A Lua call leaves its script
+  // and line, made into text only when a handle is made.
   std::string origin;
+  struct LuaWhere {
+    const char* source = nullptr;
+    int line = 0;
+  };
+  LuaWhere lua_where;
+  std::string origin_now() const;
+  class LuaWhereScope {
+   public:
+    LuaWhereScope(Session& s, LuaWhere where) : s_(s), previous_(s.lua_where), outer_(std::move(s.origin)) {
+      s.lua_where = where;
+      s.origin.clear();
+    }
+    ~LuaWhereScope() {
+      s_.lua_where = previous_;
+      s_.origin = std::move(outer_);
+    }
+    LuaWhereScope(const LuaWhereScope&) = delete;
+    LuaWhereScope& operator=(const LuaWhereScope&) = delete;
+   private:
+    Session& s_;
+    LuaWhere previous_;
+    std::string outer_;
+  };
 
   // Object ids (handles, graph): the id of each kernel object the user
   // holds here, kept while that handle is open, so an object has one id in

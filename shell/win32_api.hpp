@@ -55,12 +55,13 @@ enum class Io { read, write, connect, transact };
 struct IoRequest {
   Io op;
   HANDLE h;
-  bool overlapped;
+  bool overlapped;              // the handle was opened with FILE_FLAG_OVERLAPPED
   char* buffer = nullptr;       // read into / transact reply
   DWORD size = 0;
   const char* out = nullptr;    // write / transact request
   DWORD out_size = 0;
   DWORD timeout = INFINITE;
+  bool never_blocks = false;    // a synchronous handle this operation cannot block (a mailslot, a disk file)
 };
 DWORD io(const IoRequest& request, DWORD& error, const Between& between);
 

@@ -268,18 +268,27 @@ DWORD pipe_write_quota(HANDLE h) {
 
 DWORD io(const IoRequest& r, DWORD& error, const Between& between) {
   error = 0;
+  DWORD transferred = 0;
   if (!r.overlapped) {
-    // Reads are started once data is there, a write that fits the pipe's
-    // room cannot block: those go straight; the rest on a helper thread.
-    bool cannot_block = r.op == Io::read || (r.op == Io::write && r.out_size <= pipe_write_quota(r.h));
+    // A synchronous handle: reads are started once data is there, and a
+    // write that fits the pipe's room cannot block - those are plain calls,
+    // as a C program makes them (no OVERLAPPED, no event); the rest go on a
+    // helper thread that can be cancelled.
+    bool cannot_block = r.never_blocks || r.op == Io::read ||
+                        (r.op == Io::write && r.out_size <= pipe_write_quota(r.h));
     if (!cannot_block) return threaded_io(r, error, between);
+    BOOL ok = r.op == Io::read    ? ReadFile(r.h, r.buffer, r.size, &transferred, nullptr)
+              : r.op == Io::write ? WriteFile(r.h, r.out, r.out_size, &transferred, nullptr)
+                                  : start_io(r, nullptr);
+    error = ok ? 0 : GetLastError();
+    trace_io(r, error, transferred, "");
+    return transferred;
   }
   OVERLAPPED ov{};
   ov.hEvent = io_event();
   ResetEvent(ov.hEvent);
   BOOL ok = start_io(r, &ov);
   error = ok ? 0 : GetLastError();
-  DWORD transferred = 0;
   if (ok) {
     GetOverlappedResult(r.h, &ov, &transferred, TRUE);
   } else if (error == ERROR_MORE_DATA) {
