@@ -47,6 +47,15 @@ void process_facts(const HandleObject& h, Record& r) {
   DWORD code = win::get_exit_code(h.handle());
   bool running = code == STILL_ACTIVE && win::wait_now(h.handle()) == WAIT_TIMEOUT;
   r.fields.push_back({"exit_code", running ? Value() : Value(code), Show::still_active});
+  if (running)
+    if (auto m = win::process_memory(h.handle())) {
+      // Wine 8 reports no handle count and no private bytes (0): left out there.
+      if (m->handles) r.fields.push_back({"handles", as_int(m->handles)});
+      if (m->private_bytes) r.fields.push_back({"private_bytes", static_cast<std::int64_t>(m->private_bytes)});
+      r.fields.push_back({"working_set", static_cast<std::int64_t>(m->working_set)});
+      r.fields.push_back({"peak_working_set", static_cast<std::int64_t>(m->peak_working_set)});
+      if (m->pagefile) r.fields.push_back({"pagefile_usage", static_cast<std::int64_t>(m->pagefile)});
+    }
 }
 
 }  // namespace

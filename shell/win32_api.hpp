@@ -115,6 +115,12 @@ DWORD get_exit_code(HANDLE process);
 DWORD get_process_id(HANDLE process);
 std::optional<DWORD> parent_process_id(HANDLE process);  // NtQueryInformationProcess, basic information
 std::string process_image(HANDLE process);                 // QueryFullProcessImageNameW; "" if it cannot be read
+// GetProcessHandleCount and GetProcessMemoryInfo: what a soak test watches.
+struct ProcessMemory {
+  DWORD handles = 0;
+  SIZE_T private_bytes = 0, working_set = 0, peak_working_set = 0, pagefile = 0, virtual_size = 0;
+};
+std::optional<ProcessMemory> process_memory(HANDLE process);
 // Every process now (CreateToolhelp32Snapshot): pid, parent pid, image name.
 struct ProcessEntry {
   DWORD pid, parent;

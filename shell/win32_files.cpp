@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "text.hpp"
+#include "unique_handle.hpp"
 #include "win32_api.hpp"
 
 namespace ipcsh::win {
@@ -95,8 +96,11 @@ struct SyncCall {
 
 DWORD WINAPI run_sync(void* p) {
   auto* call = static_cast<SyncCall*>(p);
+  // Its own event, closed when the call is done (io_event() would leave
+  // one behind per helper thread).
   OVERLAPPED ov{};
-  ov.hEvent = io_event();
+  UniqueHandle event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  ov.hEvent = event.get();
   if (start_io(call->request, &ov)) {
     GetOverlappedResult(call->request.h, &ov, &call->transferred, TRUE);
     return 0;
@@ -271,18 +275,20 @@ DWORD io(const IoRequest& r, DWORD& error, const Between& between) {
   DWORD transferred = 0;
   if (!r.overlapped) {
     // A synchronous handle: reads are started once data is there, and a
-    // write that fits the pipe's room cannot block - those are plain calls,
-    // as a C program makes them (no OVERLAPPED, no event); the rest go on a
-    // helper thread that can be cancelled.
+    // write that fits the pipe's room cannot block; the rest go on a helper
+    // thread that can be cancelled.
     bool cannot_block = r.never_blocks || r.op == Io::read ||
                         (r.op == Io::write && r.out_size <= pipe_write_quota(r.h));
     if (!cannot_block) return threaded_io(r, error, between);
-    BOOL ok = r.op == Io::read    ? ReadFile(r.h, r.buffer, r.size, &transferred, nullptr)
-              : r.op == Io::write ? WriteFile(r.h, r.out, r.out_size, &transferred, nullptr)
-                                  : start_io(r, nullptr);
-    error = ok ? 0 : GetLastError();
-    trace_io(r, error, transferred, "");
-    return transferred;
+    if (r.never_blocks && (r.op == Io::read || r.op == Io::write)) {
+      // A mailslot or a disk file: a plain call, as a C program makes it
+      // (an OVERLAPPED would cost an event operation and a completion per call).
+      BOOL ok = r.op == Io::read ? ReadFile(r.h, r.buffer, r.size, &transferred, nullptr)
+                                 : WriteFile(r.h, r.out, r.out_size, &transferred, nullptr);
+      error = ok ? 0 : GetLastError();
+      trace_io(r, error, transferred, "");
+      return transferred;
+    }
   }
   OVERLAPPED ov{};
   ov.hEvent = io_event();

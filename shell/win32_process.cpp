@@ -1,6 +1,7 @@
 // Processes, their main threads, and jobs.
 #include <windows.h>
 #include <tlhelp32.h>
+#include <psapi.h>
 
 #include <memory>
 
@@ -146,6 +147,22 @@ std::string process_image(HANDLE process) {
               [&] { return QueryFullProcessImageNameW(process, 0, path, &size); }))
     return {};
   return to_utf8(std::wstring_view(path, size));
+}
+
+std::optional<ProcessMemory> process_memory(HANDLE process) {
+  ProcessMemory m;
+  PROCESS_MEMORY_COUNTERS_EX counters{};
+  counters.cb = sizeof counters;
+  if (attempt("GetProcessHandleCount", {handle(process)}, [&] { return GetProcessHandleCount(process, &m.handles); }) ||
+      attempt("K32GetProcessMemoryInfo", {handle(process)}, [&] {
+        return K32GetProcessMemoryInfo(process, reinterpret_cast<PROCESS_MEMORY_COUNTERS*>(&counters), sizeof counters);
+      }))
+    return std::nullopt;
+  m.private_bytes = counters.PrivateUsage;
+  m.working_set = counters.WorkingSetSize;
+  m.peak_working_set = counters.PeakWorkingSetSize;
+  m.pagefile = counters.PagefileUsage;
+  return m;
 }
 
 std::vector<ProcessEntry> processes() {
