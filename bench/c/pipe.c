@@ -10,8 +10,10 @@ int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 10000;
   long long bytes = argc > 2 ? atoll(argv[2]) : 64ll << 20;
   if (argc > 4 && strcmp(argv[3], "server") == 0) {
+    char narrow[128];
     wchar_t name[128];
-    swprintf(name, 128, L"\\\\.\\pipe\\%S", argv[4]);
+    snprintf(narrow, sizeof narrow, "\\\\.\\pipe\\%s", argv[4]);
+    MultiByteToWideChar(CP_ACP, 0, narrow, -1, name, 128);
     HANDLE msg = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 65536, 65536, 0, NULL);
     if (!ConnectNamedPipe(msg, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return 2;
     char buffer[65536];
@@ -26,10 +28,13 @@ int main(int argc, char **argv) {
   }
   char tag[64];
   snprintf(tag, sizeof tag, "bench-pipe-%lu", GetCurrentProcessId());
-  wchar_t self[MAX_PATH], line[MAX_PATH + 128], name[128];
-  GetModuleFileNameW(NULL, self, MAX_PATH);
-  swprintf(line, MAX_PATH + 128, L"\"%s\" %d %lld server %S", self, n, bytes, tag);
-  swprintf(name, 128, L"\\\\.\\pipe\\%S", tag);
+  char self[MAX_PATH], narrow[MAX_PATH + 128];
+  wchar_t line[MAX_PATH + 128], name[128];
+  GetModuleFileNameA(NULL, self, MAX_PATH);
+  snprintf(narrow, sizeof narrow, "\"%s\" %d %lld server %s", self, n, bytes, tag);
+  MultiByteToWideChar(CP_ACP, 0, narrow, -1, line, MAX_PATH + 128);
+  snprintf(narrow, sizeof narrow, "\\\\.\\pipe\\%s", tag);
+  MultiByteToWideChar(CP_ACP, 0, narrow, -1, name, 128);
   STARTUPINFOW si = {sizeof si};
   PROCESS_INFORMATION pi;
   if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return 5;

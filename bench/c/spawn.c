@@ -12,7 +12,7 @@ int main(int argc, char **argv) {
     STARTUPINFOW si = {sizeof si};
     PROCESS_INFORMATION pi;
     wchar_t line[MAX_PATH + 2];
-    swprintf(line, MAX_PATH + 2, L"%s", program);
+    wcscpy(line, program);
     if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return 2;
     WaitForSingleObject(pi.hProcess, INFINITE);
     CloseHandle(pi.hThread);
