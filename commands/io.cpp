@@ -114,9 +114,43 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
       return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1));
     }
   }
+  if (h.kind == Kind::pipe && h.overlapped) {
+    // An overlapped read waits on its own event, so it returns the moment
+    // data comes; a time-out or Ctrl+C cancels it (CancelIoEx).
+    win::IoRequest request{win::Io::read, h.handle(), true};
+    request.timeout = timeout_or(timeout, INFINITE);
+    ReadResult result;
+    result.data.resize(max ? max : default_chunk);
+    request.buffer = result.data.data();
+    request.size = static_cast<DWORD>(result.data.size());
+    DWORD error = 0;
+    DWORD got = win::io(request, error, s.between());
+    if (error == WAIT_TIMEOUT) throw_error("ReadFile", WAIT_TIMEOUT, "no data within " + timeout_text(request.timeout));
+    if (error && error != ERROR_MORE_DATA) throw_error("ReadFile", error);
+    result.data.resize(got);
+    // Without --max: the whole message (or, in byte mode, all the bytes
+    // waiting when the buffer filled), as one.
+    auto byte_mode = [&] {
+      auto state = win::get_named_pipe_state(h.handle());
+      return state && !(state->state & PIPE_READMODE_MESSAGE);
+    };
+    while (max == 0 && (error == ERROR_MORE_DATA || (got == request.size && byte_mode()))) {
+      auto peeked = win::peek_named_pipe(h.handle(), 0);
+      if (!peeked || (peeked->available == 0 && error != ERROR_MORE_DATA)) break;
+      std::string more(std::max<DWORD>(peeked->available, 1), '\0');
+      request.buffer = more.data();
+      request.size = static_cast<DWORD>(more.size());
+      got = win::io(request, error, s.between());
+      if (error && error != ERROR_MORE_DATA) throw_error("ReadFile", error);
+      result.data.append(more.data(), got);
+    }
+    result.more = error == ERROR_MORE_DATA;
+    return result;
+  }
   if (h.kind == Kind::pipe) {
-    // Wait until PeekNamedPipe sees data (or fails: then ReadFile reports
-    // why - broken pipe, not connected, listening).
+    // A synchronous pipe end cannot be waited on: wait until PeekNamedPipe
+    // sees data (or fails: then ReadFile reports why - broken pipe, not
+    // connected, listening).
     DWORD wait = timeout_or(timeout, INFINITE);
     std::optional<win::PeekResult> peeked;
     bool ready = s.poll_until(wait, [&] {
