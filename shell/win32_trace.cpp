@@ -176,13 +176,19 @@ DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const
 
 bool poll(DWORD timeout_ms, const std::function<bool()>& ready, const Between& between, DWORD nap_ms) {
   RepeatScope repeated;
-  ULONGLONG deadline = GetTickCount64() + timeout_ms;
+  ULONGLONG started = GetTickCount64(), deadline = started + timeout_ms;
+  unsigned asked = 0;
   for (;;) {
     if (ready()) return true;
     if (between) between();
     ULONGLONG now = GetTickCount64();
     if (timeout_ms != INFINITE && now >= deadline) return false;
-    DWORD nap = timeout_ms == INFINITE ? nap_ms : static_cast<DWORD>(std::min<ULONGLONG>(nap_ms, deadline - now));
+    // What has no handle to wait on is asked again at once at first, then
+    // every millisecond, and only after 50 ms every `nap_ms`: an answer
+    // that comes quickly is seen quickly, a long wait costs little.
+    ULONGLONG waited = now - started;
+    DWORD want = asked++ < 16 ? 0 : waited < 50 ? 1 : nap_ms;
+    DWORD nap = timeout_ms == INFINITE ? want : static_cast<DWORD>(std::min<ULONGLONG>(want, deadline - now));
     Sleep(nap);
   }
 }
