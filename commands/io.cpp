@@ -131,6 +131,9 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
     // Without --max: the whole message (or, in byte mode, all the bytes
     // waiting when the buffer filled), as one.
     auto byte_mode = [&] {
+      // Ends made here say their read mode in their role; another's is asked.
+      if (h.role.find("(message)") != std::string::npos) return false;
+      if (h.role.find("(byte)") != std::string::npos) return true;
       auto state = win::get_named_pipe_state(h.handle());
       return state && !(state->state & PIPE_READMODE_MESSAGE);
     };

@@ -12,7 +12,7 @@ Session* window_session = nullptr;
 std::int64_t received = 0;
 
 LRESULT CALLBACK record_message(HWND window, UINT msg, WPARAM wparam, LPARAM lparam) {
-  if (msg < WM_USER || !window_session) return DefWindowProcW(window, msg, wparam, lparam);
+  if (msg < WM_USER || !window_session) return win::default_window_procedure(window, msg, wparam, lparam);
   bool sent = !window_session->dispatching_posted;
   ++received;
   Record r;

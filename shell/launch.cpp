@@ -28,6 +28,51 @@ std::string quote_argument(std::string_view arg) {
   return out + "\"";
 }
 
+std::vector<std::string> split_command_line(std::wstring_view line) {
+  std::vector<std::string> args;
+  std::size_t i = 0;
+  // The program name: no escapes.
+  std::wstring word;
+  if (i < line.size() && line[i] == L'"') {
+    std::size_t end = line.find(L'"', i + 1);
+    word = line.substr(i + 1, (end == std::wstring_view::npos ? line.size() : end) - i - 1);
+    i = end == std::wstring_view::npos ? line.size() : end + 1;
+  } else {
+    while (i < line.size() && line[i] != L' ' && line[i] != L'\t') word += line[i++];
+  }
+  args.push_back(to_utf8(word));
+  for (;;) {
+    while (i < line.size() && (line[i] == L' ' || line[i] == L'\t')) ++i;
+    if (i >= line.size()) break;
+    word.clear();
+    bool quoted = false;
+    while (i < line.size() && (quoted || (line[i] != L' ' && line[i] != L'\t'))) {
+      std::size_t backslashes = 0;
+      while (i < line.size() && line[i] == L'\\') {
+        ++backslashes;
+        ++i;
+      }
+      if (i < line.size() && line[i] == L'"') {
+        word.append(backslashes / 2, L'\\');
+        if (backslashes % 2) {
+          word += L'"';
+        } else if (quoted && i + 1 < line.size() && line[i + 1] == L'"') {
+          word += L'"';  // "" inside quotes: a literal quote
+          ++i;
+        } else {
+          quoted = !quoted;
+        }
+        ++i;
+      } else {
+        word.append(backslashes, L'\\');
+        if (i < line.size() && (quoted || (line[i] != L' ' && line[i] != L'\t'))) word += line[i++];
+      }
+    }
+    args.push_back(to_utf8(word));
+  }
+  return args;
+}
+
 std::string this_program_path() {
   std::wstring path(MAX_PATH, L'\0');
   for (;;) {

@@ -35,6 +35,12 @@ UniqueHandle make_kill_on_close_job();
 
 // One argument quoted so CommandLineToArgvW gives it back unchanged.
 std::string quote_argument(std::string_view arg);
+// A command line split the way CommandLineToArgvW splits it (without
+// linking shell32, which costs every process start-up time): the program
+// name up to its closing quote or first blank, then arguments where 2N
+// backslashes before a quote are N and the quote toggles quoting, 2N+1 are
+// N and a literal quote, and other backslashes are literal.
+std::vector<std::string> split_command_line(std::wstring_view line);
 std::string this_program_path();
 
 }  // namespace ipcsh

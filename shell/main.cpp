@@ -3,7 +3,6 @@
 
 #include <cstdio>
 #include <fmt/format.h>
-#include <shellapi.h>
 
 #include "agent.hpp"
 #include "command.hpp"
@@ -44,11 +43,8 @@ constexpr const char* usage_text =
     "Inside the shell, `help` lists the commands and `help COMMAND` explains one.\n";
 
 std::vector<std::string> utf8_arguments() {
-  int count = 0;
-  LPWSTR* wide = CommandLineToArgvW(GetCommandLineW(), &count);
-  std::vector<std::string> args;
-  for (int i = 1; i < count; ++i) args.push_back(ipcsh::to_utf8(wide[i]));
-  LocalFree(wide);
+  std::vector<std::string> args = ipcsh::split_command_line(GetCommandLineW());
+  args.erase(args.begin());  // the program
   return args;
 }
 

@@ -170,6 +170,7 @@ HWND find_message_window(std::string_view title);  // NULL if none
 void post_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam);
 LRESULT send_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam, DWORD timeout);
 bool is_window(HWND w);
+LRESULT default_window_procedure(HWND w, UINT msg, WPARAM wparam, LPARAM lparam);  // DefWindowProcW
 DWORD window_process(HWND w, DWORD* thread = nullptr);
 std::string window_text(HWND w);
 void pump_messages(bool& dispatching_posted);  // untraced: runs between wait slices

@@ -5,6 +5,21 @@
 #include "win32_api.hpp"
 
 namespace ipcsh::win {
+namespace {
+
+// user32 is loaded the first time a window is used, not linked: linking it
+// costs every ipcsh process about 15 ms of start-up under Wine, and most
+// sessions never make a window.
+template <class F>
+F from_user32(const char* name) {
+  static HMODULE user32 = LoadLibraryW(L"user32.dll");
+  auto f = user32 ? reinterpret_cast<F>(reinterpret_cast<void*>(GetProcAddress(user32, name))) : nullptr;
+  if (!f) throw Win32Error("GetProcAddress", ERROR_PROC_NOT_FOUND, std::string("user32.dll!") + name);
+  return f;
+}
+#define USER32(fn) ([] { static const auto f = from_user32<decltype(&::fn)>(#fn); return f; }())
+
+}  // namespace
 
 void register_window_class(const wchar_t* name, WNDPROC procedure) {
   WNDCLASSEXW wc{};
@@ -13,7 +28,7 @@ void register_window_class(const wchar_t* name, WNDPROC procedure) {
   wc.hInstance = GetModuleHandleW(nullptr);
   wc.lpszClassName = name;
   std::string shown = to_utf8(name);
-  number("RegisterClassExW", {literal("&{" + shown + "}")}, ATOM{0}, [&] { return RegisterClassExW(&wc); });
+  number("RegisterClassExW", {literal("&{" + shown + "}")}, ATOM{0}, [&] { return USER32(RegisterClassExW)(&wc); });
 }
 
 HWND create_message_window(const wchar_t* class_name, std::string_view title) {
@@ -23,17 +38,17 @@ HWND create_message_window(const wchar_t* class_name, std::string_view title) {
                                 {num(0), text(cls), text(title), num(0), literal("0, 0, 0, 0"), literal("HWND_MESSAGE"),
                                  literal("NULL"), literal("hInstance"), literal("NULL")},
                                 nullptr, [&] {
-                                  return static_cast<HANDLE>(CreateWindowExW(0, class_name, w.c_str(), 0, 0, 0, 0, 0,
+                                  return static_cast<HANDLE>(USER32(CreateWindowExW)(0, class_name, w.c_str(), 0, 0, 0, 0, 0,
                                                                              HWND_MESSAGE, nullptr,
                                                                              GetModuleHandleW(nullptr), nullptr));
                                 }));
 }
 
-void destroy_window(HWND w) { check("DestroyWindow", {handle(w)}, [&] { return DestroyWindow(w); }); }
+void destroy_window(HWND w) { check("DestroyWindow", {handle(w)}, [&] { return USER32(DestroyWindow)(w); }); }
 
 HWND find_message_window(std::string_view title) {
   std::wstring t = to_wide(title);
-  HWND w = FindWindowExW(HWND_MESSAGE, nullptr, nullptr, t.c_str());
+  HWND w = USER32(FindWindowExW)(HWND_MESSAGE, nullptr, nullptr, t.c_str());
   DWORD error = w ? 0 : GetLastError();
   if (tracing()) emit_call("FindWindowExW", {literal("HWND_MESSAGE"), literal("NULL"), literal("NULL"), text(title)}, handle_text(w), error);
   return w;
@@ -41,7 +56,7 @@ HWND find_message_window(std::string_view title) {
 
 void post_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam) {
   check("PostMessageW", {handle(w), hex(msg), num(static_cast<std::int64_t>(wparam)), num(lparam)},
-        [&] { return PostMessageW(w, msg, wparam, lparam); });
+        [&] { return USER32(PostMessageW)(w, msg, wparam, lparam); });
 }
 
 LRESULT send_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam, DWORD timeout) {
@@ -49,33 +64,37 @@ LRESULT send_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam, DWORD timeo
   DWORD error = attempt("SendMessageTimeoutW",
                         {handle(w), hex(msg), num(static_cast<std::int64_t>(wparam)), num(lparam),
                          flags(SMTO_NORMAL, smto_names), num(timeout), literal("&result")},
-                        [&] { return SendMessageTimeoutW(w, msg, wparam, lparam, SMTO_NORMAL, timeout, &result) != 0; },
+                        [&] { return USER32(SendMessageTimeoutW)(w, msg, wparam, lparam, SMTO_NORMAL, timeout, &result) != 0; },
                         [&] { return fmt::format("(result {})", static_cast<std::int64_t>(result)); });
   if (error) throw Win32Error("SendMessageTimeoutW", error == ERROR_GEN_FAILURE ? ERROR_TIMEOUT : error);
   return static_cast<LRESULT>(result);
 }
 
-bool is_window(HWND w) { return IsWindow(w); }
+bool is_window(HWND w) { return USER32(IsWindow)(w); }
+
+LRESULT default_window_procedure(HWND w, UINT msg, WPARAM wparam, LPARAM lparam) {
+  return USER32(DefWindowProcW)(w, msg, wparam, lparam);
+}
 
 DWORD window_process(HWND w, DWORD* thread) {
   DWORD pid = 0;
-  DWORD t = GetWindowThreadProcessId(w, &pid);
+  DWORD t = USER32(GetWindowThreadProcessId)(w, &pid);
   if (thread) *thread = t;
   return pid;
 }
 
 std::string window_text(HWND w) {
   wchar_t title[256] = L"";
-  GetWindowTextW(w, title, 256);
+  USER32(GetWindowTextW)(w, title, 256);
   return to_utf8(title);
 }
 
 void pump_messages(bool& dispatching_posted) {
   MSG msg;
-  while (PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE)) {
-    TranslateMessage(&msg);
+  while (USER32(PeekMessageW)(&msg, nullptr, 0, 0, PM_REMOVE)) {
+    USER32(TranslateMessage)(&msg);
     dispatching_posted = true;
-    DispatchMessageW(&msg);
+    USER32(DispatchMessageW)(&msg);
     dispatching_posted = false;
   }
 }

@@ -2,7 +2,7 @@
 -- BYTES one way in 64 KB writes.
 local n, bytes = tonumber(arg[1]) or 10000, tonumber(arg[2]) or (64 << 20)
 local name = "bench-pipe-lua-" .. ipc.self().pid
-local server = ipc.spawn{ipcsh = ("lua local p = ipc.create_pipe('%s', {mode = 'message'}); p:connect(); "
+local server = ipc.spawn{ipcsh = ("lua local p = ipc.create_pipe('%s', {mode = 'message', in_buffer = 65536, out_buffer = 65536}); p:connect(); "
   .. "for i = 1, %d do p:send(p:recv()) end; local total = 0; "
   .. "while total < %d do total = total + #p:recv() end"):format(name, n, bytes)}
 local client = ipc.open_pipe(name, {wait = 10000})

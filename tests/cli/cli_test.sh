@@ -180,6 +180,12 @@ check "on: results labelled" "$out" $'\\[a [0-9]+\\] e = event 0x[0-9a-f]+ auto-
 check "on: the child's error" "$out" $'\\[a [0-9]+\\] OpenEventW: ERROR_FILE_NOT_FOUND \\(2\\)'
 check "on P exit N" "$out" $'\\[a [0-9]+\\] exited with code 5\n5'
 
+# arguments reach a script as typed (ipcsh splits its command line the way
+# CommandLineToArgvW does, without linking shell32)
+printf 'for i, a in ipairs(arg) do io.write("[", a, "]") end print()\n' >args.lua
+out=$(ipcsh args.lua 'a b' 'c"d' 'e\' 'f\"g' '' 'h\\i' 2>&1)
+check "script arguments as typed" "$out" '^\[a b\]\[c"d\]\[e\\\]\[f\\"g\]\[\]\[h\\\\i\]$'
+
 # --agent-listen: over TCP, only with the token it printed
 ipcsh --agent-listen 0 >"$work/agent.out" 2>"$work/agent.err" &
 agent_pid=$!
