@@ -1,7 +1,5 @@
 #include "agent_wire.hpp"
 
-#include <bcrypt.h>
-
 #include <stdexcept>
 
 #include "error.hpp"
@@ -150,10 +148,15 @@ std::optional<std::string> Stream::receive() {
 }
 
 std::string random_hex(std::size_t bytes) {
+  // RtlGenRandom (advapi32's SystemFunction036), found at run time: linking
+  // bcrypt would load GnuTLS into every ipcsh process under Wine.
   std::string raw(bytes, '\0');
-  if (BCryptGenRandom(nullptr, reinterpret_cast<PUCHAR>(raw.data()), static_cast<ULONG>(bytes),
-                      BCRYPT_USE_SYSTEM_PREFERRED_RNG) != 0)
-    throw std::runtime_error("BCryptGenRandom failed");
+  using Fn = BOOLEAN(WINAPI*)(void*, ULONG);
+  static auto generate = [] {
+    HMODULE advapi = LoadLibraryW(L"advapi32.dll");
+    return advapi ? reinterpret_cast<Fn>(reinterpret_cast<void*>(GetProcAddress(advapi, "SystemFunction036"))) : nullptr;
+  }();
+  if (!generate || !generate(raw.data(), static_cast<ULONG>(bytes))) throw std::runtime_error("RtlGenRandom failed");
   static const char digits[] = "0123456789abcdef";
   std::string out;
   for (unsigned char c : raw) {

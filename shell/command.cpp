@@ -414,6 +414,23 @@ bool Args::flag(std::string_view name) const {
 
 std::string timeout_text(DWORD ms) { return ms == INFINITE ? "forever" : fmt::format("{} ms", ms); }
 
+Args bind_args_moving(const Command& command, RawArgs& raw, Session& session) {
+  // Text parameters whose argument is a string already: moved, not copied.
+  std::vector<std::pair<std::string, Value>> taken;
+  for (std::size_t i = 0; i < command.params.size() && i < raw.positional.size(); ++i) {
+    const Param& p = command.params[i];
+    if (p.variadic) break;
+    if ((p.type == ArgType::string || p.type == ArgType::text) && raw.positional[i].as<std::string>() &&
+        raw.positional[i].as<std::string>()->size() > 256) {
+      taken.emplace_back(std::string(p.name), std::move(raw.positional[i]));
+      raw.positional[i] = std::string();  // bound as text below, then replaced
+    }
+  }
+  Args args = bind_args(command, raw, session);
+  for (auto& [name, value] : taken) args.set(name, std::move(value));
+  return args;
+}
+
 Args bind_args(const Command& command, const RawArgs& raw, Session& session) {
   Binder binder(command, session);
   Args args;

@@ -21,7 +21,20 @@ void tell(Session& session, const Invocation& call) {
 
 }  // namespace
 
+namespace {
+Value run_invoke(Session& session, const Command& command, RawArgs& raw, const CommandText* text, bool may_move);
+}  // namespace
+
 Value invoke(Session& session, const Command& command, const RawArgs& raw, const CommandText* text) {
+  return run_invoke(session, command, const_cast<RawArgs&>(raw), text, false);
+}
+
+Value invoke(Session& session, const Command& command, RawArgs&& raw, const CommandText* text) {
+  return run_invoke(session, command, raw, text, session.observers.empty());
+}
+
+namespace {
+Value run_invoke(Session& session, const Command& command, RawArgs& raw, const CommandText* text, bool may_move) {
   struct Depth {
     int& d;
     explicit Depth(int& d) : d(++d) {}
@@ -38,7 +51,7 @@ Value invoke(Session& session, const Command& command, const RawArgs& raw, const
     tell(session, call);
   };
   try {
-    Args args = bind_args(command, raw, session);
+    Args args = may_move ? bind_args_moving(command, raw, session) : bind_args(command, raw, session);
     args.from_shell = text != nullptr;
     Value result;
     {
@@ -63,6 +76,8 @@ Value invoke(Session& session, const Command& command, const RawArgs& raw, const
     throw;
   }
 }
+
+}  // namespace
 
 void report_unrun(Session& session, const CommandText* text, std::string_view line, const std::exception& error) {
   Invocation call;

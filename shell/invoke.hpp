@@ -33,6 +33,9 @@ using InvokeObserver = std::function<void(const Invocation&)>;
 // Throws what the command throws: UsageError (with command() set),
 // Win32Error, Interrupted, ExitRequest.
 Value invoke(Session& session, const Command& command, const RawArgs& raw, const CommandText* text = nullptr);
+// The same for arguments no one needs afterwards: with no observer
+// listening, long text arguments are moved into the call, not copied.
+Value invoke(Session& session, const Command& command, RawArgs&& raw, const CommandText* text = nullptr);
 // Tells the observers about shell text that failed before invoke.
 void report_unrun(Session& session, const CommandText* text, std::string_view line, const std::exception& error);
 
