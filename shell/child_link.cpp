@@ -108,6 +108,7 @@ void ChildLink::read_loop() {
       SetEvent(changed_.get());
     }
   }
+  stream_->close();  // the channel's handle goes before anyone hears it ended
   std::lock_guard lock(lock_);
   for (int s : {1, 2})
     if (!partial_[s].empty()) print(s, "\n");
