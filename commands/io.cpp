@@ -137,7 +137,10 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
       auto state = win::get_named_pipe_state(h.handle());
       return state && !(state->state & PIPE_READMODE_MESSAGE);
     };
-    while (max == 0 && (error == ERROR_MORE_DATA || (got == request.size && byte_mode()))) {
+    // (In byte mode once: a writer that keeps writing must not keep a read going.)
+    bool once = max == 0 && error != ERROR_MORE_DATA && got == request.size && byte_mode();
+    while (max == 0 && (error == ERROR_MORE_DATA || once)) {
+      once = false;
       auto peeked = win::peek_named_pipe(h.handle(), 0);
       if (!peeked || (peeked->available == 0 && error != ERROR_MORE_DATA)) break;
       std::string more(std::max<DWORD>(peeked->available, 1), '\0');

@@ -7,7 +7,9 @@
 int main(int argc, char **argv) {
   int rounds = argc > 1 ? atoi(argv[1]) : 4;
   const SIZE_T size = 64u << 20, block = 64u << 10;
-  HANDLE mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, (DWORD)size, NULL);
+  wchar_t name[64];  /* named, as ipcsh's create-mapping NAME makes it */
+  swprintf(name, 64, L"bench-mem-c-%lu", GetCurrentProcessId());
+  HANDLE mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, (DWORD)size, name);
   char *view = (char *)MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, size);
   if (!view) return 2;
   char *data = malloc(block), *back = malloc(block);

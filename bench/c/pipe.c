@@ -1,7 +1,8 @@
 /* pipe: N message round trips on a named pipe - the client's
    TransactNamedPipe to a server that echoes each message - then BYTES of
-   bulk data one way in 64 KB writes. The server is this program with
-   "server NAME".  usage: pipe.exe N BYTES */
+   bulk data one way in 64 KB writes; with "byte" after BYTES, the pipe is
+   a byte-mode pipe (no round trips then). The server is this program with
+   "server NAME [byte]".  usage: pipe.exe N BYTES [byte] */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,12 +10,14 @@
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 10000;
   long long bytes = argc > 2 ? atoll(argv[2]) : 64ll << 20;
+  int byte_mode = (argc > 3 && strcmp(argv[argc - 1], "byte") == 0);
   if (argc > 4 && strcmp(argv[3], "server") == 0) {
     char narrow[128];
     wchar_t name[128];
     snprintf(narrow, sizeof narrow, "\\\\.\\pipe\\%s", argv[4]);
     MultiByteToWideChar(CP_ACP, 0, narrow, -1, name, 128);
-    HANDLE msg = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 65536, 65536, 0, NULL);
+    DWORD type = byte_mode ? PIPE_TYPE_BYTE | PIPE_READMODE_BYTE : PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE;
+    HANDLE msg = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX, type, 1, 65536, 65536, 0, NULL);
     if (!ConnectNamedPipe(msg, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return 2;
     char buffer[65536];
     DWORD got, put;
@@ -31,7 +34,7 @@ int main(int argc, char **argv) {
   char self[MAX_PATH], narrow[MAX_PATH + 128];
   wchar_t line[MAX_PATH + 128], name[128];
   GetModuleFileNameA(NULL, self, MAX_PATH);
-  snprintf(narrow, sizeof narrow, "\"%s\" %d %lld server %s", self, n, bytes, tag);
+  snprintf(narrow, sizeof narrow, "\"%s\" %d %lld server %s%s", self, n, bytes, tag, byte_mode ? " byte" : "");
   MultiByteToWideChar(CP_ACP, 0, narrow, -1, line, MAX_PATH + 128);
   snprintf(narrow, sizeof narrow, "\\\\.\\pipe\\%s", tag);
   MultiByteToWideChar(CP_ACP, 0, narrow, -1, name, 128);
@@ -45,7 +48,7 @@ int main(int argc, char **argv) {
   }
   if (client == INVALID_HANDLE_VALUE) return 6;
   DWORD mode = PIPE_READMODE_MESSAGE;
-  SetNamedPipeHandleState(client, &mode, NULL, NULL);
+  if (!byte_mode) SetNamedPipeHandleState(client, &mode, NULL, NULL);
   char message[64], buffer[65536];
   memset(message, 'p', sizeof message);
   DWORD got;

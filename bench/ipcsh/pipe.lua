@@ -1,10 +1,11 @@
 -- pipe: N message round trips (transact, a child ipcsh echoing), then
--- BYTES one way in 64 KB writes.
+-- BYTES one way in 64 KB writes; "byte" after BYTES: a byte-mode pipe.
 local n, bytes = tonumber(arg[1]) or 10000, tonumber(arg[2]) or (64 << 20)
+local mode = arg[3] == "byte" and "byte" or "message"
 local name = "bench-pipe-lua-" .. ipc.self().pid
-local server = ipc.spawn{ipcsh = ("lua local p = ipc.create_pipe('%s', {mode = 'message', in_buffer = 65536, out_buffer = 65536}); p:connect(); "
+local server = ipc.spawn{ipcsh = ("lua local p = ipc.create_pipe('%s', {mode = '%s', in_buffer = 65536, out_buffer = 65536}); p:connect(); "
   .. "for i = 1, %d do p:send(p:recv()) end; local total = 0; "
-  .. "while total < %d do total = total + #p:recv() end"):format(name, n, bytes)}
+  .. "while total < %d do total = total + #p:recv() end"):format(name, mode, n, bytes)}
 local client = ipc.open_pipe(name, {wait = 10000})
 local m = string.rep("p", 64)
 for _ = 1, n do
