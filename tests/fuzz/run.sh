@@ -16,7 +16,8 @@ clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-reco
   "$here/fuzz_line.cpp" "$root/shell/syntax.cpp" "$root/shell/line_editor.cpp" "$root/shell/completion.cpp" \
   -o "$work/fuzz_line"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-# every input that ever crashed stays fixed
+# every input that ever crashed stays fixed (the folder exists once one has)
+mkdir -p "$here/regressions"
 regressions=("$here"/regressions/*)
 if [ -e "${regressions[0]}" ]; then
   "$work/fuzz_line" "${regressions[@]}" >"$work/replay.log" 2>&1 || { cat "$work/replay.log"; echo "fuzz: a regression input fails again"; exit 1; }
