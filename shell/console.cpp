@@ -242,9 +242,15 @@ class Screen {
     // Blank what the last drawing left beyond the new end.
     CONSOLE_SCREEN_BUFFER_INFO info;
     if (GetConsoleScreenBufferInfo(out_, &info)) {
-      // The console scrolled if the text ran past its last line.
-      SHORT lines = static_cast<SHORT>(length / static_cast<std::size_t>(width_));
-      row_ = static_cast<SHORT>(info.dwCursorPosition.Y - lines);
+      // The console scrolled if the text ran past its last line: then the
+      // cursor is higher than where the text should have ended. A text that
+      // exactly fills its last row may leave the cursor at that row's end
+      // (a wrap still to come), which is no scroll.
+      auto expected = static_cast<SHORT>(row_ + length / static_cast<std::size_t>(width_));
+      SHORT actual = info.dwCursorPosition.Y;
+      bool wrap_pending = length > 0 && length % static_cast<std::size_t>(width_) == 0 && actual == expected - 1 &&
+                          info.dwCursorPosition.X == width_ - 1;
+      if (!wrap_pending && actual < expected) row_ = static_cast<SHORT>(row_ - (expected - actual));
       if (drawn_ > length) {
         DWORD blanked = 0;
         FillConsoleOutputCharacterW(out_, L' ', static_cast<DWORD>(drawn_ - length), info.dwCursorPosition, &blanked);

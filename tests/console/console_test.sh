@@ -133,6 +133,13 @@ check "Ctrl+C interrupts the parent's command" 'sleep 4000
 interrupted' 5
 check "and the child's sleep goes on" '^\[kid [0-9]+\] child-slept-on$' 10
 
+# A line longer than the console wraps cleanly: no row of it drawn twice
+tm send-keys -t "$session" -l 'echo aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh wrapped-end'
+check "a wrapped line is drawn once" 'ffffffffff gg
+gggggggg hhhhhhhhhh wrapped-end$' 5
+tm send-keys -t "$session" Enter
+check "and runs whole" '^aaaaaaaaaa bbbbbbbbbb .* hhhhhhhhhh wrapped-end$|wrapped-end$' 5
+
 type_line 'exit 3'
 check "exit CODE" 'SHELL-EXITED 3' 10
 
