@@ -10,6 +10,7 @@
 // call then turns it back into Interrupted or ExitRequest.
 #include "lua_binding.hpp"
 
+#include <optional>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -77,45 +78,48 @@ RawArgs lua_args(lua_State* L, const Command& command, bool as_method) {
   return raw;
 }
 
-void push_error_object(lua_State* L, const Win32Error& e) {
-  lua_createtable(L, 0, 7);
-  lua_pushinteger(L, static_cast<lua_Integer>(e.code()));
-  lua_setfield(L, -2, "code");
-  lua_pushstring(L, e.name().c_str());
-  lua_setfield(L, -2, "name");
-  lua_pushstring(L, e.api().c_str());
-  lua_setfield(L, -2, "api");
-  lua_pushstring(L, e.message().c_str());
-  lua_setfield(L, -2, "message");
-  lua_pushstring(L, e.note().c_str());
-  lua_setfield(L, -2, "note");
-  lua_pushstring(L, e.what());
-  lua_setfield(L, -2, "line");
+// The error object Lua gets: a failed call's fields, by name; `code` only
+// for a Win32 error, `note` only when ipcsh adds one, `pid` only for a
+// failure inside another process.
+struct ErrorFields {
+  std::optional<long long> code;
+  const std::string& name;
+  const std::string& api;
+  const std::string& message;
+  const std::string* note;
+  std::optional<unsigned long> pid;
+  const char* line;
+};
+
+void push_error_object(lua_State* L, const ErrorFields& e) {
+  lua_createtable(L, 0, 8);
+  auto text = [&](const char* key, const char* value) {
+    lua_pushstring(L, value);
+    lua_setfield(L, -2, key);
+  };
+  auto number = [&](const char* key, lua_Integer value) {
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, key);
+  };
+  if (e.code) number("code", static_cast<lua_Integer>(*e.code));
+  text("name", e.name.c_str());
+  text("api", e.api.c_str());
+  text("message", e.message.c_str());
+  if (e.note) text("note", e.note->c_str());
+  if (e.pid) number("pid", static_cast<lua_Integer>(*e.pid));
+  text("line", e.line);
   luaL_where(L, 1);
   lua_setfield(L, -2, "where");
   luaL_setmetatable(L, error_meta);
 }
 
+void push_error_object(lua_State* L, const Win32Error& e) {
+  push_error_object(L, {static_cast<long long>(e.code()), e.name(), e.api(), e.message(), &e.note(), std::nullopt, e.what()});
+}
+
 // A child's failure: the same fields, with the child's pid.
 void push_error_object(lua_State* L, const RemoteError& e) {
-  lua_createtable(L, 0, 7);
-  if (e.code()) {
-    lua_pushinteger(L, static_cast<lua_Integer>(*e.code()));
-    lua_setfield(L, -2, "code");
-  }
-  lua_pushstring(L, e.name().c_str());
-  lua_setfield(L, -2, "name");
-  lua_pushstring(L, e.api().c_str());
-  lua_setfield(L, -2, "api");
-  lua_pushstring(L, e.message().c_str());
-  lua_setfield(L, -2, "message");
-  lua_pushinteger(L, static_cast<lua_Integer>(e.pid()));
-  lua_setfield(L, -2, "pid");
-  lua_pushstring(L, e.what());
-  lua_setfield(L, -2, "line");
-  luaL_where(L, 1);
-  lua_setfield(L, -2, "where");
-  luaL_setmetatable(L, error_meta);
+  push_error_object(L, {e.code(), e.name(), e.api(), e.message(), nullptr, e.pid(), e.what()});
 }
 
 // Runs `body` and turns our C++ exceptions into a pushed Lua error value;
