@@ -44,19 +44,19 @@ Value connect_agent_command(Session& s, const Args& a) {
   // handle table); elsewhere an event stands in, set when the channel ends.
   HANDLE process = nullptr;
   if (agent.computer == computer_name())
-    process = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_QUERY_INFORMATION |
-                              PROCESS_DUP_HANDLE | PROCESS_TERMINATE,
-                          FALSE, agent.pid);
+    process = win::open_process(agent.pid, SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_QUERY_INFORMATION |
+                                               PROCESS_DUP_HANDLE | PROCESS_TERMINATE);
   bool stand_in = !process;
-  if (stand_in) process = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  if (stand_in) process = win::create_event(false, true, false, {});
   auto ref = s.add(Kind::process, process,
                    fmt::format("ipcsh agent at {}:{}{}", host, port, stand_in ? " on " + agent.computer : ""));
   ref->pid = agent.pid;
   ref->link = ChildLink::start(ChildLink::Mode::agent, agent.stream, false, agent.pid);
   if (stand_in) {
-    HANDLE copy = nullptr;
-    DuplicateHandle(GetCurrentProcess(), process, GetCurrentProcess(), &copy, 0, FALSE, DUPLICATE_SAME_ACCESS);
-    ref->link->signal_at_end(copy);
+    DWORD error = 0;
+    HANDLE copy = win::duplicate_handle(GetCurrentProcess(), process, GetCurrentProcess(), 0, false,
+                                        DUPLICATE_SAME_ACCESS, &error);
+    if (!error) ref->link->signal_at_end(copy);
     ref->role = "(remote: wait returns when the channel ends)";
   }
   return ref;

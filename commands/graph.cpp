@@ -7,6 +7,7 @@
 #include <map>
 
 #include "../shell/child_link.hpp"
+#include "../shell/files.hpp"
 #include "../shell/format.hpp"
 #include "../shell/text.hpp"
 #include "handle_table.hpp"
@@ -139,27 +140,6 @@ std::string as_dot(const Picture& p, bool all) {
   return out + "}\n";
 }
 
-void write_file(const std::string& path, const std::string& data) {
-  HANDLE f = CreateFileW(to_wide(path).c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (f == INVALID_HANDLE_VALUE) throw_last_error("CreateFileW");
-  DWORD written = 0;
-  BOOL ok = WriteFile(f, data.data(), static_cast<DWORD>(data.size()), &written, nullptr);
-  DWORD error = ok ? 0 : GetLastError();
-  CloseHandle(f);
-  if (!ok) throw_error("WriteFile", error, path);
-}
-
-std::string read_file(const std::string& path) {
-  HANDLE f = CreateFileW(to_wide(path).c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING, 0, nullptr);
-  if (f == INVALID_HANDLE_VALUE) return {};
-  std::string data;
-  char buffer[65536];
-  DWORD got = 0;
-  while (ReadFile(f, buffer, sizeof buffer, &got, nullptr) && got > 0) data.append(buffer, got);
-  CloseHandle(f);
-  return data;
-}
-
 // Graphviz's dot renders the source. On Windows dot.exe is found on the
 // PATH and waited for. Under Wine, a Unix program is started by its Unix
 // path (Wine execs it), but there is no process handle to wait on and its
@@ -168,17 +148,13 @@ std::string read_file(const std::string& path) {
 std::string render(Session& s, const std::string& dot, const std::string& format) {
   std::string stem = fmt::format("ipcsh-graph-{}-{}", GetCurrentProcessId(), GetTickCount64());
   bool wine = win::running_on_wine();
-  std::string dir = wine ? "Z:\\tmp\\" : [] {
-    wchar_t temp[MAX_PATH];
-    DWORD n = GetTempPathW(MAX_PATH, temp);
-    return to_utf8(std::wstring(temp, n));
-  }();
+  std::string dir = wine ? "Z:\\tmp\\" : temp_dir();
   std::string source = dir + stem + ".dot", out = dir + stem + "." + format;
   write_file(source, dot);
   struct Remove {
     std::vector<std::string> paths;
     ~Remove() {
-      for (const auto& p : paths) DeleteFileW(to_wide(p).c_str());
+      for (const auto& p : paths) remove_file(p);
     }
   } remove{{source, out, out + ".part"}};
   const char* hint = "Graphviz's dot is needed for --svg/--png (Debian: apt-get install graphviz); graph --dot FILE writes the source";
@@ -190,8 +166,7 @@ std::string render(Session& s, const std::string& dot, const std::string& format
                                    format, unix_stem),
                        30000);
       remove.paths.push_back(dir + stem + ".failed");
-      auto exists = [](const std::string& path) { return GetFileAttributesW(to_wide(path).c_str()) != INVALID_FILE_ATTRIBUTES; };
-      s.poll_until(30000, [&] { return exists(out) || exists(dir + stem + ".failed"); });
+      s.poll_until(30000, [&] { return file_exists(out) || file_exists(dir + stem + ".failed"); });
     } else {
       auto code = win::run_program(fmt::format("dot -T{} -o \"{}\" \"{}\"", format, out, source), 30000);
       if (code && *code != 0) throw Win32Error("dot", ERROR_BAD_FORMAT, fmt::format("dot exited with code {}", *code));
@@ -199,7 +174,7 @@ std::string render(Session& s, const std::string& dot, const std::string& format
   } catch (const Win32Error& e) {
     throw e.with_hint(hint);
   }
-  std::string picture = read_file(out);
+  std::string picture = read_file(out).value_or("");
   if (picture.empty()) throw Win32Error("dot", ERROR_FILE_NOT_FOUND, hint);
   return picture;
 }

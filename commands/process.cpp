@@ -92,6 +92,11 @@ ChildLine child_command_line(Session& s, const Args& a, const std::vector<Passed
   return {line, line, "", ChildLine::plain};
 }
 
+// A handle list names each handle once.
+void add_once(std::vector<HANDLE>& list, HANDLE h) {
+  if (std::find(list.begin(), list.end(), h) == list.end()) list.push_back(h);
+}
+
 // --stdin/--stdout/--stderr: the child's standard handles
 // (STARTF_USESTDHANDLES). They reach the child by inheritance, so they must
 // be inheritable; without --inherit they are the only handles passed.
@@ -104,8 +109,7 @@ void redirect_std_handles(const Args& a, LaunchOptions& options) {
     if (!h->inheritable())
       throw UsageError(fmt::format("--{}: {} is not inheritable (create it with --inherit, or set-inherit H on)",
                                    flag, h->value_text()));
-    auto& list = options.inherit_only;
-    if (list_mode && std::find(list.begin(), list.end(), h->handle()) == list.end()) list.push_back(h->handle());
+    if (list_mode) add_once(options.inherit_only, h->handle());
     return h->handle();
   };
   options.std_in = pass(in, "stdin", STD_INPUT_HANDLE);
@@ -133,10 +137,8 @@ std::optional<OutputPipe> output_pipe(const Args& a, ChildLine& line, LaunchOpti
     // ipcsh.exe --output-pipe NAME [--bind ...] -c CMDS
     options.command_line = line.program + " --output-pipe " + quote_argument(out.pipe.name) + line.args;
   } else {
-    SECURITY_ATTRIBUTES inheritable{sizeof inheritable, nullptr, TRUE};
-    out.client.reset(CreateFileW(to_wide(out.pipe.name).c_str(), GENERIC_WRITE, 0, &inheritable, OPEN_EXISTING, 0, nullptr));
-    if (out.client.get() == INVALID_HANDLE_VALUE) {
-      out.client.release();
+    out.client.reset(open_child_end(out.pipe));
+    if (!out.client) {
       CloseHandle(out.pipe.server);
       return std::nullopt;
     }
@@ -175,9 +177,7 @@ Value spawn(Session& s, const Args& a) {
   // not is made so for that moment only.
   std::vector<HandleRef> made_inheritable;
   for (const auto& p : passed) {
-    if (!options.inherit_all &&
-        std::find(options.inherit_only.begin(), options.inherit_only.end(), p.handle->handle()) == options.inherit_only.end())
-      options.inherit_only.push_back(p.handle->handle());
+    if (!options.inherit_all) add_once(options.inherit_only, p.handle->handle());
     if (!p.handle->inheritable()) {
       win::set_handle_information(p.handle->handle(), HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
       made_inheritable.push_back(p.handle);
@@ -186,7 +186,14 @@ Value spawn(Session& s, const Args& a) {
   struct Restore {
     std::vector<HandleRef>& handles;
     ~Restore() {
-      for (const auto& h : handles) win::set_handle_information(h->handle(), HANDLE_FLAG_INHERIT, 0);
+      // Never throws out of a destructor: a handle the call closed meanwhile
+      // has no flag left to clear.
+      for (const auto& h : handles) {
+        try {
+          win::set_handle_information(h->handle(), HANDLE_FLAG_INHERIT, 0);
+        } catch (const Win32Error&) {
+        }
+      }
     }
   } restore{made_inheritable};
   std::optional<OutputPipe> output = output_pipe(a, line, options);

@@ -32,6 +32,12 @@ PrivatePipe make_private_pipe(bool duplex) {
   return {name, server};
 }
 
+HANDLE open_child_end(const PrivatePipe& pipe) {
+  SECURITY_ATTRIBUTES inheritable{sizeof inheritable, nullptr, TRUE};
+  HANDLE h = CreateFileW(to_wide(pipe.name).c_str(), GENERIC_WRITE, 0, &inheritable, OPEN_EXISTING, 0, nullptr);
+  return h == INVALID_HANDLE_VALUE ? nullptr : h;
+}
+
 ChildLink::ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid)
     : mode_(mode), stream_(std::move(stream)), connect_first_(connect_first), pid_(pid),
       changed_(CreateEventW(nullptr, FALSE, FALSE, nullptr)) {}
@@ -49,8 +55,10 @@ void ChildLink::set_name(std::string name) {
 
 std::string ChildLink::label() const {
   std::lock_guard lock(lock_);
-  return fmt::format("{} {}", name_.empty() ? "pid" : name_, pid_);
+  return label_locked();
 }
+
+std::string ChildLink::label_locked() const { return fmt::format("{} {}", name_.empty() ? "pid" : name_, pid_); }
 
 void ChildLink::print(int stream, std::string_view text) {
   std::string& partial = partial_[stream == 2 ? 2 : 1];
@@ -58,7 +66,7 @@ void ChildLink::print(int stream, std::string_view text) {
   std::string out;
   std::size_t start = 0;
   bool colour = fit().colour;
-  std::string label = fmt::format("[{} {}]", name_.empty() ? "pid" : name_, pid_);
+  std::string label = "[" + label_locked() + "]";
   if (colour) label = "\x1b[36m" + label + "\x1b[0m";
   for (std::size_t end; (end = partial.find('\n', start)) != std::string::npos; start = end + 1) {
     std::string_view line(partial.data() + start, end - start);

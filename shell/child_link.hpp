@@ -7,7 +7,6 @@
 #include <windows.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -30,6 +29,9 @@ struct PrivatePipe {
   HANDLE server;     // overlapped, not inheritable
 };
 PrivatePipe make_private_pipe(bool duplex);
+// The other end, for a program that is no ipcsh: write-only and
+// inheritable, to be its stdout and stderr; nullptr if it cannot be opened.
+HANDLE open_child_end(const PrivatePipe& pipe);
 
 class ChildLink : public std::enable_shared_from_this<ChildLink> {
  public:
@@ -71,6 +73,7 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
 
  private:
   void read_loop();
+  std::string label_locked() const;  // with lock_ held
   void print(int stream, std::string_view text);
   std::string request(Session& session, WireWriter& frame, std::uint32_t id);
 

@@ -3,6 +3,7 @@
 #include <windows.h>
 
 #include "error.hpp"
+#include "files.hpp"
 #include "session.hpp"
 #include "text.hpp"
 #include "completion.hpp"
@@ -128,13 +129,10 @@ std::wstring history_path() {
 
 void load_history(History& history) {
   std::wstring path = history_path();
-  HANDLE f = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING, 0, nullptr);
-  if (f == INVALID_HANDLE_VALUE) return;
-  std::string data;
-  char buffer[8192];
-  DWORD got = 0;
-  while (ReadFile(f, buffer, sizeof buffer, &got, nullptr) && got > 0) data.append(buffer, got);
-  CloseHandle(f);
+  if (path.empty()) return;
+  std::optional<std::string> file = read_file(to_utf8(path));
+  if (!file) return;
+  const std::string& data = *file;
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < data.size()) {
@@ -153,11 +151,11 @@ void save_history(const History& history) {
   if (path.empty()) return;
   std::string data;
   for (const auto& line : history.entries()) data += line + "\n";
-  HANDLE f = CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (f == INVALID_HANDLE_VALUE) return;
-  DWORD written = 0;
-  WriteFile(f, data.data(), static_cast<DWORD>(data.size()), &written, nullptr);
-  CloseHandle(f);
+  try {
+    write_file(to_utf8(path), data);
+  } catch (const Win32Error&) {
+    // History is a convenience: a profile that cannot be written keeps none.
+  }
 }
 
 History& shell_history() {
