@@ -22,9 +22,10 @@ struct Member {
   int depth;
 };
 
-// The shell and its living descendants, parents before children. A
-// process the user holds is looked at through that handle; another
-// (a grandchild) through one opened for the moment.
+// The shell, the living children the user started (not the runtime's own,
+// such as Wine's conhost.exe), and their descendants, parents before
+// children. A process the user holds is looked at through that handle;
+// another (a grandchild) through one opened for the moment.
 std::vector<Member> family(Session& s, std::vector<UniqueHandle>& opened) {
   std::vector<Member> out{{nullptr, GetCurrentProcessId(), 0, "ipcsh.exe", 0}};
   std::map<DWORD, HandleRef> held;
@@ -35,8 +36,10 @@ std::vector<Member> family(Session& s, std::vector<UniqueHandle>& opened) {
   std::function<void(DWORD, int)> add_children = [&](DWORD parent, int depth) {
     for (const auto& p : all) {
       if (p.parent != parent || p.pid == parent || depth > 8) continue;
+      auto it = held.find(p.pid);
+      if (depth == 1 && it == held.end()) continue;
       HandleRef process;
-      if (auto it = held.find(p.pid); it != held.end()) {
+      if (it != held.end()) {
         process = it->second;
       } else {
         HANDLE h = win::open_process(p.pid, PROCESS_DUP_HANDLE | PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE);
@@ -70,7 +73,7 @@ Picture take_picture(Session& s, std::vector<UniqueHandle>& opened, bool all) {
       t.label = fmt::format("pid {} {}", m.pid, m.image);  // a grandchild: say what it is
     p.tables.push_back(std::move(t));
   }
-  p.objects = compare_tables(p.tables, all, true);
+  p.objects = compare_tables(p.tables, all, false);  // fitted to a console, whole elsewhere
   return p;
 }
 
@@ -83,7 +86,7 @@ std::string as_text(const Picture& p) {
     out += fmt::format("  {}{}{}  ({}; {} of the user's handle{})\n", std::string(static_cast<std::size_t>(m.depth) * 2, ' '),
                        m.depth ? "└─ " : "", p.tables[i].label, what, n, n == 1 ? "" : "s");
   }
-  out += "objects (one row each; a column per handle table: value, Y/N inherit flag, variable):\n";
+  out += "objects, one row each; per table: value, Y/N inherit flag, variable\n";
   out += format_result(p.objects);
   return out;
 }

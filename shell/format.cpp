@@ -288,7 +288,9 @@ std::string format_table(const Table& t) {
     }
   }
   // Too wide for the console: the widest column gives way first, its cells
-  // shortened in the middle, until the table fits (or no column can give).
+  // (and its heading) shortened in the middle, until the table fits (or no
+  // column can give).
+  std::vector<std::string> header = t.columns;
   if (limit() > 0 && !t.wide && !width.empty()) {
     auto total = [&] {
       std::size_t sum = 2 * (width.size() - 1);
@@ -303,6 +305,7 @@ std::string format_table(const Table& t) {
       std::size_t c = static_cast<std::size_t>(widest - width.begin());
       for (auto& line : cells)
         if (c < line.size()) line[c] = shorten_middle(line[c], *widest);
+      header[c] = shorten_middle(header[c], *widest);
     }
   }
   auto render = [&](const std::vector<std::string>& line) {
@@ -314,7 +317,7 @@ std::string format_table(const Table& t) {
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out + "\n";
   };
-  std::string out = render(t.columns);
+  std::string out = render(header);
   for (const auto& line : cells) out += render(line);
   out += fmt::format("({} row{}{})", t.rows.size(), t.rows.size() == 1 ? "" : "s", t.note.empty() ? "" : "; " + t.note);
   return out;
