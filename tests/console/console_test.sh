@@ -133,6 +133,11 @@ check "Ctrl+C interrupts the parent's command" 'sleep 4000
 interrupted' 5
 check "and the child's sleep goes on" '^\[kid [0-9]+\] child-slept-on$' 10
 
+# graph on a console draws the user's processes, not Wine's conhost.exe
+type_line 'graph'
+check "graph on a console" '^  shell [0-9]+  \(this shell; ' 10
+if screen | grep -q 'conhost'; then failed=$((failed + 1)); echo "FAIL graph drew conhost.exe"; else passed=$((passed + 1)); fi
+
 # A line longer than the console wraps cleanly: no row of it drawn twice
 tm send-keys -t "$session" -l 'echo aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh wrapped-end'
 check "a wrapped line is drawn once" 'ffffffffff gg
