@@ -20,9 +20,12 @@ ipc.vars.kid = kid
 
 -- The two tables side by side: one row per object, each process's value
 -- and Y/N inherit flag, and the object's usage count.
-print(ipc.run("handles --compare $kid"))
 local rows = ipc.handles{compare = {kid}}
 local parent_col, child_col = ("shell %d"):format(ipc.self().pid), ("kid %d"):format(kid.pid)
+print(("%-7s %-10s %-14s %-14s %s"):format("object", "kind", "parent", "child", "usage count"))
+for _, row in ipairs(rows) do
+  print(("%-7s %-10s %-14s %-14s %s"):format(row.object, row.kind, row[parent_col] or "-", row[child_col] or "-", row.usage))
+end
 local by_kind = {}
 for _, row in ipairs(rows) do by_kind[row.kind] = row end
 
