@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
 #include "console.hpp"
 #include "error.hpp"
 #include "format.hpp"
@@ -16,6 +14,7 @@ namespace {
 
 constexpr DWORD connect_limit_ms = 30000;  // an agent that never connects
 constexpr DWORD answer_after_ctrl_c_ms = 3000;
+constexpr DWORD reader_end_ms = 1000;  // a reader whose channel has ended
 
 }  // namespace
 
@@ -44,7 +43,20 @@ ChildLink::ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_fir
 
 std::shared_ptr<ChildLink> ChildLink::start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid) {
   auto link = std::make_shared<ChildLink>(mode, std::move(stream), connect_first, pid);
-  std::thread([link] { link->read_loop(); }).detach();
+  // The thread holds the link until the channel ends; its handle is ours
+  // (a detached std::thread's is not), so close() can wait for it.
+  auto* keep = new std::shared_ptr<ChildLink>(link);
+  HANDLE thread = CreateThread(nullptr, 0, [](void* p) -> DWORD {
+    std::shared_ptr<ChildLink> self = std::move(*static_cast<std::shared_ptr<ChildLink>*>(p));
+    delete static_cast<std::shared_ptr<ChildLink>*>(p);
+    self->read_loop();
+    return 0;
+  }, keep, 0, nullptr);
+  if (!thread) {
+    delete keep;
+    throw_last_error("CreateThread");
+  }
+  link->thread_.reset(thread);
   return link;
 }
 
@@ -152,8 +164,13 @@ std::optional<int> ChildLink::exit_code() const {
 void ChildLink::close() {
   // A text child goes on printing until it exits; an agent's channel ends,
   // and the agent with it.
-  std::lock_guard lock(lock_);
-  if (mode_ == Mode::agent || !connected_) stream_->close();
+  bool ending;
+  {
+    std::lock_guard lock(lock_);
+    ending = mode_ == Mode::agent || !connected_ || ended_;
+    if (mode_ == Mode::agent || !connected_) stream_->close();
+  }
+  if (ending) WaitForSingleObject(thread_.get(), reader_end_ms);
 }
 
 std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_t id) {

@@ -68,7 +68,9 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   // An event (owned) set when the channel ends: a remote agent's stand-in.
   void signal_at_end(HANDLE event);
 
-  // The parent closed the child's handle: the channel ends, and so does an agent.
+  // The parent closed the child's handle: the channel ends, and so does an
+  // agent. When the reader has nothing more to read, close waits (briefly)
+  // for its thread to end, so the runtime's handles go with the user's.
   void close();
 
  private:
@@ -90,6 +92,7 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   std::deque<std::string> replies_;      // values / failure frames
   UniqueHandle changed_;                 // set when any of the above changes
   UniqueHandle at_end_;
+  UniqueHandle thread_;                  // the reader
   std::uint32_t next_id_ = 1;
 };
 
