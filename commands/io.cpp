@@ -9,6 +9,7 @@ namespace ipcsh {
 namespace {
 
 constexpr DWORD default_chunk = 64 * 1024;
+constexpr DWORD whole_read_chunk = 1024 * 1024;  // an overlapped pipe read without --max
 
 DWORD timeout_or(const Value* timeout, DWORD fallback) {
   return timeout ? static_cast<DWORD>(*timeout->as<std::int64_t>()) : fallback;
@@ -120,14 +121,24 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
     win::IoRequest request{win::Io::read, h.handle(), true};
     request.timeout = timeout_or(timeout, INFINITE);
     ReadResult result;
-    result.data.resize(max ? max : default_chunk);
-    request.buffer = result.data.data();
-    request.size = static_cast<DWORD>(result.data.size());
+    // Without --max, one read takes up to a large buffer of this thread's
+    // (made once, never cleared): the bytes waiting come in one call, and
+    // only what came is copied out.
+    thread_local std::unique_ptr<char[]> scratch;
+    if (max) {
+      result.data.resize(max);
+      request.buffer = result.data.data();
+    } else {
+      if (!scratch) scratch = std::make_unique_for_overwrite<char[]>(whole_read_chunk);
+      request.buffer = scratch.get();
+    }
+    request.size = max ? max : whole_read_chunk;
     DWORD error = 0;
     DWORD got = win::io(request, error, s.between());
     if (error == WAIT_TIMEOUT) throw_error("ReadFile", WAIT_TIMEOUT, "no data within " + timeout_text(request.timeout));
     if (error && error != ERROR_MORE_DATA) throw_error("ReadFile", error);
-    result.data.resize(got);
+    if (max) result.data.resize(got);
+    else result.data.assign(scratch.get(), got);
     // Without --max: the whole message (or, in byte mode, all the bytes
     // waiting when the buffer filled), as one.
     auto byte_mode = [&] {

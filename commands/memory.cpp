@@ -9,11 +9,19 @@ bool writable(DWORD protect) {
   return protect & (PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY);
 }
 
+// A view's size and protection, asked once: a view keeps both while mapped.
+void learn_region(HandleObject& view) {
+  if (view.view_size) return;
+  MEMORY_BASIC_INFORMATION region = win::virtual_query(view.handle());
+  view.view_size = region.RegionSize;
+  view.view_protect = region.Protect;
+}
+
 // The bytes [offset, offset+length) of a view, checked against its size
 // before any memory is touched (overflow-safe: offset+length is never formed).
-char* span(const HandleObject& view, std::int64_t offset, std::int64_t length, const MEMORY_BASIC_INFORMATION& region,
-           int position) {
-  auto size = static_cast<std::int64_t>(region.RegionSize);
+char* span(HandleObject& view, std::int64_t offset, std::int64_t length, int position) {
+  learn_region(view);
+  auto size = static_cast<std::int64_t>(view.view_size);
   if (offset < 0 || length < 0 || offset > size || length > size - offset)
     throw UsageError(fmt::format("OFFSET: {} bytes at {} are outside the view ({} bytes)", length, offset, size),
                      position);
@@ -43,8 +51,8 @@ Value map(Session& s, const Args& a) {
   void* view = win::map_view(mapping->handle(), map_access(a), static_cast<std::uint64_t>(a.integer("offset", 0)),
                              static_cast<SIZE_T>(a.integer("size", 0)));
   auto ref = s.add(Kind::view, view, mapping->name);
-  MEMORY_BASIC_INFORMATION region = win::virtual_query(view);
-  ref->role = fmt::format("{} bytes {}", region.RegionSize, writable(region.Protect) ? "read-write" : "read-only");
+  learn_region(*ref);
+  ref->role = fmt::format("{} bytes {}", ref->view_size, writable(ref->view_protect) ? "read-write" : "read-only");
   return ref;
 }
 
@@ -57,10 +65,9 @@ Value unmap(Session&, const Args& a) {
 Value write_mem(Session&, const Args& a) {
   auto view = a.handle("VIEW");
   const std::string& data = a.string("DATA");
-  MEMORY_BASIC_INFORMATION region = win::virtual_query(view->handle());
-  char* at = span(*view, a.integer("OFFSET"), static_cast<std::int64_t>(data.size()), region, 2);
+  char* at = span(*view, a.integer("OFFSET"), static_cast<std::int64_t>(data.size()), 2);
   // Writing a read-only page would be an access violation: refuse first.
-  if (!writable(region.Protect)) throw_error("write-mem", ERROR_ACCESS_DENIED, "the view is mapped read-only");
+  if (!writable(view->view_protect)) throw_error("write-mem", ERROR_ACCESS_DENIED, "the view is mapped read-only");
   std::copy(data.begin(), data.end(), at);
   return result("wrote", {static_cast<std::int64_t>(data.size()), a.integer("OFFSET")}, {"bytes", "offset"}, 1);
 }
@@ -68,18 +75,18 @@ Value write_mem(Session&, const Args& a) {
 Value read_mem(Session&, const Args& a) {
   auto view = a.handle("VIEW");
   std::int64_t length = a.integer("LEN");
-  const char* at = span(*view, a.integer("OFFSET"), length, win::virtual_query(view->handle()), 2);
+  const char* at = span(*view, a.integer("OFFSET"), length, 2);
   return Bytes{std::string(at, static_cast<std::size_t>(length))};
 }
 
 // The bytes and where they start; the shell draws the classic hex layout.
 Value hexdump(Session&, const Args& a) {
   auto view = a.handle("VIEW");
-  MEMORY_BASIC_INFORMATION region = win::virtual_query(view->handle());
-  auto size = static_cast<std::int64_t>(region.RegionSize);
+  learn_region(*view);
+  auto size = static_cast<std::int64_t>(view->view_size);
   std::int64_t offset = a.integer("OFFSET", 0);
   std::int64_t length = a.has("LEN") ? a.integer("LEN") : std::clamp<std::int64_t>(size - offset, 0, 256);
-  const char* at = span(*view, offset, length, region, 2);
+  const char* at = span(*view, offset, length, 2);
   return result("hexdump", {Bytes{std::string(at, static_cast<std::size_t>(length))}, offset}, {"data", "offset"});
 }
 

@@ -76,14 +76,14 @@ void reply(Stream& stream, Frame type, std::uint32_t id, const std::vector<Value
 int serve(Session& session, std::shared_ptr<Stream> stream) {
   set_fit({0, false});  // the parent shows our lines; nothing is cut here
   auto inbox = std::make_shared<Inbox>();
-  std::atomic<bool>* interrupted = &session.interrupted;
-  std::thread([stream, inbox, interrupted] {
+  Session* owner = &session;
+  std::thread([stream, inbox, owner] {
     for (;;) {
       auto frame = stream->receive();
       if (frame && !frame->empty() && static_cast<Frame>((*frame)[0]) == Frame::interrupt) {
         try {
           WireReader r(*frame);
-          if (r.u32() == inbox->running.load()) *interrupted = true;
+          if (r.u32() == inbox->running.load()) owner->interrupt();
         } catch (const std::exception&) {
         }
         continue;

@@ -40,7 +40,7 @@ Session* ctrl_c_session = nullptr;
 
 BOOL WINAPI on_ctrl(DWORD type) {
   if ((type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT) && ctrl_c_session) {
-    ctrl_c_session->interrupted = true;
+    ctrl_c_session->interrupt();
     return TRUE;
   }
   return FALSE;

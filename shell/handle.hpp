@@ -73,6 +73,10 @@ class HandleObject {
   bool has_inherit_flag() const;   // views and windows are not kernel handles
   bool overlapped = false;         // opened with FILE_FLAG_OVERLAPPED
   DWORD message_limit = 0;         // a mailslot reader's max message size as created here (0: any)
+  // A view's region as mapped (size 0 until known): read-mem and write-mem
+  // check against it without asking the kernel on every call.
+  std::size_t view_size = 0;
+  DWORD view_protect = 0;
   void close();                    // the one place handles, views, windows, sockets are closed
   const char* close_api() const;
   void mark_closed() { closed_ = true; }  // closed by the kernel (DUPLICATE_CLOSE_SOURCE)

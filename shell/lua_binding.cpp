@@ -10,6 +10,7 @@
 // call then turns it back into Interrupted or ExitRequest.
 #include "lua_binding.hpp"
 
+#include <mutex>
 #include <optional>
 #include <cstdlib>
 
@@ -27,12 +28,12 @@
 #include "lua_values.hpp"
 #include "session.hpp"
 #include "syntax.hpp"
+#include "win32.hpp"
 
 namespace ipcsh {
 namespace {
 
 constexpr const char* error_meta = "ipcsh.error";
-constexpr int hook_every = 1000;  // instructions between looks at Ctrl+C
 
 Session& session_of(lua_State* L) {
   return *static_cast<Session*>(lua_touserdata(L, lua_upvalueindex(1)));
@@ -157,6 +158,15 @@ int guarded(lua_State* L, std::string_view function, Body&& body) {
   return -1;
 }
 
+// "file:line" of the Lua code that called the running C function; "" from C.
+std::string calling_line(void* state) {
+  auto* L = static_cast<lua_State*>(state);
+  lua_Debug ar;
+  if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
+    return std::string(ar.short_src) + ":" + std::to_string(ar.currentline);
+  return {};
+}
+
 // The trampoline behind every ipc.<command>: upvalues session, command,
 // is-method.
 int call_command(lua_State* L) {
@@ -166,10 +176,7 @@ int call_command(lua_State* L) {
     Session& session = session_of(L);
     // Where in the script this call is: handles made now remember it (put
     // into words only when one is made).
-    lua_Debug ar;
-    Session::LuaWhere where;
-    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) where = {ar.short_src, ar.currentline};
-    Session::LuaWhereScope at(session, where);
+    Session::LuaWhereScope at(session, {L, calling_line});
     Value result = invoke(session, *command, lua_args(L, *command, as_method));
     return push_value(L, result);
   });
@@ -363,6 +370,8 @@ int message_handler(lua_State* L) {
   return 1;
 }
 
+// Runs at the next instruction once set: by Ctrl+C (stop_running_script),
+// or by unwind() to raise again after a pcall caught the first raise.
 void interrupt_hook(lua_State* L, lua_Debug*) {
   LuaEngine& engine = engine_of(L);
   if (engine.unwinding() == LuaEngine::Unwind::none && engine.session().interrupted.exchange(false))
@@ -370,6 +379,85 @@ void interrupt_hook(lua_State* L, lua_Debug*) {
   static const char* const words[] = {"", "interrupted", "exit", "skipped"};
   if (engine.unwinding() != LuaEngine::Unwind::none)
     luaL_error(L, "%s", words[static_cast<int>(engine.unwinding())]);
+  lua_sethook(L, nullptr, 0, 0);  // a Ctrl+C someone else answered: nothing to do
+}
+
+// The script running now, for Ctrl+C from another thread. No hook is set
+// while a script runs (Lua 5.4 looks at a set hook on every instruction):
+// Ctrl+C sets one, with the script's thread stopped, as lua.c does from its
+// signal handler.
+struct Running {
+  std::mutex lock;
+  lua_State* L = nullptr;
+  DWORD thread = 0;
+} running;
+
+void stop_running_script() {
+  std::lock_guard guard(running.lock);
+  if (!running.L) return;
+  win::with_thread_stopped(running.thread, [](void* L) {
+    lua_sethook(static_cast<lua_State*>(L), interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  }, running.L);
+}
+
+// coroutine.resume and the functions coroutine.wrap makes, watched: while a
+// coroutine runs, it is the state Ctrl+C stops; when it ended by an unwind
+// (interrupt, exit, skip), its resumer raises again at once.
+int run_watched(lua_State* L, lua_State* co, int function_index) {
+  lua_State* resumer;
+  {
+    std::lock_guard guard(running.lock);
+    resumer = running.L;
+    if (co && resumer) running.L = co;
+  }
+  int nargs = lua_gettop(L) - function_index;
+  int status = lua_pcall(L, nargs, LUA_MULTRET, 0);
+  {
+    std::lock_guard guard(running.lock);
+    if (resumer) running.L = resumer;
+  }
+  LuaEngine& engine = engine_of(L);
+  if (engine.unwinding() != LuaEngine::Unwind::none) lua_sethook(L, interrupt_hook, LUA_MASKCOUNT, 1);
+  if (status != LUA_OK) return lua_error(L);
+  return lua_gettop(L) - function_index + 1;
+}
+
+int watched_resume(lua_State* L) {  // upvalue: the library's resume
+  lua_State* co = lua_tothread(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  return run_watched(L, co, 1);
+}
+
+int watched_wrapped(lua_State* L) {  // upvalues: the wrapped function, its coroutine
+  lua_State* co = lua_tothread(L, lua_upvalueindex(2));
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  return run_watched(L, co, 1);
+}
+
+int watched_wrap(lua_State* L) {  // upvalue: the library's wrap
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  lua_getupvalue(L, -1, 1);  // the library's wrapper keeps its coroutine as upvalue 1
+  if (!lua_isthread(L, -1)) {
+    lua_pop(L, 1);
+    return 1;
+  }
+  lua_pushcclosure(L, watched_wrapped, 2);
+  return 1;
+}
+
+void watch_coroutines(lua_State* L) {
+  lua_getglobal(L, "coroutine");
+  lua_getfield(L, -1, "resume");
+  lua_pushcclosure(L, watched_resume, 1);
+  lua_setfield(L, -2, "resume");
+  lua_getfield(L, -1, "wrap");
+  lua_pushcclosure(L, watched_wrap, 1);
+  lua_setfield(L, -2, "wrap");
+  lua_pop(L, 1);
 }
 
 const char* type_name(ArgType t) {
@@ -586,6 +674,7 @@ LuaEngine::LuaEngine(Session& session) : session_(session) {
       },
       this);
   luaL_openlibs(L_);
+  watch_coroutines(L_);
   lua_pushcfunction(L_, lua_print);
   lua_setglobal(L_, "print");
 
@@ -633,20 +722,33 @@ LuaEngine::LuaEngine(Session& session) : session_(session) {
   lua_setglobal(L_, "skip");
   if (luaL_dostring(L_, prelude) != LUA_OK) throw std::runtime_error(lua_tostring(L_, -1));
   session.lua = this;
+  session.on_interrupt = stop_running_script;
 }
 
-LuaEngine::~LuaEngine() { lua_close(L_); }
+LuaEngine::~LuaEngine() {
+  session_.on_interrupt = nullptr;
+  lua_close(L_);
+}
 
 std::vector<Value> LuaEngine::call_loaded(int base) {
   // Stack: ... handler chunk. The outermost run watches for Ctrl+C.
   bool outermost = depth_++ == 0;
   if (outermost) {
     unwinding_ = Unwind::none;
-    lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, hook_every);
+    std::lock_guard guard(running.lock);
+    running.L = L_;
+    running.thread = GetCurrentThreadId();
+    // A Ctrl+C that came just before is seen at the first instruction.
+    if (session_.interrupted) lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, 1);
+    else lua_sethook(L_, nullptr, 0, 0);
   }
   int status = lua_pcall(L_, 0, LUA_MULTRET, base);
   --depth_;
-  if (outermost) lua_sethook(L_, nullptr, 0, 0);
+  if (outermost) {
+    std::lock_guard guard(running.lock);
+    running.L = nullptr;
+    lua_sethook(L_, nullptr, 0, 0);
+  }
   if (status != LUA_OK) {
     std::string message = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "error";
     lua_settop(L_, base - 1);
@@ -665,7 +767,10 @@ std::vector<Value> LuaEngine::call_loaded(int base) {
 
 void LuaEngine::unwind(Unwind why) {
   unwinding_ = why;
-  lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, 1);  // raise again at the next instruction
+  // raise again at the next instruction, in the coroutine running now too
+  lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, 1);
+  std::lock_guard guard(running.lock);
+  if (running.L && running.L != L_) lua_sethook(running.L, interrupt_hook, LUA_MASKCOUNT, 1);
 }
 
 bool LuaEngine::is_statement(std::string_view code) {

@@ -28,8 +28,8 @@ HandleRef Session::add(Kind kind, HANDLE handle, std::string name) {
 HandleRef Session::self() { return self_; }
 
 std::string Session::origin_now() const {
-  if (!origin.empty() || !lua_where.source) return origin;
-  return std::string(lua_where.source) + ":" + std::to_string(lua_where.line);
+  if (!origin.empty() || !lua_where.describe) return origin;
+  return lua_where.describe(lua_where.state);
 }
 
 HandleRef Session::resolve(std::int64_t value) {
@@ -65,6 +65,11 @@ HANDLE Session::child_job() {
   // Kept open for the life of the shell: its closing at exit ends the children.
   if (!job_) job_ = make_kill_on_close_job().release();
   return job_;
+}
+
+void Session::interrupt() {
+  interrupted = true;
+  if (on_interrupt) on_interrupt();
 }
 
 void Session::check_interrupt() {

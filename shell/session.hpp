@@ -51,9 +51,14 @@ class Session {
   HANDLE child_job();
 
   // Ctrl+C: set by the console handler, checked by every blocking loop and,
-  // while Lua runs, by its instruction hook.
+  // while Lua runs, by a hook the handler installs.
   std::atomic<bool> interrupted{false};
   void check_interrupt();
+  // Ctrl+C from any thread (the console's handler, an agent's parent): sets
+  // `interrupted` and calls `on_interrupt`, which the Lua engine sets to stop
+  // a running script at its next instruction.
+  void interrupt();
+  void (*on_interrupt)() = nullptr;
   // The blocking loops of every family, with Ctrl+C and the message pump
   // between slices (win32.hpp): WaitForMultipleObjects' result or throws
   // Interrupted; a poll returns ready's last answer.
@@ -88,9 +93,11 @@ class Session {
   // shell command's text (see OriginScope). A Lua call leaves its script
   // and line, made into text only when a handle is made.
   std::string origin;
+  // The script position of the Lua call running now, worked out only when a
+  // handle is made (most calls make none): `describe(state)` says "file:line".
   struct LuaWhere {
-    const char* source = nullptr;
-    int line = 0;
+    void* state = nullptr;
+    std::string (*describe)(void* state) = nullptr;
   };
   LuaWhere lua_where;
   std::string origin_now() const;

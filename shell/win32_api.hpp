@@ -133,6 +133,11 @@ HANDLE open_process(DWORD pid, DWORD access);  // NULL if it may not be opened
 // (/bin/sh ...), which gives no process handle to wait on.
 std::optional<DWORD> run_program(const std::string& command_line, DWORD timeout_ms);
 std::optional<DWORD> thread_id(HANDLE thread);             // GetThreadId
+// Runs `f` on this thread while thread `tid` of this process is stopped
+// (SuspendThread, then GetThreadContext, which returns once it really is),
+// as a signal handler runs while its thread waits; untraced: the runtime's
+// own. If the thread cannot be stopped, `f` runs anyway.
+void with_thread_stopped(DWORD tid, void (*f)(void*), void* data);
 
 // ---- Handles and objects (win32_handles.cpp) -----------------------------
 HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process, DWORD access, bool inherit,

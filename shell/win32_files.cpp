@@ -291,8 +291,7 @@ DWORD io(const IoRequest& r, DWORD& error, const Between& between) {
     }
   }
   OVERLAPPED ov{};
-  ov.hEvent = io_event();
-  ResetEvent(ov.hEvent);
+  ov.hEvent = io_event();  // (the call itself resets it as it begins: no ResetEvent)
   BOOL ok = start_io(r, &ov);
   error = ok ? 0 : GetLastError();
   if (ok) {

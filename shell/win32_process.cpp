@@ -101,6 +101,21 @@ void terminate_job(HANDLE job, UINT code) {
   check("TerminateJobObject", {handle(job), num(code)}, [&] { return TerminateJobObject(job, code); });
 }
 
+void with_thread_stopped(DWORD tid, void (*f)(void*), void* data) {
+  HANDLE thread = tid == GetCurrentThreadId()
+                      ? nullptr
+                      : OpenThread(THREAD_SUSPEND_RESUME | THREAD_GET_CONTEXT, FALSE, tid);
+  bool stopped = thread && SuspendThread(thread) != static_cast<DWORD>(-1);
+  if (stopped) {
+    CONTEXT context{};
+    context.ContextFlags = CONTEXT_CONTROL;
+    GetThreadContext(thread, &context);
+  }
+  f(data);
+  if (stopped) ResumeThread(thread);
+  if (thread) CloseHandle(thread);
+}
+
 DWORD resume_thread(HANDLE thread) {
   return number("ResumeThread", {handle(thread)}, static_cast<DWORD>(-1), [&] { return ResumeThread(thread); });
 }

@@ -7,6 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+static int fail(int code, const char *what) {
+  fprintf(stderr, "pipe.exe: %s failed: error %lu\n", what, GetLastError());
+  return code;
+}
+
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 10000;
   long long bytes = argc > 2 ? atoll(argv[2]) : 64ll << 20;
@@ -40,20 +45,20 @@ int main(int argc, char **argv) {
   MultiByteToWideChar(CP_ACP, 0, narrow, -1, name, 128);
   STARTUPINFOW si = {sizeof si};
   PROCESS_INFORMATION pi;
-  if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return 5;
+  if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return fail(5, "CreateProcessW");
   HANDLE client = INVALID_HANDLE_VALUE;
   for (int i = 0; i < 500 && client == INVALID_HANDLE_VALUE; ++i) {
     WaitNamedPipeW(name, 20);
     client = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
   }
-  if (client == INVALID_HANDLE_VALUE) return 6;
+  if (client == INVALID_HANDLE_VALUE) return fail(6, "CreateFileW");
   DWORD mode = PIPE_READMODE_MESSAGE;
   if (!byte_mode) SetNamedPipeHandleState(client, &mode, NULL, NULL);
   char message[64], buffer[65536];
   memset(message, 'p', sizeof message);
   DWORD got;
   for (int i = 0; i < n; ++i)
-    if (!TransactNamedPipe(client, message, sizeof message, buffer, sizeof buffer, &got, NULL) || got != sizeof message) return 7;
+    if (!TransactNamedPipe(client, message, sizeof message, buffer, sizeof buffer, &got, NULL) || got != sizeof message) return fail(7, "TransactNamedPipe");
   LARGE_INTEGER t0, t1, f;
   QueryPerformanceCounter(&t0);
   for (long long sent = 0; sent < bytes; sent += 65536) WriteFile(client, buffer, 65536, &got, NULL);
