@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The interactive console, driven as a person would: ipcsh runs in a tmux
 # pane, keys are sent, the screen is read. Ctrl+C must bring a busy Lua loop
-# (also one inside pcall) and a blocked write back to the prompt, and
+# (also one inside pcall or a coroutine) and a blocked write back to the prompt, and
 # `handles --process` on a live child must leave the shell running.
 # usage: console_test.sh WINE_RUN IPCSH.EXE
 set -u
@@ -54,6 +54,21 @@ sleep 1.5
 tm send-keys -t "$session" C-c
 check "Ctrl+C ends a loop that wraps its body in pcall" 'end\) end
 interrupted' 10
+
+type_line 'lua local co = coroutine.wrap(function() while true do end end); co()'
+sleep 1.5
+tm send-keys -t "$session" C-c
+check "Ctrl+C ends a busy loop inside a coroutine (wrap)" 'co\(\)
+interrupted' 10
+
+type_line 'lua print(coroutine.resume(coroutine.create(function() while true do end end))); print("went on")'
+sleep 1.5
+tm send-keys -t "$session" C-c
+check "Ctrl+C ends a coroutine (resume) and the code after it" 'print\("went on"\)
+interrupted' 10
+
+type_line 'lua local g = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i * 7) end end); print(g() + g() + g())'
+check "coroutines still yield" '^42$' 10
 
 type_line 'lua r, w = ipc.pipe(); ipc.write(w, string.rep("x", 200000))'
 sleep 1.5
