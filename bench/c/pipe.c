@@ -47,8 +47,10 @@ int main(int argc, char **argv) {
   PROCESS_INFORMATION pi;
   if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return fail(5, "CreateProcessW");
   HANDLE client = INVALID_HANDLE_VALUE;
-  for (int i = 0; i < 500 && client == INVALID_HANDLE_VALUE; ++i) {
-    WaitNamedPipeW(name, 20);
+  /* until the server has made the pipe (WaitNamedPipe returns at once while
+     the name does not exist yet), for up to 10 s, as ipcsh's open-pipe --wait */
+  for (ULONGLONG deadline = GetTickCount64() + 10000; client == INVALID_HANDLE_VALUE && GetTickCount64() < deadline;) {
+    if (!WaitNamedPipeW(name, 20) && GetLastError() == ERROR_FILE_NOT_FOUND) Sleep(1);
     client = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
   }
   if (client == INVALID_HANDLE_VALUE) return fail(6, "CreateFileW");
