@@ -6,8 +6,6 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
-#include "format.hpp"
-#include "session.hpp"
 #include "syntax.hpp"
 #include "messages.hpp"
 
@@ -57,8 +55,9 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
   return static_cast<std::int64_t>(magnitude);
 }
 
-// A raw argument as an error message shows it: one line, never long.
-std::string describe(const Value& v) {
+}  // namespace
+
+std::string describe_argument(const Value& v, BindContext* context) {
   constexpr std::size_t shown = 40;
   auto clip = [&](std::string_view text) {
     std::string quoted = quote_bytes(text.substr(0, shown));
@@ -71,8 +70,12 @@ std::string describe(const Value& v) {
   if (v.as<List>()) return "a list";
   if (v.as<Record>() || v.as<Table>()) return "a table";
   if (v.as<Callback>()) return "a function";
-  return format_cell(v);
+  if (auto b = v.as<bool>()) return *b ? "yes" : "no";
+  if (auto i = v.as<std::int64_t>()) return std::to_string(*i);
+  return context ? context->describe(v) : "a value";
 }
+
+namespace {
 
 std::string range_text(Range r) {
   auto n = [](std::int64_t x) {
@@ -81,12 +84,6 @@ std::string range_text(Range r) {
   return fmt::format("{}..{}", n(r.min), n(r.max));
 }
 
-// What a handle literal may be: a value in a handle table, or -1 for this
-// process. A process holds at most 2^24 handles, so values end below
-// 0x4000000; larger ones are refused rather than passed on (Wine keeps
-// handle values in 32 bits, where 0xffffffff would also mean -1, and
-// resolves 0x7fffffff to this process).
-constexpr std::int64_t largest_handle_value = 0x3FFFFFF;
 
 std::string choices_text(const Choices& choices) {
   std::string out;
@@ -105,7 +102,7 @@ struct Spec {
 // Converts one raw argument to its declared type. `what` names it in errors.
 class Binder {
  public:
-  Binder(const Command& command, Session& session) : command_(command), session_(session) {}
+  Binder(const Command& command, BindContext& context) : command_(command), context_(context) {}
 
   Value convert(const Spec& spec, const Value& given, const std::string& what, int position) {
     // A variable holding a described result ($v = dup ... --to P) stands for
@@ -113,7 +110,7 @@ class Binder {
     bool unwrap = spec.type != ArgType::any && given.as<Result>() && !given.as<Result>()->values.empty();
     const Value& raw = unwrap ? given.as<Result>()->values[0] : given;
     auto fail = [&](std::string_view expected) -> UsageError {
-      return UsageError(fmt::format("{}: {} expected, got {}", what, expected, describe(raw)), position);
+      return UsageError(fmt::format("{}: {} expected, got {}", what, expected, describe_argument(raw, &context_)), position);
     };
     auto number = [&]() -> std::optional<std::int64_t> {
       if (auto i = raw.as<std::int64_t>()) return *i;
@@ -131,7 +128,7 @@ class Binder {
         Value text = convert({ArgType::string}, raw, what, position);
         if (text.as<std::string>()->find('\0') != std::string::npos)
           throw UsageError(fmt::format("{}: a name cannot hold a NUL byte (the API would end it there), got {}", what,
-                                       describe(raw)),
+                                       describe_argument(raw, &context_)),
                            position);
         return text;
       }
@@ -149,8 +146,8 @@ class Binder {
         throw fail("a message number, or a name like WM_USER+1 or WM_CLOSE");
       }
       case ArgType::timeout: {
-        if (auto s = raw.as<std::string>(); s && (*s == "forever" || *s == "infinite")) return std::int64_t{INFINITE};
-        if (auto n = number(); n && *n >= 0 && *n < INFINITE) return *n;
+        if (auto s = raw.as<std::string>(); s && (*s == "forever" || *s == "infinite")) return std::int64_t{forever};
+        if (auto n = number(); n && *n >= 0 && *n < forever) return *n;
         throw fail("milliseconds 0..4294967294 or 'forever'");
       }
       case ArgType::choice:
@@ -204,9 +201,9 @@ class Binder {
 
  private:
   Value variable(const std::string& name, const std::string& what, int position) {
-    auto it = session_.vars.find(name);
-    if (it == session_.vars.end()) throw UsageError(fmt::format("{}: no variable ${}", what, name), position);
-    return it->second;
+    const Value* value = context_.variable(name);
+    if (!value) throw UsageError(fmt::format("{}: no variable ${}", what, name), position);
+    return *value;
   }
 
   HandleRef literal(std::int64_t value, const std::string& what, int position) {
@@ -214,44 +211,42 @@ class Binder {
       throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
                                    largest_handle_value, format_handle_value(value)),
                        position);
-    return session_.resolve(value);
+    return context_.handle_at(value);
   }
 
   Value handle(KindSet kinds, const Value& raw, const std::string& what, int position) {
     HandleRef ref;
     if (auto h = raw.as<HandleRef>()) {
       ref = *h;
-      if (ref->closed())
-        throw_error(std::string(command_.name),
-                    ref->kind == Kind::window ? ERROR_INVALID_WINDOW_HANDLE : ERROR_INVALID_HANDLE,
-                    fmt::format("{} {} was closed", kind_name(ref->kind), ref->value_text()));
+      if (context_.facts(ref).closed) context_.closed_handle(ref, command_.name);
     } else if (auto i = raw.as<std::int64_t>()) {
       ref = literal(*i, what, position);
     } else if (auto s = raw.as<std::string>(); s && *s == "self") {
-      ref = session_.self();
+      ref = context_.this_process();
     } else if (auto s = raw.as<std::string>(); s && parse_integer(*s)) {
       ref = literal(*parse_integer(*s), what, position);
     } else {
       throw UsageError(fmt::format("{}: a handle expected ($variable or a value like 0x34), got {}", what,
-                                   describe(raw)),
+                                   describe_argument(raw, &context_)),
                        position);
     }
     // A value that is no handle goes to the API, which says so; but an
     // address (a view) is never guessed from a number.
-    bool unknown_ok = ref->kind == Kind::other && kinds.has_kernel_kind();
-    if (!unknown_ok && !kinds.has(ref->kind)) {
-      if (ref->kind == Kind::other)
-        throw UsageError(fmt::format("{}: {} is not a {} of this shell", what, ref->value_text(), kinds.describe()),
+    HandleFacts facts = context_.facts(ref);
+    bool unknown_ok = facts.kind == Kind::other && kinds.has_kernel_kind();
+    if (!unknown_ok && !kinds.has(facts.kind)) {
+      if (facts.kind == Kind::other)
+        throw UsageError(fmt::format("{}: {} is not a {} of this shell", what, facts.value_text, kinds.describe()),
                          position);
       throw UsageError(fmt::format("{}: {} handle expected, got {} {}", what, kinds.describe(),
-                                   kind_name(ref->kind), ref->value_text()),
+                                   kind_name(facts.kind), facts.value_text),
                        position);
     }
     return ref;
   }
 
   const Command& command_;
-  Session& session_;
+  BindContext& context_;
 };
 
 }  // namespace
@@ -299,22 +294,6 @@ std::string dashes_to_underscores(std::string_view s) {
   std::string out(s);
   std::replace(out.begin(), out.end(), '-', '_');
   return out;
-}
-
-std::int64_t handle_value_arg(const Value& given, std::string_view what, int position) {
-  const Value& v = given.as<Result>() && !given.as<Result>()->values.empty() ? given.as<Result>()->values[0] : given;
-  std::optional<std::int64_t> n;
-  if (auto h = v.as<HandleRef>()) return (*h)->value();
-  if (auto i = v.as<std::int64_t>()) n = *i;
-  if (auto s = v.as<std::string>()) n = *s == "self" ? std::optional<std::int64_t>(-1) : parse_integer(*s);
-  if (!n)
-    throw UsageError(fmt::format("{}: a handle expected ($variable or a value like 0x34), got {}", what, describe(v)),
-                     position);
-  if (*n != -1 && (*n < 0 || *n > largest_handle_value))
-    throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
-                                 largest_handle_value, format_handle_value(*n)),
-                     position);
-  return *n;
 }
 
 std::optional<bool> boolean_word(std::string_view word) {
@@ -393,8 +372,8 @@ std::int64_t Args::integer(std::string_view name, std::int64_t fallback) const {
   return v && v->as<std::int64_t>() ? *v->as<std::int64_t>() : fallback;
 }
 
-DWORD Args::timeout(std::string_view name, DWORD fallback) const {
-  return static_cast<DWORD>(integer(name, fallback));
+std::uint32_t Args::timeout(std::string_view name, std::uint32_t fallback) const {
+  return static_cast<std::uint32_t>(integer(name, fallback));
 }
 
 const std::string& Args::string(std::string_view name) const {
@@ -412,9 +391,53 @@ bool Args::flag(std::string_view name) const {
   return v && v->as<bool>() && *v->as<bool>();
 }
 
-std::string timeout_text(DWORD ms) { return ms == INFINITE ? "forever" : fmt::format("{} ms", ms); }
+std::string timeout_text(std::uint32_t ms) { return ms == forever ? "forever" : fmt::format("{} ms", ms); }
 
-Args bind_args_moving(const Command& command, RawArgs& raw, Session& session) {
+RawArgs shell_args(const Command& command, const CommandText& text, BindContext& context) {
+  RawArgs raw;
+  const auto& words = text.words;
+  bool flags_done = false;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const Word& w = words[i];
+    if (w.verbatim) {
+      raw.positional.emplace_back(w.text);
+      continue;
+    }
+    if (!flags_done && w.is("--")) {
+      flags_done = true;
+      continue;
+    }
+    if (!flags_done && !w.quoted && w.text.size() > 2 && w.text.rfind("--", 0) == 0) {
+      std::string name = w.text.substr(2);
+      std::optional<std::string> inline_value;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        inline_value = name.substr(eq + 1);
+        name.resize(eq);
+      }
+      auto f = std::find_if(command.flags.begin(), command.flags.end(), [&](const Flag& f) { return f.name == name; });
+      if (f == command.flags.end())
+        throw UsageError(fmt::format("unknown option --{}; usage: {}", name.substr(0, 40), command.usage()));
+      if (!f->takes_value()) {
+        // --switch, or --switch=yes|no|true|false|on|off
+        if (inline_value && !boolean_word(*inline_value))
+          throw UsageError(fmt::format("--{}: yes/no, true/false or on/off expected after '=', got '{}'", name,
+                                       inline_value->substr(0, 40)));
+        raw.flags.emplace_back(name, inline_value ? *boolean_word(*inline_value) : true);
+      } else if (inline_value) {
+        raw.flags.emplace_back(name, *inline_value);
+      } else {
+        if (i + 1 >= words.size())
+          throw UsageError(fmt::format("--{} needs a value ({}); usage: {}", name, f->value_name, command.usage()));
+        raw.flags.emplace_back(name, context.word_value(words[++i]));
+      }
+      continue;
+    }
+    raw.positional.push_back(context.word_value(w));
+  }
+  return raw;
+}
+
+Args bind_args_moving(const Command& command, RawArgs& raw, BindContext& context) {
   // Text parameters whose argument is a string already: moved, not copied.
   std::vector<std::pair<std::string, Value>> taken;
   for (std::size_t i = 0; i < command.params.size() && i < raw.positional.size(); ++i) {
@@ -426,13 +449,13 @@ Args bind_args_moving(const Command& command, RawArgs& raw, Session& session) {
       raw.positional[i] = std::string();  // bound as text below, then replaced
     }
   }
-  Args args = bind_args(command, raw, session);
+  Args args = bind_args(command, raw, context);
   for (auto& [name, value] : taken) args.set(name, std::move(value));
   return args;
 }
 
-Args bind_args(const Command& command, const RawArgs& raw, Session& session) {
-  Binder binder(command, session);
+Args bind_args(const Command& command, const RawArgs& raw, BindContext& context) {
+  Binder binder(command, context);
   Args args;
   std::size_t next = 0;
   for (std::size_t i = 0; i < command.params.size(); ++i) {
@@ -464,7 +487,9 @@ Args bind_args(const Command& command, const RawArgs& raw, Session& session) {
     throw UsageError(fmt::format("too many arguments ({} extra); usage: {}", raw.positional.size() - next,
                                  command.usage()),
                      static_cast<int>(next + 1));
-  for (const auto& [name, value] : raw.flags) {
+  for (const auto& given : raw.flags) {
+    const std::string& name = given.first;
+    const Value& value = given.second;
     auto f = std::find_if(command.flags.begin(), command.flags.end(),
                           [&](const Flag& f) { return f.name == name || dashes_to_underscores(f.name) == name; });
     if (f == command.flags.end())

@@ -11,7 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "handle.hpp"
+#include "kinds.hpp"
+#include "syntax.hpp"
 #include "value.hpp"
 
 namespace ipcsh {
@@ -80,7 +81,7 @@ class Args {
   HandleRef handle(std::string_view name) const;
   std::vector<HandleRef> handles(std::string_view name) const;
   std::int64_t integer(std::string_view name, std::int64_t fallback = 0) const;
-  DWORD timeout(std::string_view name, DWORD fallback) const;
+  std::uint32_t timeout(std::string_view name, std::uint32_t fallback) const;
   const std::string& string(std::string_view name) const;
   std::string string_or(std::string_view name, std::string fallback) const;
   bool flag(std::string_view name) const;
@@ -137,18 +138,51 @@ struct RawArgs {
 };
 // Checks counts, names and types against the table and converts; throws
 // UsageError naming the parameter.
-Args bind_args(const Command& command, const RawArgs& raw, Session& session);
+// What binding needs of the session: its variables and its handles. The
+// binder asks nothing of Windows itself (it builds natively, for fuzzing);
+// Session answers for the real program.
+struct HandleFacts {
+  Kind kind;
+  bool closed;
+  std::string value_text;  // "0x30"
+};
+class BindContext {
+ public:
+  virtual const Value* variable(std::string_view name) = 0;  // $name; nullptr if there is none
+  // A word of a typed line as a value: its text, or what $var, $var.field
+  // or $_ holds (a list $a,$b stays text for the binder).
+  virtual Value word_value(const Word& word) = 0;
+  virtual HandleRef handle_at(std::int64_t value) = 0;       // a handle literal; -1: this process
+  virtual HandleRef this_process() = 0;                      // "self"
+  virtual HandleFacts facts(const HandleRef& handle) = 0;
+  // A value the binder does not put into words itself (a result), for an error.
+  virtual std::string describe(const Value& value) = 0;
+  // A handle that was closed given to `command`: throws its Win32 error.
+  [[noreturn]] virtual void closed_handle(const HandleRef& handle, std::string_view command) = 0;
+
+ protected:
+  ~BindContext() = default;
+};
+
+// A typed line's words after the command name: --flag VALUE, --flag=VALUE,
+// --switch[=yes|no], `--` ending the flags, and positionals.
+RawArgs shell_args(const Command& command, const CommandText& text, BindContext& context);
+Args bind_args(const Command& command, const RawArgs& raw, BindContext& context);
 // The same, taking text arguments out of `raw` instead of copying them (a
 // 64 KB message is not copied twice) - for when no one looks at `raw` after.
-Args bind_args_moving(const Command& command, RawArgs& raw, Session& session);
+Args bind_args_moving(const Command& command, RawArgs& raw, BindContext& context);
+
+// An argument as an error message shows it: one line, never long.
+std::string describe_argument(const Value& v, BindContext* context);
+// What a handle literal may be: a value in a handle table, or -1 for this
+// process. A process holds at most 2^24 handles, so values end below
+// 0x4000000; larger ones are refused rather than passed on (Wine keeps
+// handle values in 32 bits, where 0xffffffff would also mean -1, and
+// resolves 0x7fffffff to this process).
+inline constexpr std::int64_t largest_handle_value = 0x3FFFFFF;
 
 // "52", "0x34", "-1": never wraps (nullopt past 64 bits).
 std::optional<std::int64_t> parse_number(std::string_view text);
-
-// A handle value given as a handle, a number, a literal ("0x7c", "-1") or
-// "self", checked as every handle parameter is (0..0x7fffffff or -1) but
-// not looked up: `dup VALUE --from P` names a value in another process.
-std::int64_t handle_value_arg(const Value& v, std::string_view what, int position);
 
 // "max-size" -> "max_size": a flag's name as a Lua option, a command's as ipc.<name>.
 std::string dashes_to_underscores(std::string_view s);
@@ -157,7 +191,7 @@ std::string dashes_to_underscores(std::string_view s);
 // parameter takes.
 std::optional<bool> boolean_word(std::string_view word);
 
-inline constexpr DWORD forever = INFINITE;
-std::string timeout_text(DWORD ms);  // "500 ms" / "forever"
+inline constexpr std::uint32_t forever = 0xFFFFFFFF;  // INFINITE
+std::string timeout_text(std::uint32_t ms);  // "500 ms" / "forever"
 
 }  // namespace ipcsh

@@ -37,19 +37,6 @@ std::string system_message(unsigned long code) {
   return text;
 }
 
-std::string one_line(std::string_view text, std::size_t most) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (out.size() >= most) {
-      out += fmt::format("... ({} bytes)", text.size());
-      break;
-    }
-    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-    else out += static_cast<char>(c);
-  }
-  return out;
-}
 
 Win32Error::Win32Error(std::string api, unsigned long code, std::string note)
     : std::runtime_error(""), api_(std::move(api)), name_(error_name(code)),

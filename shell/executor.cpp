@@ -14,28 +14,6 @@
 namespace ipcsh {
 namespace {
 
-Value word_value(Session& session, const Word& word) {
-  if (!word.is_variable()) return word.text;
-  // $a,$b: a list of handles, which the binder reads variable by variable.
-  if (word.text.find(',') != std::string::npos) return word.text;
-  std::string name = word.text.substr(1), field;
-  if (auto dot = name.find('.'); dot != std::string::npos) {
-    field = name.substr(dot + 1);
-    name.resize(dot);
-  }
-  Value value;
-  if (name == "_") {
-    value = session.last;
-  } else {
-    auto it = session.vars.find(name);
-    if (it == session.vars.end()) throw UsageError(fmt::format("no variable ${} (see `vars`)", name));
-    value = it->second;
-  }
-  if (field.empty()) return value;
-  if (auto f = field_of(value, field)) return *f;
-  throw UsageError(fmt::format("{}: no field '{}'", word.text, field));
-}
-
 // Whether the rest of the line after `words` is one verbatim argument: the
 // command's last parameter is text, and every earlier positional has its
 // word (after `--` for a command with flags: spawn -- CMDLINE).
@@ -48,49 +26,6 @@ bool rest_is_verbatim(const std::vector<Word>& words) {
   return words.size() - first == command->params.size();
 }
 
-RawArgs shell_args(Session& session, const Command& command, const CommandText& text) {
-  RawArgs raw;
-  const auto& words = text.words;
-  bool flags_done = false;
-  for (std::size_t i = 1; i < words.size(); ++i) {
-    const Word& w = words[i];
-    if (w.verbatim) {
-      raw.positional.emplace_back(w.text);
-      continue;
-    }
-    if (!flags_done && w.is("--")) {
-      flags_done = true;
-      continue;
-    }
-    if (!flags_done && !w.quoted && w.text.size() > 2 && w.text.rfind("--", 0) == 0) {
-      std::string name = w.text.substr(2);
-      std::optional<std::string> inline_value;
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        inline_value = name.substr(eq + 1);
-        name.resize(eq);
-      }
-      auto f = std::find_if(command.flags.begin(), command.flags.end(), [&](const Flag& f) { return f.name == name; });
-      if (f == command.flags.end())
-        throw UsageError(fmt::format("unknown option --{}; usage: {}", name.substr(0, 40), command.usage()));
-      if (!f->takes_value()) {
-        // --switch, or --switch=yes|no|true|false|on|off
-        if (inline_value && !boolean_word(*inline_value))
-          throw UsageError(fmt::format("--{}: yes/no, true/false or on/off expected after '=', got '{}'", name,
-                                       inline_value->substr(0, 40)));
-        raw.flags.emplace_back(name, inline_value ? *boolean_word(*inline_value) : true);
-      } else if (inline_value) {
-        raw.flags.emplace_back(name, *inline_value);
-      } else {
-        if (i + 1 >= words.size())
-          throw UsageError(fmt::format("--{} needs a value ({}); usage: {}", name, f->value_name, command.usage()));
-        raw.flags.emplace_back(name, word_value(session, words[++i]));
-      }
-      continue;
-    }
-    raw.positional.push_back(word_value(session, w));
-  }
-  return raw;
-}
 
 }  // namespace
 
@@ -101,7 +36,7 @@ void run_text(Session& session, const CommandText& text, const ResultSink& sink)
       throw UsageError("'" + text.assign_to + " =' needs a command after it");
     const std::string& name = text.words[0].text;
     if (text.words[0].is_variable() && text.words.size() == 1) {
-      result = word_value(session, text.words[0]);  // `$x` shows a variable
+      result = session.word_value(text.words[0]);  // `$x` shows a variable
     } else {
       const Command* command = find_command(name);
       if (!command) {
@@ -113,7 +48,7 @@ void run_text(Session& session, const CommandText& text, const ResultSink& sink)
       }
       RawArgs raw;
       try {
-        raw = shell_args(session, *command, text);
+        raw = shell_args(*command, text, session);
       } catch (UsageError& e) {
         e.set_command(command->name, command->lua_name());
         throw;

@@ -5,40 +5,11 @@
 #include <fmt/format.h>
 
 #include "child_link.hpp"
+#include "command.hpp"
 #include "error.hpp"
 #include "text.hpp"
 
 namespace ipcsh {
-
-std::string_view kind_name(Kind kind) {
-  static constexpr std::string_view names[] = {
-      "mailslot", "file", "pipe",    "event", "mutex",  "semaphore", "timer", "mapping",
-      "view",     "process", "thread", "socket", "window", "job",     "handle"};
-  return names[static_cast<int>(kind)];
-}
-
-Kind kind_from_name(std::string_view name) {
-  for (int k = 0; k < static_cast<int>(Kind::other); ++k)
-    if (kind_name(static_cast<Kind>(k)) == name) return static_cast<Kind>(k);
-  return Kind::other;
-}
-
-std::string KindSet::describe() const {
-  std::string out;
-  int count = 0, total = 0;
-  for (int k = 0; k <= static_cast<int>(Kind::other); ++k) total += has(static_cast<Kind>(k));
-  for (int k = 0; k <= static_cast<int>(Kind::other); ++k) {
-    if (!has(static_cast<Kind>(k))) continue;
-    ++count;
-    if (count > 1) out += count == total ? " or " : ", ";
-    out += kind_name(static_cast<Kind>(k));
-  }
-  return out;
-}
-
-std::string format_handle_value(std::int64_t value) {
-  return value < 0 ? std::to_string(value) : fmt::format("{:#x}", value);
-}
 
 HandleObject::HandleObject(Kind kind, HANDLE handle, std::string name)
     : kind(kind), name(std::move(name)), handle_(handle) {}
@@ -95,6 +66,22 @@ Kind kind_of(const win::ObjectFacts& facts) {
   for (const auto& [t, k] : types)
     if (type == t) return k;
   return Kind::other;
+}
+
+std::int64_t handle_value_arg(const Value& given, std::string_view what, int position) {
+  const Value& v = given.as<Result>() && !given.as<Result>()->values.empty() ? given.as<Result>()->values[0] : given;
+  std::optional<std::int64_t> n;
+  if (auto h = v.as<HandleRef>()) return (*h)->value();
+  if (auto i = v.as<std::int64_t>()) n = *i;
+  if (auto s = v.as<std::string>()) n = *s == "self" ? std::optional<std::int64_t>(-1) : parse_number(*s);
+  if (!n)
+    throw UsageError(fmt::format("{}: a handle expected ($variable or a value like 0x34), got {}", what, describe_argument(v, nullptr)),
+                     position);
+  if (*n != -1 && (*n < 0 || *n > largest_handle_value))
+    throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
+                                 largest_handle_value, format_handle_value(*n)),
+                     position);
+  return *n;
 }
 
 }  // namespace ipcsh

@@ -11,43 +11,14 @@
 #include <string>
 #include <string_view>
 
+#include "kinds.hpp"
+#include "value.hpp"
 #include "unique_handle.hpp"
 #include "win32_api.hpp"
 
 namespace ipcsh {
 
 class ChildLink;
-
-enum class Kind {
-  mailslot, file, pipe, event, mutex, semaphore, timer, mapping, view, process, thread,
-  socket, window, job, other
-};
-std::string_view kind_name(Kind kind);
-Kind kind_from_name(std::string_view name);  // Kind::other for an unknown name
-
-// A set of kinds a parameter accepts; empty means any.
-class KindSet {
- public:
-  constexpr KindSet() = default;
-  constexpr KindSet(std::initializer_list<Kind> kinds) {
-    for (Kind k : kinds) bits_ |= 1u << static_cast<unsigned>(k);
-  }
-  constexpr bool any() const { return bits_ == 0; }
-  constexpr bool has(Kind k) const { return any() || (bits_ & (1u << static_cast<unsigned>(k))); }
-  // Whether some accepted kind is a kernel handle (not a view's address):
-  // then a value that is no handle may go to the API, which says so.
-  constexpr bool has_kernel_kind() const {
-    return any() || (bits_ & ~(1u << static_cast<unsigned>(Kind::view))) != 0;
-  }
-  std::string describe() const;  // "mailslot, file, pipe or socket"
- private:
-  unsigned bits_ = 0;
-};
-
-inline constexpr KindSet file_like{Kind::mailslot, Kind::file, Kind::pipe, Kind::socket};
-inline constexpr KindSet waitable{Kind::event, Kind::mutex, Kind::semaphore, Kind::timer,
-                                  Kind::process, Kind::thread, Kind::file, Kind::pipe,
-                                  Kind::mailslot, Kind::job};
 
 class HandleObject {
  public:
@@ -87,10 +58,14 @@ class HandleObject {
   bool closed_ = false;
 };
 
+// A handle value given as a handle, a number, a literal ("0x7c", "-1") or
+// "self", checked as every handle parameter is (0..0x3ffffff or -1) but
+// not looked up: `dup VALUE --from P` names a value in another process.
+std::int64_t handle_value_arg(const Value& v, std::string_view what, int position);
+
 // The kind of object behind a handle, from the kernel's type and object
 // name (win::query_object); Kind::other if the value is no handle.
 Kind kind_of(const win::ObjectFacts& facts);
 
-std::string format_handle_value(std::int64_t value);
 
 }  // namespace ipcsh

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "child_link.hpp"
 #include "error.hpp"
+#include "fields.hpp"
+#include "format.hpp"
 #include "launch.hpp"
 #include "win32_api.hpp"
 
@@ -26,6 +30,44 @@ HandleRef Session::add(Kind kind, HANDLE handle, std::string name) {
 }
 
 HandleRef Session::self() { return self_; }
+
+const Value* Session::variable(std::string_view name) {
+  auto it = vars.find(name);
+  return it == vars.end() ? nullptr : &it->second;
+}
+
+Value Session::word_value(const Word& word) {
+  if (!word.is_variable()) return word.text;
+  // $a,$b: a list of handles, which the binder reads variable by variable.
+  if (word.text.find(',') != std::string::npos) return word.text;
+  std::string name = word.text.substr(1), field;
+  if (auto dot = name.find('.'); dot != std::string::npos) {
+    field = name.substr(dot + 1);
+    name.resize(dot);
+  }
+  Value value;
+  if (name == "_") {
+    value = last;
+  } else {
+    auto it = vars.find(name);
+    if (it == vars.end()) throw UsageError(fmt::format("no variable ${} (see `vars`)", name));
+    value = it->second;
+  }
+  if (field.empty()) return value;
+  if (auto f = field_of(value, field)) return *f;
+  throw UsageError(fmt::format("{}: no field '{}'", word.text, field));
+}
+
+HandleFacts Session::facts(const HandleRef& handle) {
+  return {handle->kind, handle->closed(), handle->value_text()};
+}
+
+std::string Session::describe(const Value& value) { return format_cell(value); }
+
+void Session::closed_handle(const HandleRef& handle, std::string_view command) {
+  throw_error(command, handle->kind == Kind::window ? ERROR_INVALID_WINDOW_HANDLE : ERROR_INVALID_HANDLE,
+              fmt::format("{} {} was closed", kind_name(handle->kind), handle->value_text()));
+}
 
 std::string Session::origin_now() const {
   if (!origin.empty() || !lua_where.describe) return origin;

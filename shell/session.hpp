@@ -23,7 +23,7 @@ namespace ipcsh {
 
 class LuaEngine;
 
-class Session {
+class Session : public BindContext {
  public:
   Session();
   ~Session();
@@ -36,6 +36,15 @@ class Session {
   // an unregistered object so the API call reports ERROR_INVALID_HANDLE.
   HandleRef resolve(std::int64_t value);
   HandleRef self();
+
+  // What the argument binder asks (command.hpp).
+  const Value* variable(std::string_view name) override;
+  Value word_value(const Word& word) override;
+  HandleRef handle_at(std::int64_t value) override { return resolve(value); }
+  HandleRef this_process() override { return self(); }
+  HandleFacts facts(const HandleRef& handle) override;
+  std::string describe(const Value& value) override;
+  [[noreturn]] void closed_handle(const HandleRef& handle, std::string_view command) override;
   void forget_closed();
   const std::map<std::int64_t, HandleRef>& handles() const { return handles_; }
   std::string variable_of(const HandleObject& h) const;  // "$slot" or ""

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <fmt/format.h>
+
 namespace ipcsh {
 namespace {
 
@@ -154,6 +156,21 @@ std::string quote_bytes(std::string_view bytes) {
     out += hex[c & 15];
   }
   return out + "\"";
+}
+
+// (error.hpp) Text made one line for a message: control bytes as \xNN, cut at `most`.
+std::string one_line(std::string_view text, std::size_t most) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (out.size() >= most) {
+      out += fmt::format("... ({} bytes)", text.size());
+      break;
+    }
+    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  return out;
 }
 
 }  // namespace ipcsh

@@ -54,12 +54,13 @@ struct Value : ValueBase {
   using ValueBase::ValueBase;
   using ValueBase::operator=;
   Value() = default;
-  Value(int v) : ValueBase(std::int64_t{v}) {}
-  Value(long v) : ValueBase(static_cast<std::int64_t>(v)) {}
-  Value(unsigned long v) : ValueBase(static_cast<std::int64_t>(v)) {}
-  Value(unsigned v) : ValueBase(static_cast<std::int64_t>(v)) {}
-  Value(unsigned long long v) : ValueBase(static_cast<std::int64_t>(v)) {}
-  Value(const char* s) : ValueBase(std::string(s)) {}
+  // (defined below Field: a Record's fields must be complete by then)
+  Value(int v);
+  Value(long v);
+  Value(unsigned long v);
+  Value(unsigned v);
+  Value(unsigned long long v);
+  Value(const char* s);
   bool is_nil() const { return std::holds_alternative<std::monostate>(*this); }
   template <class T> const T* as() const { return std::get_if<T>(this); }
 };
@@ -81,6 +82,13 @@ struct Field {
   Value value;
   Show show = Show::plain;
 };
+
+inline Value::Value(int v) : ValueBase(std::int64_t{v}) {}
+inline Value::Value(long v) : ValueBase(static_cast<std::int64_t>(v)) {}
+inline Value::Value(unsigned long v) : ValueBase(static_cast<std::int64_t>(v)) {}
+inline Value::Value(unsigned v) : ValueBase(static_cast<std::int64_t>(v)) {}
+inline Value::Value(unsigned long long v) : ValueBase(static_cast<std::int64_t>(v)) {}
+inline Value::Value(const char* s) : ValueBase(std::string(s)) {}
 
 inline const Value* Record::get(std::string_view key) const {
   for (const auto& f : fields)
