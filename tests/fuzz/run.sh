@@ -1,34 +1,48 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh [SECONDS]: builds the fuzz target natively with clang and
+# tests/fuzz/run.sh [SECONDS]: builds the fuzz targets natively with clang and
 # libFuzzer (address and undefined-behaviour sanitizers on), replays every
-# regression input, then fuzzes for SECONDS (default 30) from the seed
-# corpus of real command lines. New inputs go to a temporary folder; a
-# crash is saved as tests/fuzz/regressions/crash-* to be kept.
+# regression input, then fuzzes each target for SECONDS (default 30) from
+# the seed corpus of real command lines:
+#   line - the line syntax and the line editor with completion (fuzz_line.cpp);
+#   bind - words to raw arguments and the argument binder (fuzz_bind.cpp).
+# New inputs go to a temporary folder; a crash is saved as
+# tests/fuzz/regressions/TARGET/crash-* to be kept.
 # A long run: tests/fuzz/run.sh 3600
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 seconds=${1:-30}
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (tools/setup.sh installs clang)"; exit 1; }
+[ -d "$root/deps/fmt/include" ] || { echo "fuzz: deps/fmt is missing (tools/setup.sh fetches it)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  "$here/fuzz_line.cpp" "$root/shell/syntax.cpp" "$root/shell/line_editor.cpp" "$root/shell/completion.cpp" \
-  -o "$work/fuzz_line"
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -DFMT_HEADER_ONLY -I"$root/deps/fmt/include")
+s=$root/shell
+clang++ "${flags[@]}" "$here/fuzz_line.cpp" "$s/syntax.cpp" "$s/line_editor.cpp" "$s/completion.cpp" -o "$work/line" &
+clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/command.cpp" "$s/syntax.cpp" "$s/messages.cpp" "$s/kinds.cpp" \
+  -o "$work/bind" &
+wait %1 && wait %2 || { echo "fuzz: the targets did not build"; exit 1; }
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-# every input that ever crashed stays fixed (the folder exists once one has)
-mkdir -p "$here/regressions"
-regressions=("$here"/regressions/*)
-if [ -e "${regressions[0]}" ]; then
-  "$work/fuzz_line" "${regressions[@]}" >"$work/replay.log" 2>&1 || { cat "$work/replay.log"; echo "fuzz: a regression input fails again"; exit 1; }
-  echo "fuzz: ${#regressions[@]} regression inputs pass"
-fi
-mkdir "$work/new"
-if "$work/fuzz_line" -print_final_stats=1 -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=2048 \
-     -artifact_prefix="$here/regressions/" "$work/new" "$here/corpus" >"$work/fuzz.log" 2>&1; then
-  echo "fuzz: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$work/fuzz.log" | awk '{print $2}') inputs in ${seconds} s, no crash"
-else
-  tail -40 "$work/fuzz.log"
-  echo "fuzz: a crash; the input is in tests/fuzz/regressions/ (keep it there as a regression test)"
-  exit 1
-fi
+status=0
+for target in line bind; do
+  # every input that ever crashed stays fixed
+  mkdir -p "$here/regressions/$target"
+  regressions=("$here/regressions/$target"/*)
+  if [ -e "${regressions[0]}" ]; then
+    if ! "$work/$target" "${regressions[@]}" >"$work/replay.log" 2>&1; then
+      cat "$work/replay.log"; echo "fuzz $target: a regression input fails again"; exit 1
+    fi
+    echo "fuzz $target: ${#regressions[@]} regression inputs pass"
+  fi
+  mkdir "$work/new-$target"
+  if "$work/$target" -print_final_stats=1 -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=2048 \
+       -artifact_prefix="$here/regressions/$target/" "$work/new-$target" "$here/corpus" >"$work/fuzz.log" 2>&1; then
+    echo "fuzz $target: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$work/fuzz.log" | awk '{print $2}') inputs in ${seconds} s, no crash"
+  else
+    tail -40 "$work/fuzz.log"
+    echo "fuzz $target: a crash; the input is in tests/fuzz/regressions/$target/ (keep it there as a regression test)"
+    status=1
+  fi
+done
+exit $status
