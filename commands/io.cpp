@@ -52,7 +52,7 @@ DWORD handle_io(Session& s, const HandleObject& h, win::IoRequest request, DWORD
   return moved;
 }
 
-DWORD write_bytes(Session& s, const HandleObject& h, const std::string& data, DWORD timeout) {
+DWORD write_bytes(Session& s, const HandleObject& h, std::string_view data, DWORD timeout) {
   if (h.kind == Kind::socket) return socket_send(s, h, data, timeout);
   win::IoRequest request{win::Io::write, h.handle(), false};
   request.out = data.data();
@@ -190,7 +190,7 @@ namespace {
 
 Value send(Session& s, const Args& a) {
   auto h = a.handle("H");
-  const std::string& data = a.string("DATA");
+  std::string_view data = a.bytes("DATA");
   DWORD n = write_bytes(s, *h, data, a.timeout("timeout", INFINITE));
   // Wine delivers a message over the slot's max size truncated; Windows
   // refuses it. Say so where the limit can be seen.

@@ -12,7 +12,7 @@ struct ReadResult {
 
 // Writes all of `data`, waiting up to `timeout` for room (a full pipe, a
 // socket's send buffer); a time-out or Ctrl+C cancels what is left.
-DWORD write_bytes(Session& session, const HandleObject& h, const std::string& data, DWORD timeout);
+DWORD write_bytes(Session& session, const HandleObject& h, std::string_view data, DWORD timeout);
 
 // Reads one message or chunk, waiting up to `timeout` (nullptr: the
 // object's own default - the mailslot's read timeout, forever otherwise).

@@ -64,7 +64,7 @@ Value unmap(Session&, const Args& a) {
 
 Value write_mem(Session&, const Args& a) {
   auto view = a.handle("VIEW");
-  const std::string& data = a.string("DATA");
+  std::string_view data = a.bytes("DATA");
   char* at = span(*view, a.integer("OFFSET"), static_cast<std::int64_t>(data.size()), 2);
   // Writing a read-only page would be an access violation: refuse first.
   if (!writable(view->view_protect)) throw_error("write-mem", ERROR_ACCESS_DENIED, "the view is mapped read-only");

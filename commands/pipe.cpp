@@ -105,7 +105,7 @@ Value peek(Session&, const Args& a) {
 
 Value transact(Session& s, const Args& a) {
   auto h = a.handle("H");
-  const std::string& request_data = a.string("DATA");
+  std::string_view request_data = a.bytes("DATA");
   ReadResult reply;
   reply.data.assign(static_cast<std::size_t>(a.integer("max", 64 * 1024)), '\0');
   win::IoRequest request{win::Io::transact, h->handle(), false, reply.data.data(), static_cast<DWORD>(reply.data.size()),

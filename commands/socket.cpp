@@ -94,7 +94,7 @@ const CommandRegistration registration{
 
 }  // namespace
 
-DWORD socket_send(Session& session, const HandleObject& h, const std::string& data, DWORD timeout) {
+DWORD socket_send(Session& session, const HandleObject& h, std::string_view data, DWORD timeout) {
   SOCKET s = socket_of(h);
   std::size_t sent = 0;
   ULONGLONG deadline = GetTickCount64() + timeout;

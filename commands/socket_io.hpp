@@ -3,7 +3,7 @@
 #include "common.hpp"
 
 namespace ipcsh {
-DWORD socket_send(Session& session, const HandleObject& h, const std::string& data, DWORD timeout);
+DWORD socket_send(Session& session, const HandleObject& h, std::string_view data, DWORD timeout);
 // "" when the peer has closed the connection.
 std::string socket_recv(Session& session, const HandleObject& h, DWORD max, DWORD timeout);
 }  // namespace ipcsh

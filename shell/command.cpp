@@ -67,6 +67,7 @@ std::string describe_argument(const Value& v, BindContext* context) {
   if (v.is_nil()) return "nothing";
   if (auto s = v.as<std::string>()) return clip(*s);
   if (auto b = v.as<Bytes>()) return clip(b->data);
+  if (auto lent = v.as<Borrowed>()) return clip(lent->data);
   if (v.as<List>()) return "a list";
   if (v.as<Record>() || v.as<Table>()) return "a table";
   if (v.as<Callback>()) return "a function";
@@ -120,12 +121,14 @@ class Binder {
     switch (spec.type) {
       case ArgType::string:
       case ArgType::text:
+        if (raw.as<Borrowed>()) return raw;  // read in place by the handler (Args::bytes)
         if (auto s = raw.as<std::string>()) return *s;
         if (auto b = raw.as<Bytes>()) return b->data;
         if (auto i = raw.as<std::int64_t>()) return std::to_string(*i);
         throw fail("text");
       case ArgType::name: {
         Value text = convert({ArgType::string}, raw, what, position);
+        if (auto lent = text.as<Borrowed>()) text = std::string(lent->data);  // a name is kept: a copy
         if (text.as<std::string>()->find('\0') != std::string::npos)
           throw UsageError(fmt::format("{}: a name cannot hold a NUL byte (the API would end it there), got {}", what,
                                        describe_argument(raw, &context_)),
@@ -187,7 +190,9 @@ class Binder {
         }
         return out;
       }
-      case ArgType::any: return raw;
+      case ArgType::any:
+        if (auto lent = raw.as<Borrowed>()) return std::string(lent->data);  // may be kept: a copy
+        return raw;
       case ArgType::strings: {
         List out;
         auto list = raw.as<List>();
@@ -379,7 +384,16 @@ std::uint32_t Args::timeout(std::string_view name, std::uint32_t fallback) const
 const std::string& Args::string(std::string_view name) const {
   static const std::string empty;
   auto v = find(name);
+  if (v && v->as<Borrowed>()) return copies_.emplace_back(v->as<Borrowed>()->data);
   return v && v->as<std::string>() ? *v->as<std::string>() : empty;
+}
+
+std::string_view Args::bytes(std::string_view name) const {
+  auto v = find(name);
+  if (!v) return {};
+  if (auto lent = v->as<Borrowed>()) return lent->data;
+  if (auto s = v->as<std::string>()) return *s;
+  return {};
 }
 
 std::string Args::string_or(std::string_view name, std::string fallback) const {

@@ -3,6 +3,7 @@
 // unknown name and the Lua functions ipc.<name> are all generated from it.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -83,6 +84,9 @@ class Args {
   std::int64_t integer(std::string_view name, std::int64_t fallback = 0) const;
   std::uint32_t timeout(std::string_view name, std::uint32_t fallback) const;
   const std::string& string(std::string_view name) const;
+  // Text or bytes as given, without a copy: Lua's own bytes, lent for the
+  // call, when a long string came from Lua (value.hpp, Borrowed).
+  std::string_view bytes(std::string_view name) const;
   std::string string_or(std::string_view name, std::string fallback) const;
   bool flag(std::string_view name) const;
   void set(std::string name, Value v) { values_[std::move(name)] = std::move(v); }
@@ -91,6 +95,7 @@ class Args {
 
  private:
   std::map<std::string, Value, std::less<>> values_;
+  mutable std::deque<std::string> copies_;  // string() of a lent argument
 };
 
 using Handler = std::function<Value(Session&, const Args&)>;

@@ -49,7 +49,7 @@ bool is_options_table(lua_State* L, int index) {
   return lua_type(L, index) == LUA_TTABLE && lua_rawlen(L, index) == 0 && !luaL_testudata(L, index, handle_meta);
 }
 
-RawArgs lua_args(lua_State* L, const Command& command, bool as_method) {
+RawArgs lua_args(lua_State* L, const Command& command, bool as_method, bool lend) {
   RawArgs raw;
   int top = lua_gettop(L);
   if (top > 0 && !command.flags.empty() && is_options_table(L, top)) {
@@ -67,7 +67,7 @@ RawArgs lua_args(lua_State* L, const Command& command, bool as_method) {
       raw.flags.emplace_back(std::string(command.method_args[extra]), to_value(L, i));
       continue;
     }
-    Value v = to_value(L, i);
+    Value v = lend ? to_value_lent(L, i) : to_value(L, i);
     // An array given for a variadic parameter spreads into it.
     bool spreads = v.as<List>() && !command.params.empty() && command.params.back().variadic &&
                    raw.positional.size() + 1 >= command.params.size();
@@ -177,7 +177,9 @@ int call_command(lua_State* L) {
     // Where in the script this call is: handles made now remember it (put
     // into words only when one is made).
     Session::LuaWhereScope at(session, {L, calling_line});
-    Value result = invoke(session, *command, lua_args(L, *command, as_method));
+    // A long string argument is lent, not copied, when no observer keeps
+    // the arguments (they stay on Lua's stack for the whole call).
+    Value result = invoke(session, *command, lua_args(L, *command, as_method, session.observers.empty()));
     return push_value(L, result);
   });
   return results >= 0 ? results : lua_error(L);

@@ -49,7 +49,10 @@ Callback callback_of(lua_State* L, int index) {
   return Callback{call};
 }
 
-Value convert(lua_State* L, int index, int depth, std::set<const void*>& open) {
+// Strings this long are lent to a call rather than copied (to_value_lent).
+constexpr std::size_t lend_from = 4096;
+
+Value convert(lua_State* L, int index, int depth, std::set<const void*>& open, bool lend = false) {
   index = lua_absindex(L, index);
   switch (lua_type(L, index)) {
     case LUA_TNIL: case LUA_TNONE: return {};
@@ -60,6 +63,7 @@ Value convert(lua_State* L, int index, int depth, std::set<const void*>& open) {
     case LUA_TSTRING: {
       std::size_t len = 0;
       const char* s = lua_tolstring(L, index, &len);
+      if (lend && len >= lend_from) return Borrowed{{s, len}};
       return std::string(s, len);
     }
     case LUA_TUSERDATA:
@@ -153,6 +157,11 @@ int push_value(lua_State* L, const Value& v) {
 Value to_value(lua_State* L, int index) {
   std::set<const void*> open;
   return convert(L, index, 0, open);
+}
+
+Value to_value_lent(lua_State* L, int index) {
+  std::set<const void*> open;
+  return convert(L, index, 0, open, true);
 }
 
 }  // namespace ipcsh

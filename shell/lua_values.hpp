@@ -19,5 +19,8 @@ int push_value(lua_State* L, const Value& v);
 // Records, handle userdata HandleRefs, functions Callbacks. Tables nested
 // deeper than 32 or cyclic are a UsageError.
 Value to_value(lua_State* L, int index);
+// The same, but a long string is lent (Borrowed), not copied: for an
+// argument of a call that ends before the value on Lua's stack goes.
+Value to_value_lent(lua_State* L, int index);
 
 }  // namespace ipcsh

@@ -43,13 +43,17 @@ struct Result {
   std::size_t lua_count = all;
   const Value* get(std::string_view name) const;
 };
+// Lua's own bytes lent to one call (a long string argument, when no
+// observer keeps the arguments): the handler reads them in place. Never
+// outlives the call: the binder copies it wherever a value is kept.
+struct Borrowed { std::string_view data; };
 // A Lua array passed as an argument (args = {...}, inherit = {h, ...}).
 struct List { std::vector<Value> items; };
 // A function given from Lua (ipc.trace(fn)): called with one line of text.
 struct Callback { std::shared_ptr<std::function<void(const std::string&)>> call; };
 
 using ValueBase = std::variant<std::monostate, bool, std::int64_t, std::string, Bytes, HandleRef,
-                               Record, Table, Result, List, Callback>;
+                               Record, Table, Result, List, Callback, Borrowed>;
 struct Value : ValueBase {
   using ValueBase::ValueBase;
   using ValueBase::operator=;
