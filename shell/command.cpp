@@ -478,9 +478,12 @@ Args bind_args(const Command& command, const RawArgs& raw, BindContext& context)
     std::string what(p.name);
     if (p.variadic) {
       List items;
-      for (; next < raw.positional.size(); ++next)
-        items.items.push_back(binder.convert({p.type, p.kinds, p.range, &p.choices}, raw.positional[next], what,
-                                             static_cast<int>(next + 1)));
+      for (; next < raw.positional.size(); ++next) {
+        Value item = binder.convert({p.type, p.kinds, p.range, &p.choices}, raw.positional[next], what,
+                                    static_cast<int>(next + 1));
+        if (auto lent = item.as<Borrowed>()) item = std::string(lent->data);  // a list's items are kept: copies
+        items.items.push_back(std::move(item));
+      }
       if (items.items.empty() && !p.optional)
         throw UsageError(fmt::format("missing {}; usage: {}", p.name, command.usage()), position);
       args.set(what, std::move(items));

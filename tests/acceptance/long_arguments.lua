@@ -42,6 +42,17 @@ assert(kept == message, "echo of a lent string")
 ipc.vars.long = message
 assert(ipc.run("echo $long") == message)
 
+-- long strings among a variadic command's arguments are copies too: a
+-- script run with a 1 MB argument, echo with two long words
+local script = (os.getenv("TEMP") or ".") .. "\\" .. tag .. ".lua"
+local f = assert(io.open(script, "w"))
+f:write("return #arg[1], arg[1]:sub(-3)\n")
+f:close()
+local n, last = ipc.run_file(script, string.rep("a", 1 << 20) .. "xyz")
+os.remove(script)
+assert(n == (1 << 20) + 3 and last == "xyz", tostring(n))
+assert(#ipc.echo(string.rep("e", 5000), string.rep("f", 6000)) == 11001)
+
 -- a long name is copied (the object keeps it) and a NUL in it is refused
 local ok2, err2 = pcall(ipc.create_event, string.rep("n", 5000) .. "\0x")
 assert(not ok2 and tostring(err2):find("NUL", 1, true), tostring(err2))
