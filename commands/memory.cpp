@@ -76,6 +76,8 @@ Value read_mem(Session&, const Args& a) {
   auto view = a.handle("VIEW");
   std::int64_t length = a.integer("LEN");
   const char* at = span(*view, a.integer("OFFSET"), length, 2);
+  // Straight from the view into Lua's string when the caller takes it at once.
+  if (a.lend_result) return Borrowed{{at, static_cast<std::size_t>(length)}};
   return Bytes{std::string(at, static_cast<std::size_t>(length))};
 }
 

@@ -92,6 +92,10 @@ class Args {
   void set(std::string name, Value v) { values_[std::move(name)] = std::move(v); }
   // Typed at the shell (or ipc.run), not called from Lua: results are shown.
   bool from_shell = false;
+  // The caller turns the result into a Lua value at once and no observer
+  // sees it: a handler may return bytes it does not own (Borrowed, such as
+  // a view's memory) instead of a copy.
+  bool lend_result = false;
 
  private:
   std::map<std::string, Value, std::less<>> values_;

@@ -58,6 +58,7 @@ Value run_invoke(Session& session, const Command& command, RawArgs& raw, const C
   try {
     Args args = may_move ? bind_args_moving(command, raw, session) : bind_args(command, raw, session);
     args.from_shell = text != nullptr;
+    args.lend_result = may_move;
     Value result;
     {
       win::TraceScope trace(session.tracer(), session.call_tracer());  // the command's own calls, not the rendering's

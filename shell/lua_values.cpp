@@ -119,6 +119,7 @@ int push_value(lua_State* L, const Value& v) {
   else if (auto i = v.as<std::int64_t>()) lua_pushinteger(L, *i);
   else if (auto s = v.as<std::string>()) lua_pushlstring(L, s->data(), s->size());
   else if (auto b = v.as<Bytes>()) lua_pushlstring(L, b->data.data(), b->data.size());
+  else if (auto lent = v.as<Borrowed>()) lua_pushlstring(L, lent->data.data(), lent->data.size());
   else if (auto h = v.as<HandleRef>()) push_handle(L, *h);
   else if (auto r = v.as<Record>()) {
     lua_createtable(L, 0, static_cast<int>(r->fields.size()));

@@ -46,3 +46,16 @@ ok, err = pcall(ipc.open_mapping, tag .. "-none")
 assert(not ok and err.name == "ERROR_FILE_NOT_FOUND", tostring(err))
 ok, err = pcall(ipc.map, m, {offset = 100})
 assert(not ok and err.api == "MapViewOfFile", "unaligned offset: " .. tostring(err))
+
+-- What read-mem returns is the caller's own: it stays whole after the view
+-- is written again and unmapped (from Lua, from ipc.run, kept in $r).
+local v3 = ipc.map(m)
+v3:write(0, ("m"):rep(8192))
+local kept = v3:read(0, 8192)
+ipc.vars.v3 = v3
+local via_run = ipc.run("read-mem $v3 0 8192")
+ipc.run("r = read-mem $v3 0 8192")
+v3:write(0, ("z"):rep(8192))
+ipc.unmap(v3)
+assert(kept == ("m"):rep(8192) and via_run == kept, "read-mem's bytes changed with the view")
+assert(ipc.vars.r == kept, "a kept $r changed with the view")
