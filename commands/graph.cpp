@@ -83,8 +83,16 @@ std::string as_text(const Picture& p) {
     const Member& m = p.members[i];
     std::string what = i == 0 ? "this shell" : m.process && m.process->link && m.process->link->agent() ? "agent" : m.image;
     std::size_t n = p.tables[i].user_rows();
-    out += fmt::format("  {}{}{}  ({}; {} of the user's handle{})\n", std::string(static_cast<std::size_t>(m.depth) * 2, ' '),
-                       m.depth ? "└─ " : "", p.tables[i].label, what, n, n == 1 ? "" : "s");
+    // ├─ for a child with a sibling after it, └─ for the last one
+    bool last = true;
+    for (std::size_t j = i + 1; j < p.members.size() && p.members[j].depth >= m.depth; ++j)
+      if (p.members[j].depth == m.depth && p.members[j].parent == m.parent) {
+        last = false;
+        break;
+      }
+    out += fmt::format("  {}{}{}  ({}; {} {})\n", std::string(static_cast<std::size_t>(m.depth) * 2, ' '),
+                       m.depth ? (last ? "└─ " : "├─ ") : "", p.tables[i].label, what, n,
+                       n == 1 ? "handle of the user's" : "handles of the user's");
   }
   out += "objects, one row each; per table: value, Y/N inherit flag, variable\n";
   out += format_result(p.objects);
@@ -104,42 +112,76 @@ std::string dot_quote(std::string_view s) {
   return out + "\"";
 }
 
-// Record labels escape their own punctuation.
-std::string record_escape(std::string_view s) {
+std::string html_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (std::string_view("{}|<>\"\\ ").find(c) != std::string_view::npos && c != ' ') out += '\\';
-    out += c;
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
   }
   return out;
 }
 
+// The notes' picture: the shell's table on the left, the kernel objects in
+// the middle (each once, with its usage count), the children's tables on
+// the right, a line from every row to its object; each table a column of
+// rows (value, inherit flag Y/N, variable) under the process's name.
 std::string as_dot(const Picture& p, bool all) {
-  std::string out = "digraph ipcsh {\n  rankdir=LR;\n  node [fontname=\"monospace\", fontsize=10];\n";
+  std::string out =
+      "digraph ipcsh {\n  rankdir=LR;\n  nodesep=0.3;\n  ranksep=1.0;\n"
+      "  node [fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", fontsize=9];\n";
+  auto shown = [&](const TableRow& r) { return (r.user || all) && r.object; };
   for (std::size_t i = 0; i < p.tables.size(); ++i) {
     const ProcessTable& t = p.tables[i];
-    std::string label = "{" + record_escape(t.label) + "|{value|inh|var}";
+    std::string label = fmt::format(
+        "<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">"
+        "<tr><td colspan=\"3\" port=\"head\" bgcolor=\"#e8e8e8\"><b>{}</b></td></tr>"
+        "<tr><td>value</td><td>inherit</td><td>variable</td></tr>",
+        html_escape(t.label));
+    std::size_t rows = 0;
     for (const auto& r : t.rows) {
-      if (!(r.user || all) || !r.object) continue;
-      label += fmt::format("|{{<h{}>{}|{}|{}}}", r.value, format_handle_value(r.value), r.inherit ? "Y" : "N",
-                           record_escape(r.var));
+      if (!shown(r)) continue;
+      ++rows;
+      label += fmt::format("<tr><td port=\"v{0}\">{1}</td><td>{2}</td><td port=\"r{0}\">{3}</td></tr>", r.value,
+                           format_handle_value(r.value), r.inherit ? "Y" : "N", html_escape(r.var.empty() ? " " : r.var));
     }
-    out += fmt::format("  p{} [shape=record, label={}];\n", t.pid, dot_quote(label + "}"));
+    if (rows == 0) label += "<tr><td colspan=\"3\">(none of the user's)</td></tr>";
+    out += fmt::format("  p{} [shape=plaintext, label=<{}</table>>];\n", t.pid, label);
   }
   for (const auto& row : p.objects.rows) {
     std::string id = row[0].as<std::string>() ? row[0].as<std::string>()->substr(1) : "0";
     std::string kind = row[1].as<std::string>() ? *row[1].as<std::string>() : "";
     std::string name = row[2].as<std::string>() ? *row[2].as<std::string>() : "";
+    if (name.empty()) {  // a nameless object (a process, an anonymous pipe): the variable that holds it
+      int object = std::atoi(id.c_str());
+      for (const auto& t : p.tables) {
+        for (const auto& r : t.rows)
+          if (r.object == object && !r.var.empty()) {
+            name = r.var;
+            break;
+          }
+        if (!name.empty()) break;
+      }
+    }
     auto usage = row.back().as<std::int64_t>();
-    out += fmt::format("  o{} [shape=ellipse, label={}];\n", id,
+    out += fmt::format("  o{} [shape=box, style=rounded, label={}];\n", id,
                        dot_quote(fmt::format("#{} {}{}{}", id, kind, name.empty() ? "" : "\n" + name,
                                              usage ? fmt::format("\nusage count {}", *usage) : "")));
   }
-  for (const auto& t : p.tables)
-    for (const auto& r : t.rows)
-      if ((r.user || all) && r.object) out += fmt::format("  p{}:h{} -> o{};\n", t.pid, r.value, r.object);
+  // The shell's rows point right at their objects; a child's rows point
+  // left (drawn object -> row, arrow reversed), so children sit on the right.
+  for (std::size_t i = 0; i < p.tables.size(); ++i)
+    for (const auto& r : p.tables[i].rows) {
+      if (!shown(r)) continue;
+      if (i == 0) out += fmt::format("  p{}:r{}:e -> o{};\n", p.tables[i].pid, r.value, r.object);
+      else out += fmt::format("  o{} -> p{}:v{}:w [dir=back];\n", r.object, p.tables[i].pid, r.value);
+    }
   for (const auto& m : p.members)
-    if (m.parent) out += fmt::format("  p{} -> p{} [style=dashed, label=\"child\"];\n", m.parent, m.pid);
+    if (m.parent)
+      out += fmt::format("  p{}:head -> p{}:head [style=dashed, color=gray40, label=\"child\", constraint=false];\n",
+                         m.parent, m.pid);
   return out + "}\n";
 }
 

@@ -58,7 +58,7 @@ Value echo(Session&, const Args& a) {
 }
 
 Value sleep_ms(Session& s, const Args& a) {
-  s.poll_until(a.timeout("MS", 0), [] { return false; });
+  win::pause(a.timeout("MS", 0), s.between());
   return {};
 }
 

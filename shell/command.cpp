@@ -321,7 +321,10 @@ std::vector<std::string_view> nearest_words(std::string_view name, const std::ve
   for (auto word : words) {
     std::size_t d = edit_distance(name, word);
     bool part = word.find(name) != std::string_view::npos && name.size() >= 2;
-    if (d <= std::max<std::size_t>(2, name.size() / 3) || part) scored.emplace_back(part ? 0 : d, word);
+    // Near: a few edits, and fewer than the name's own length (`y` or `=`
+    // is near nothing; `sned` is near `send`).
+    bool near = d <= std::max<std::size_t>(2, name.size() / 3) && d < name.size();
+    if (near || part) scored.emplace_back(part ? 0 : d, word);
   }
   std::stable_sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first < b.first; });
   std::vector<std::string_view> out;

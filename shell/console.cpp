@@ -20,13 +20,48 @@ bool is_console(HANDLE h) {
   return h && h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
 }
 
+void write_console(HANDLE h, std::string_view utf8) {
+  if (utf8.empty()) return;
+  std::wstring wide = to_wide(utf8);
+  DWORD written = 0;
+  WriteConsoleW(h, wide.data(), static_cast<DWORD>(wide.size()), &written, nullptr);
+}
+
+// The colours the shell's text carries as SGR sequences (ESC[31m red,
+// ESC[36m cyan, ESC[0m back) are set with SetConsoleTextAttribute: a
+// console that does not take VT sequences (Wine's, on a Unix terminal,
+// passes them through and counts their bytes as columns, so a coloured
+// line wrapped early) shows them all the same. Other text passes as it is.
+void write_console_coloured(HANDLE h, std::string_view utf8) {
+  CONSOLE_SCREEN_BUFFER_INFO info{};
+  bool attributes = GetConsoleScreenBufferInfo(h, &info);
+  WORD normal = info.wAttributes;
+  WORD background = normal & 0xF0;
+  for (;;) {
+    std::size_t at = utf8.find("\x1b[");
+    std::size_t end = at == std::string_view::npos ? at : utf8.find('m', at + 2);
+    if (end == std::string_view::npos || end - at > 6) {
+      write_console(h, utf8);
+      break;
+    }
+    write_console(h, utf8.substr(0, at));
+    std::string_view code = utf8.substr(at + 2, end - at - 2);
+    if (attributes) {
+      if (code == "31") SetConsoleTextAttribute(h, background | FOREGROUND_RED | FOREGROUND_INTENSITY);
+      else if (code == "36") SetConsoleTextAttribute(h, background | FOREGROUND_GREEN | FOREGROUND_BLUE);
+      else SetConsoleTextAttribute(h, normal);
+    }
+    utf8.remove_prefix(end + 1);
+  }
+  if (attributes) SetConsoleTextAttribute(h, normal);
+}
+
 void write_to(DWORD which, std::string_view utf8) {
   HANDLE h = GetStdHandle(which);
   if (!h || h == INVALID_HANDLE_VALUE || utf8.empty()) return;
   if (is_console(h)) {
-    std::wstring wide = to_wide(utf8);
-    DWORD written = 0;
-    WriteConsoleW(h, wide.data(), static_cast<DWORD>(wide.size()), &written, nullptr);
+    if (utf8.find('\x1b') == std::string_view::npos) write_console(h, utf8);
+    else write_console_coloured(h, utf8);
     return;
   }
   while (!utf8.empty()) {
@@ -109,7 +144,6 @@ bool colour_possible() {
     HANDLE h = GetStdHandle(which);
     DWORD mode = 0;
     if (!is_console(h) || !GetConsoleMode(h, &mode)) return false;
-    if (!SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING)) return false;
   }
   return true;
 }

@@ -25,8 +25,9 @@ void set_output_hook(OutputHook hook);
 bool stdin_is_console();
 // The console's width in columns when stdout is a console, else 0.
 int output_columns();
-// Whether stderr/stdout are consoles that take colour (VT sequences on,
-// no NO_COLOR in the environment).
+// Whether stderr/stdout are consoles that take colour (no NO_COLOR in the
+// environment); write_out/write_err turn the text's SGR colour sequences
+// into console text attributes.
 bool colour_possible();
 // One line without its line end; nullopt at end of input. Throws
 // Interrupted when Ctrl+C cancels an interactive read.

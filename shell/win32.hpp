@@ -213,5 +213,8 @@ DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const
 // napping `nap_ms` between; the calls inside are traced as one repeated
 // line. Returns ready's last answer.
 bool poll(DWORD timeout_ms, const std::function<bool()>& ready, const Between& between, DWORD nap_ms = 5);
+// Sleeps `timeout_ms` (INFINITE: until `between` throws) in slices, calling
+// `between` after each: a long sleep wakes 20 times a second, not 200.
+void pause(DWORD timeout_ms, const Between& between);
 
 }  // namespace ipcsh::win

@@ -193,4 +193,14 @@ bool poll(DWORD timeout_ms, const std::function<bool()>& ready, const Between& b
   }
 }
 
+void pause(DWORD timeout_ms, const Between& between) {
+  ULONGLONG deadline = GetTickCount64() + timeout_ms;
+  for (;;) {
+    if (between) between();
+    ULONGLONG now = GetTickCount64();
+    if (timeout_ms != INFINITE && now >= deadline) return;
+    Sleep(timeout_ms == INFINITE ? slice_ms : static_cast<DWORD>(std::min<ULONGLONG>(slice_ms, deadline - now)));
+  }
+}
+
 }  // namespace ipcsh::win

@@ -57,8 +57,19 @@ local line = text:match("[^\n]*mailslot writer[^\n]*")
 assert(line and line:find(("0x%x N"):format(w.value), 1, true) and line:find(("0x%x N $w"):format(v2), 1, true) and line:match("3$"), line)
 local dot = ipc.graph{dot = true}
 assert(dot:find("digraph ipcsh", 1, true) and dot:find("usage count 3", 1, true), dot)
-local _, edges = dot:gsub(("-> o%s;"):format(writer_row.object:sub(2)), "")
-assert(edges == 3, "three tables point at the writer: " .. edges)
+local writer_id = writer_row.object:sub(2)
+-- the shell's row points at the object; each child's row is pointed at
+-- from it, reversed (so the children sit on the other side)
+local _, from_shell = dot:gsub(("p%d:r%d:e %%-> o%s;"):format(ipc.self().pid, w.value, writer_id), "")
+local _, from_a1 = dot:gsub(("o%s %%-> p%d:v%d:w %%[dir=back%%];"):format(writer_id, a1.pid, w.value), "")
+local _, from_a2 = dot:gsub(("o%s %%-> p%d:v%d:w %%[dir=back%%];"):format(writer_id, a2.pid, v2), "")
+assert(from_shell == 1 and from_a1 == 1 and from_a2 == 1, "three tables point at the writer:\n" .. dot)
+-- two children of the shell: the first drawn with a sibling below it
+local branches = {}
+for line in text:gmatch("[^\n]+") do
+  if line:find("─ pid %d+") then branches[#branches + 1] = line:find("├─", 1, true) and "├" or line:find("└─", 1, true) and "└" end
+end
+assert(table.concat(branches, " ") == "├ └", text)
 
 -- results come back as values; handles know where they live
 local ev = a1:run("e = create-event --manual")

@@ -27,6 +27,13 @@ err = fails(ipc.run, "no-such-command")
 assert(err:find("unknown command 'no-such-command'", 1, true), err)
 err = fails(ipc.run, "creat-event")
 assert(err:find("did you mean create-event", 1, true), err)
+-- a word near nothing gets no guess: `y` is not "on" misspelt
+for _, word in ipairs{"y", "=", "1x"} do
+  err = fails(ipc.run, word)
+  assert(err:find("unknown command", 1, true) and not err:find("did you mean", 1, true), err)
+end
+err = fails(ipc.run, "sned $e x")
+assert(err:find("did you mean send", 1, true), err)
 err = fails(ipc.run, "send $w \"open")
 assert(err:find("unterminated", 1, true), err)
 err = fails(ipc.run, "send $nothing x")
