@@ -160,8 +160,28 @@ gggggggg hhhhhhhhhh wrapped-end$' 5
 tm send-keys -t "$session" Enter
 check "and runs whole" '^aaaaaaaaaa bbbbbbbbbb .* hhhhhhhhhh wrapped-end$|wrapped-end$' 5
 
+# An error line in colour is as wide as its text (Wine's console counted
+# the bytes of VT colour sequences as columns: it wrapped 5 columns early)
+type_line 'on 0x1234 echo'
+check "a 79-column error line fits 80 columns" '^on: P: 0x1234 is not an agent \(start one with spawn --agent, or connect-agent\)$' 10
+
 type_line 'exit 3'
 check "exit CODE" 'SHELL-EXITED 3' 10
+
+# Through ./ipcsh, as the README starts it: Ctrl+\ and Ctrl+Z are keys (on
+# a terminal they were SIGQUIT, which left the shell half dead, and
+# SIGTSTP); Ctrl+Z on an empty line leaves.
+launcher=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/ipcsh
+tm kill-session -t "$session" 2>/dev/null
+tm new-session -d -s "$session" -x 80 -y 40 "IPCSH_HISTORY='$history_file' '$launcher'; echo SHELL-EXITED \$?; sleep 600"
+check "prompt through ./ipcsh" '^ipcsh>' 60
+tm send-keys -t "$session" -l 'echo after'
+tm send-keys -t "$session" -H 1c
+tm send-keys -t "$session" -l '_quit'
+tm send-keys -t "$session" Enter
+check "Ctrl+\\ is a key: the shell goes on" '^after_quit$' 10
+tm send-keys -t "$session" -H 1a
+check "Ctrl+Z on an empty line leaves" 'SHELL-EXITED 0' 10
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
