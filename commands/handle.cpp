@@ -84,7 +84,14 @@ Value dup(Session& s, const Args& a) {
                                       &error);
   // DUPLICATE_CLOSE_SOURCE closes the source even when duplication fails.
   if (source && (options & DUPLICATE_CLOSE_SOURCE) && !source->pseudo) source->mark_closed();
-  if (error) throw_error("DuplicateHandle", error);
+  if (error) {
+    // The kernel's word for a process that has ended is a bare access denied.
+    for (const HandleRef& p : {from, to})
+      if (p && win::wait_now(p->handle()) == WAIT_OBJECT_0)
+        throw_error("DuplicateHandle", error,
+                    fmt::format("{} has exited (code {})", process_label(s, p), win::get_exit_code(p->handle())));
+    throw_error("DuplicateHandle", error);
+  }
   if (to) {
     auto v = static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(copy));
     DWORD pid = win::get_process_id(to->handle());
@@ -180,6 +187,9 @@ Value handles(Session& s, const Args& a) {
                       r.object ? Value("#" + std::to_string(r.object)) : Value(), opt(r.var)});
   }
   if (hidden) t.note = fmt::format("{} of the runtime's own hidden: --all shows them", hidden);
+  if (table.exited)
+    t.note = fmt::format("{} has exited (code {}): its handles closed with it", table.label.substr(0, table.label.rfind(" (")),
+                         *table.exited);
   return t;
 }
 

@@ -93,6 +93,13 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
   ProcessTable table;
   table.pid = own ? GetCurrentProcessId() : win::get_process_id(process->handle());
   table.label = process_label(s, own ? nullptr : process);
+  // A process that has ended holds nothing (its handles closed with it),
+  // and an agent that has ended answers nothing.
+  if (!own && win::wait_now(process->handle()) == WAIT_OBJECT_0) {
+    table.exited = win::get_exit_code(process->handle());
+    table.label += " (exited)";
+    return table;
+  }
   // What the user holds there: an agent says; values we put there, we know.
   std::map<std::int64_t, Record> theirs;
   if (!own && process->link && process->link->agent())

@@ -29,6 +29,7 @@ struct ProcessTable {
   DWORD pid = 0;
   std::string label;             // "shell 236", "kid 264"
   std::vector<TableRow> rows;    // every row; `user` says which are the user's
+  std::optional<DWORD> exited;   // the process has ended with this code: no handles left
   std::size_t user_rows() const;
 };
 

@@ -104,6 +104,17 @@ plain:kill()
 local code = ipc.on(a1, "exit 7")
 assert(code == nil, "on P exit N returns nothing to Lua")
 assert(a1:wait(5000) == "signaled" and a1:exit_code() == 7)
+-- an ended child still has a column, empty, and says it has exited
+local after = ipc.handles{compare = {a1, a2}}
+local exited_col = ("pid %d (exited)"):format(a1.pid)
+local seen_writer
+for _, row in ipairs(after) do
+  assert(row[exited_col] == nil, "an exited process holds nothing")
+  if row.kind == "mailslot writer" then seen_writer = row end
+end
+assert(seen_writer and seen_writer[a2_col], "the others' tables are still shown")
+local ok2, derr = pcall(ipc.dup, w, {to = a1})
+assert(not ok2 and derr.api == "DuplicateHandle" and tostring(derr):find("has exited (code 7)", 1, true), tostring(derr))
 eventually(function() return w:info().usage_count == 1 end, 5000)  -- a2's copy moved out, a1 gone
 -- closing the parent's handle ends an agent
 local a3 = ipc.spawn{agent = true, pass = {w = w}}
