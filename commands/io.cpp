@@ -30,13 +30,30 @@ const char* api_name(win::Io op) {
   return "?";
 }
 
-ReadResult read_file(Session& s, const HandleObject& h, DWORD size) {
+// This thread's read buffer, at least `size` bytes (made larger when asked,
+// never cleared: a read fills what it returns).
+char* read_buffer(DWORD size) {
+  struct Buffer {
+    std::unique_ptr<char[]> bytes;
+    DWORD capacity = 0;
+  };
+  thread_local Buffer buffer;  // (one thread_local: each costs a call under MinGW)
+  Buffer& b = buffer;
+  if (b.capacity < size) {
+    b.bytes = std::make_unique_for_overwrite<char[]>(size);
+    b.capacity = size;
+  }
+  return b.bytes.get();
+}
+
+ReadResult read_file(Session& s, const HandleObject& h, DWORD size, bool lend) {
   ReadResult result;
-  result.data.assign(size, '\0');
+  char* into = read_buffer(size);
   DWORD error = 0;
-  DWORD got = handle_io(s, h, {win::Io::read, h.handle(), false, result.data.data(), size}, &error);
+  DWORD got = handle_io(s, h, {win::Io::read, h.handle(), false, into, size}, &error);
   result.more = error == ERROR_MORE_DATA;
-  result.data.resize(got);
+  if (lend) result.lent = {into, got}, result.is_lent = true;
+  else result.data.assign(into, got);
   return result;
 }
 
@@ -79,7 +96,7 @@ std::optional<DWORD> mailslot_limit(const Session& s, const HandleObject& writer
   return std::nullopt;
 }
 
-ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value* timeout) {
+ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value* timeout, bool lend) {
   if (h.kind == Kind::socket) return {socket_recv(s, h, max ? max : default_chunk, timeout_or(timeout, INFINITE))};
   if (h.kind == Kind::mailslot && h.role == "writer") {
     win::IoRequest request{win::Io::read, h.handle(), false};
@@ -95,11 +112,16 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
   if (h.kind == Kind::mailslot) {
     if (auto state = win::try_mailslot_info(h.handle())) {
       DWORD wait = timeout_or(timeout, state->timeout);
-      bool asked = false;
-      bool ready = s.poll_until(wait, [&] {
-        if (asked) state = win::try_mailslot_info(h.handle());
-        asked = true;
-        return state && state->next_size != MAILSLOT_NO_MESSAGE;
+      struct Asking {
+        std::optional<win::MailslotInfo>& state;
+        HANDLE slot;
+        bool asked = false;
+      } asking{state, h.handle()};
+      // (one reference captured: the std::function keeps it without allocating)
+      bool ready = s.poll_until(wait, [&asking] {
+        if (asking.asked) asking.state = win::try_mailslot_info(asking.slot);
+        asking.asked = true;
+        return asking.state && asking.state->next_size != MAILSLOT_NO_MESSAGE;
       });
       if (!ready) {
         // The wait was ours (Wine cannot cancel a blocked mailslot read); the
@@ -108,7 +130,7 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
         DWORD previous = state ? state->timeout : MAILSLOT_WAIT_FOREVER;
         win::set_mailslot_info(h.handle(), 0);
         try {
-          ReadResult r = read_file(s, h, max ? max : std::max<DWORD>(state && state->max_size ? state->max_size : 0, default_chunk));
+          ReadResult r = read_file(s, h, max ? max : std::max<DWORD>(state && state->max_size ? state->max_size : 0, default_chunk), false);
           win::set_mailslot_info(h.handle(), previous);
           return r;
         } catch (const Win32Error& e) {
@@ -117,7 +139,7 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
           throw;
         }
       }
-      return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1));
+      return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1), lend);
     }
   }
   if (h.kind == Kind::pipe && h.overlapped) {
@@ -143,6 +165,7 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
     if (error == WAIT_TIMEOUT) throw_error("ReadFile", WAIT_TIMEOUT, "no data within " + timeout_text(request.timeout));
     if (error && error != ERROR_MORE_DATA) throw_error("ReadFile", error);
     if (max) result.data.resize(got);
+    else if (lend && error != ERROR_MORE_DATA) return {{}, false, {scratch.get(), got}, true};
     else result.data.assign(scratch.get(), got);
     // Without --max: the whole message; in byte mode what one read took
     // (up to 64 KB), as a socket's recv gives what came.
@@ -173,10 +196,12 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
     if (max == 0 && peeked)
       max = peeked->left_in_message ? peeked->left_in_message : std::max<DWORD>(peeked->available, 1);
   }
-  return read_file(s, h, max ? max : default_chunk);
+  return read_file(s, h, max ? max : default_chunk, false);
 }
 
 Value read_value(ReadResult r) {
+  if (r.is_lent && !r.more) return Borrowed{r.lent};
+  if (r.is_lent) r.data.assign(r.lent);
   if (!r.more) return Bytes{std::move(r.data)};
   return result("more-data", {Bytes{std::move(r.data)}, "more"}, {"data", "more"});
 }
@@ -196,7 +221,7 @@ Value send(Session& s, const Args& a) {
 }
 
 Value recv(Session& s, const Args& a) {
-  return read_value(read_bytes(s, *a.handle("H"), static_cast<DWORD>(a.integer("max")), a.find("timeout")));
+  return read_value(read_bytes(s, *a.handle("H"), static_cast<DWORD>(a.integer("max")), a.find("timeout"), a.lend_result));
 }
 
 const Flag max_flag{"max", ArgType::integer, "N", "read at most N bytes (default: the whole message)", {}, size_range};

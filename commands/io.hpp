@@ -8,6 +8,10 @@ namespace ipcsh {
 struct ReadResult {
   std::string data;
   bool more = false;  // message mode: the rest of the message is still there (ERROR_MORE_DATA)
+  // With `lend`: the bytes in this thread's read buffer instead of `data`,
+  // valid until its next read (the caller hands them to Lua at once).
+  std::string_view lent = {};
+  bool is_lent = false;
 };
 
 // Writes all of `data`, waiting up to `timeout` for room (a full pipe, a
@@ -18,8 +22,10 @@ DWORD write_bytes(Session& session, const HandleObject& h, std::string_view data
 // object's own default - the mailslot's read timeout, forever otherwise).
 // Waits are polls or sliced waits, so Ctrl+C works even where Wine cannot
 // cancel a blocked read. `max` 0: the whole message, or up to 64 KB.
-ReadResult read_bytes(Session& session, const HandleObject& h, DWORD max, const Value* timeout);
-Value read_value(ReadResult result);  // Bytes, or data + "more" when more remains
+// `lend` (Args::lend_result): a mailslot's or pipe's bytes may stay in the
+// thread's read buffer (ReadResult::lent), saving a copy and an allocation.
+ReadResult read_bytes(Session& session, const HandleObject& h, DWORD max, const Value* timeout, bool lend = false);
+Value read_value(ReadResult result);  // Bytes (or Borrowed when lent), or data + "more" when more remains
 
 // One request through win::io for a handle of ours; throws `api`'s error
 // (WAIT_TIMEOUT with a note when the time ran out).

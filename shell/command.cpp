@@ -241,10 +241,10 @@ class Binder {
     bool unknown_ok = facts.kind == Kind::other && kinds.has_kernel_kind();
     if (!unknown_ok && !kinds.has(facts.kind)) {
       if (facts.kind == Kind::other)
-        throw UsageError(fmt::format("{}: {} is not a {} of this shell", what, facts.value_text, kinds.describe()),
+        throw UsageError(fmt::format("{}: {} is not a {} of this shell", what, context_.value_text(ref), kinds.describe()),
                          position);
       throw UsageError(fmt::format("{}: {} handle expected, got {} {}", what, kinds.describe(),
-                                   kind_name(facts.kind), facts.value_text),
+                                   kind_name(facts.kind), context_.value_text(ref)),
                        position);
     }
     return ref;
@@ -359,8 +359,20 @@ std::string Command::help() const {
 }
 
 const Value* Args::find(std::string_view name) const {
-  auto it = values_.find(name);
-  return it == values_.end() ? nullptr : &it->second;
+  for (std::size_t i = 0; i < count_; ++i)
+    if (first_[i].first == name) return &first_[i].second;
+  for (const auto& [key, value] : more_)
+    if (key == name) return &value;
+  return nullptr;
+}
+
+void Args::set(std::string name, Value v) {
+  if (auto* found = const_cast<Value*>(find(name))) {
+    *found = std::move(v);
+    return;
+  }
+  if (count_ < first_.size()) first_[count_++] = {std::move(name), std::move(v)};
+  else more_.emplace_back(std::move(name), std::move(v));
 }
 
 HandleRef Args::handle(std::string_view name) const {
@@ -454,24 +466,20 @@ RawArgs shell_args(const Command& command, const CommandText& text, BindContext&
   return raw;
 }
 
+namespace {
+Args bind(const Command& command, RawArgs& raw, BindContext& context, bool move);
+}  // namespace
+
 Args bind_args_moving(const Command& command, RawArgs& raw, BindContext& context) {
-  // Text parameters whose argument is a string already: moved, not copied.
-  std::vector<std::pair<std::string, Value>> taken;
-  for (std::size_t i = 0; i < command.params.size() && i < raw.positional.size(); ++i) {
-    const Param& p = command.params[i];
-    if (p.variadic) break;
-    if ((p.type == ArgType::string || p.type == ArgType::text) && raw.positional[i].as<std::string>() &&
-        raw.positional[i].as<std::string>()->size() > 256) {
-      taken.emplace_back(std::string(p.name), std::move(raw.positional[i]));
-      raw.positional[i] = std::string();  // bound as text below, then replaced
-    }
-  }
-  Args args = bind_args(command, raw, context);
-  for (auto& [name, value] : taken) args.set(name, std::move(value));
-  return args;
+  return bind(command, raw, context, true);
 }
 
 Args bind_args(const Command& command, const RawArgs& raw, BindContext& context) {
+  return bind(command, const_cast<RawArgs&>(raw), context, false);  // (nothing is moved out of it)
+}
+
+namespace {
+Args bind(const Command& command, RawArgs& raw, BindContext& context, bool move) {
   Binder binder(command, context);
   Args args;
   std::size_t next = 0;
@@ -500,7 +508,12 @@ Args bind_args(const Command& command, const RawArgs& raw, BindContext& context)
       if (p.optional) continue;
       throw UsageError(fmt::format("missing {}; usage: {}", p.name, command.usage()), position);
     }
-    args.set(what, binder.convert({p.type, p.kinds, p.range, &p.choices}, raw.positional[next], what, position));
+    // Text given as a string is the argument itself: moved when the caller
+    // needs it no more (a 64 KB message is not copied twice).
+    if (move && (p.type == ArgType::string || p.type == ArgType::text) && raw.positional[next].as<std::string>())
+      args.set(what, std::move(raw.positional[next]));
+    else
+      args.set(what, binder.convert({p.type, p.kinds, p.range, &p.choices}, raw.positional[next], what, position));
     ++next;
   }
   if (next < raw.positional.size())
@@ -519,5 +532,6 @@ Args bind_args(const Command& command, const RawArgs& raw, BindContext& context)
   }
   return args;
 }
+}  // namespace
 
 }  // namespace ipcsh

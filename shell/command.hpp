@@ -3,7 +3,8 @@
 // unknown name and the Lua functions ipc.<name> are all generated from it.
 #pragma once
 #include <cstdint>
-#include <deque>
+#include <array>
+#include <list>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -77,6 +78,7 @@ struct Flag {
 // Arguments after binding: typed Values keyed by parameter or flag name.
 class Args {
  public:
+  Args() = default;
   const Value* find(std::string_view name) const;
   bool has(std::string_view name) const { return find(name) != nullptr; }
   HandleRef handle(std::string_view name) const;
@@ -89,7 +91,7 @@ class Args {
   std::string_view bytes(std::string_view name) const;
   std::string string_or(std::string_view name, std::string fallback) const;
   bool flag(std::string_view name) const;
-  void set(std::string name, Value v) { values_[std::move(name)] = std::move(v); }
+  void set(std::string name, Value v);
   // Typed at the shell (or ipc.run), not called from Lua: results are shown.
   bool from_shell = false;
   // The caller turns the result into a Lua value at once and no observer
@@ -98,8 +100,13 @@ class Args {
   bool lend_result = false;
 
  private:
-  std::map<std::string, Value, std::less<>> values_;
-  mutable std::deque<std::string> copies_;  // string() of a lent argument
+  // A handful of entries, searched in order: room for the usual few in
+  // place (a call allocates nothing for its arguments), the rest after.
+  using Entry = std::pair<std::string, Value>;
+  std::array<Entry, 6> first_;
+  std::size_t count_ = 0;
+  std::vector<Entry> more_;
+  mutable std::list<std::string> copies_;  // string() of a lent argument (a list: made empty without allocating)
 };
 
 using Handler = std::function<Value(Session&, const Args&)>;
@@ -153,7 +160,6 @@ struct RawArgs {
 struct HandleFacts {
   Kind kind;
   bool closed;
-  std::string value_text;  // "0x30"
 };
 class BindContext {
  public:
@@ -163,7 +169,8 @@ class BindContext {
   virtual Value word_value(const Word& word) = 0;
   virtual HandleRef handle_at(std::int64_t value) = 0;       // a handle literal; -1: this process
   virtual HandleRef this_process() = 0;                      // "self"
-  virtual HandleFacts facts(const HandleRef& handle) = 0;
+  virtual HandleFacts facts(const HandleRef& handle) = 0;  // asked for every handle argument: cheap
+  virtual std::string value_text(const HandleRef& handle) = 0;  // "0x30", for an error
   // A value the binder does not put into words itself (a result), for an error.
   virtual std::string describe(const Value& value) = 0;
   // A handle that was closed given to `command`: throws its Win32 error.

@@ -46,12 +46,13 @@ LuaEngine& engine_of(lua_State* L) {
 }
 
 bool is_options_table(lua_State* L, int index) {
-  return lua_type(L, index) == LUA_TTABLE && lua_rawlen(L, index) == 0 && !luaL_testudata(L, index, handle_meta);
+  return lua_type(L, index) == LUA_TTABLE && lua_rawlen(L, index) == 0 && !test_handle(L, index);
 }
 
 RawArgs lua_args(lua_State* L, const Command& command, bool as_method, bool lend) {
   RawArgs raw;
   int top = lua_gettop(L);
+  raw.positional.reserve(static_cast<std::size_t>(top));
   if (top > 0 && !command.flags.empty() && is_options_table(L, top)) {
     lua_pushnil(L);
     while (lua_next(L, top)) {
@@ -193,7 +194,8 @@ void push_command_function(lua_State* L, Session& session, const Command& comman
 }
 
 HandleRef& checked_handle(lua_State* L, int index) {
-  auto* ref = static_cast<HandleRef*>(luaL_checkudata(L, index, handle_meta));
+  auto* ref = test_handle(L, index);
+  if (!ref) luaL_typeerror(L, index, handle_meta);
   if (!*ref) luaL_error(L, "a handle object whose __gc was called holds nothing");
   return *ref;
 }
@@ -207,11 +209,12 @@ int handle_index(lua_State* L) {
   if (auto field = handle_field(*h, key)) return push_value(L, *field);
   // Methods are looked up once per kind and name, then kept as closures in
   // the registry (a loop calling w:send must not search the table each time).
-  if (lua_getfield(L, LUA_REGISTRYINDEX, "ipcsh.methods") != LUA_TTABLE) {
+  static const char methods_key = 0;  // the registry's methods table, by address
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &methods_key) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_newtable(L);
     lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, "ipcsh.methods");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &methods_key);
   }
   if (lua_rawgeti(L, -1, static_cast<lua_Integer>(h->kind) + 1) != LUA_TTABLE) {
     lua_pop(L, 1);
@@ -258,13 +261,14 @@ int handle_close(lua_State* L) {  // __close: leaving a `local h <close>` scope
 
 int handle_gc(lua_State* L) {  // drops the reference only: the handle stays open
   // reset, not destroy: calling it twice (by hand) stays harmless.
-  static_cast<HandleRef*>(luaL_checkudata(L, 1, handle_meta))->reset();
+  if (auto* ref = test_handle(L, 1)) ref->reset();
+  else luaL_typeerror(L, 1, handle_meta);
   return 0;
 }
 
 int handle_eq(lua_State* L) {
-  auto* a = static_cast<HandleRef*>(luaL_testudata(L, 1, handle_meta));
-  auto* b = static_cast<HandleRef*>(luaL_testudata(L, 2, handle_meta));
+  auto* a = test_handle(L, 1);
+  auto* b = test_handle(L, 2);
   lua_pushboolean(L, a && b && *a && a->get() == b->get());
   return 1;
 }
@@ -273,7 +277,7 @@ int handle_eq(lua_State* L) {
 // taking a handle has - must work too. Calling a number is otherwise an
 // error in Lua, and stays one for every other number and argument.
 int call_pid_number(lua_State* L) {
-  auto* h = static_cast<HandleRef*>(luaL_testudata(L, 2, handle_meta));
+  auto* h = test_handle(L, 2);
   if (h && *h && (*h)->kind == Kind::process && lua_isinteger(L, 1) &&
       lua_tointeger(L, 1) == static_cast<lua_Integer>((*h)->pid)) {
     lua_pushvalue(L, 1);
@@ -681,6 +685,7 @@ LuaEngine::LuaEngine(Session& session) : session_(session) {
   lua_setglobal(L_, "print");
 
   luaL_newmetatable(L_, handle_meta);
+  register_handle_meta(L_);
   lua_pushlightuserdata(L_, &session);
   lua_pushcclosure(L_, handle_index, 1);
   lua_setfield(L_, -2, "__index");

@@ -11,15 +11,34 @@
 
 namespace ipcsh {
 
+namespace {
+const char handle_meta_key = 0;  // its address is the key
+}  // namespace
+
+void register_handle_meta(lua_State* L) {
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
+}
+
+HandleRef* test_handle(lua_State* L, int index) {
+  void* p = lua_touserdata(L, index);
+  if (!p || lua_type(L, index) != LUA_TUSERDATA || !lua_getmetatable(L, index)) return nullptr;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
+  bool same = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return same ? static_cast<HandleRef*>(p) : nullptr;
+}
+
 HandleRef* to_handle(lua_State* L, int index) {
-  auto* ref = static_cast<HandleRef*>(luaL_testudata(L, index, handle_meta));
+  auto* ref = test_handle(L, index);
   if (ref && !*ref) throw UsageError("a handle object whose __gc was called holds nothing");
   return ref;
 }
 
 void push_handle(lua_State* L, const HandleRef& ref) {
   new (lua_newuserdatauv(L, sizeof(HandleRef), 0)) HandleRef(ref);
-  luaL_setmetatable(L, handle_meta);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
+  lua_setmetatable(L, -2);
 }
 
 namespace {

@@ -8,6 +8,13 @@ namespace ipcsh {
 
 inline constexpr const char* handle_meta = "ipcsh.handle";
 
+// The handle metatable is also kept in the registry under this address, so
+// that telling a handle from other userdata - on every call - looks it up
+// by pointer, not by hashing its name (register_handle_meta keeps it there).
+void register_handle_meta(lua_State* L);  // the metatable on the stack's top
+// The HandleRef at `index`, or nullptr if that is no handle object.
+HandleRef* test_handle(lua_State* L, int index);
+
 // nullptr if not a handle; throws UsageError for a handle object whose
 // __gc was called by hand (it no longer holds anything).
 HandleRef* to_handle(lua_State* L, int index);

@@ -58,9 +58,9 @@ Value Session::word_value(const Word& word) {
   throw UsageError(fmt::format("{}: no field '{}'", word.text, field));
 }
 
-HandleFacts Session::facts(const HandleRef& handle) {
-  return {handle->kind, handle->closed(), handle->value_text()};
-}
+HandleFacts Session::facts(const HandleRef& handle) { return {handle->kind, handle->closed()}; }
+
+std::string Session::value_text(const HandleRef& handle) { return handle->value_text(); }
 
 std::string Session::describe(const Value& value) { return format_cell(value); }
 

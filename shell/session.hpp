@@ -43,6 +43,7 @@ class Session : public BindContext {
   HandleRef handle_at(std::int64_t value) override { return resolve(value); }
   HandleRef this_process() override { return self(); }
   HandleFacts facts(const HandleRef& handle) override;
+  std::string value_text(const HandleRef& handle) override;
   std::string describe(const Value& value) override;
   [[noreturn]] void closed_handle(const HandleRef& handle, std::string_view command) override;
   void forget_closed();

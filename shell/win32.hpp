@@ -92,8 +92,9 @@ class TraceScope {
   TraceScope(const TraceScope&) = delete;
   TraceScope& operator=(const TraceScope&) = delete;
  private:
-  const TraceSink* previous_lines_;
-  const CallSink* previous_calls_;
+  const TraceSink* previous_lines_ = nullptr;
+  const CallSink* previous_calls_ = nullptr;
+  bool active_ = false;  // false: nothing was ever traced here, and nothing is now (no state touched)
 };
 bool tracing();
 void trace(const std::string& line);  // a note to the line sink, if any
@@ -110,8 +111,9 @@ class RepeatScope {
  private:
   std::optional<CallEvent> last_;
   int count_ = 0;
-  ULONGLONG started_;
-  RepeatScope* outer_;
+  ULONGLONG started_ = 0;
+  RepeatScope* outer_ = nullptr;
+  bool active_ = false;  // false: no trace was ever asked for, so nothing to fold
   friend void emit(CallEvent event);
 };
 

@@ -2,6 +2,8 @@
 // calls folded into one line, and the sliced waits and polls.
 #include <winsock2.h>
 
+#include <atomic>
+
 #include <fmt/format.h>
 
 #include "syntax.hpp"
@@ -10,8 +12,19 @@
 namespace ipcsh::win {
 namespace {
 
-thread_local const TraceSink* current_sink = nullptr;
-thread_local RepeatScope* current_repeat = nullptr;
+// One thread_local for all of a thread's trace state: MinGW's thread_local
+// is emulated (a function call per variable reached), and every call made
+// asks it.
+struct TraceState {
+  const TraceSink* sink = nullptr;
+  const CallSink* calls = nullptr;
+  RepeatScope* repeat = nullptr;
+};
+thread_local TraceState trace_state;
+// Set by the first scope with a sink: until then no thread's trace state is
+// anything but empty, and the calls skip it (the common case: no trace).
+std::atomic<bool> trace_ever_used{false};
+bool never_traced() { return !trace_ever_used.load(std::memory_order_relaxed); }
 
 // Text as the call received it: backslashes as typed, control bytes escaped.
 std::string quoted_text(std::string_view s) {
@@ -75,22 +88,33 @@ std::string show(const Arg& a) {
   return "?";
 }
 
-thread_local const CallSink* current_calls = nullptr;
-
-TraceScope::TraceScope(const TraceSink* lines, const CallSink* calls)
-    : previous_lines_(current_sink), previous_calls_(current_calls) {
-  current_sink = lines;
-  current_calls = calls;
+TraceScope::TraceScope(const TraceSink* lines, const CallSink* calls) {
+  if (!lines && !calls && never_traced()) return;
+  if (lines || calls) trace_ever_used.store(true, std::memory_order_relaxed);
+  active_ = true;
+  TraceState& t = trace_state;
+  previous_lines_ = t.sink;
+  previous_calls_ = t.calls;
+  t.sink = lines;
+  t.calls = calls;
 }
 TraceScope::~TraceScope() {
-  current_sink = previous_lines_;
-  current_calls = previous_calls_;
+  if (!active_) return;
+  TraceState& t = trace_state;
+  t.sink = previous_lines_;
+  t.calls = previous_calls_;
 }
 
-bool tracing() { return (current_sink && *current_sink) || (current_calls && *current_calls); }
+bool tracing() {
+  if (never_traced()) return false;
+  const TraceState& t = trace_state;
+  return (t.sink && *t.sink) || (t.calls && *t.calls);
+}
 
 void trace(const std::string& line) {
-  if (current_sink && *current_sink) (*current_sink)(line);
+  if (never_traced()) return;
+  const TraceState& t = trace_state;
+  if (t.sink && *t.sink) (*t.sink)(line);
 }
 
 std::string CallEvent::line() const {
@@ -103,19 +127,28 @@ std::string CallEvent::line() const {
 }
 
 void emit(CallEvent event) {
-  if (current_repeat) {
-    current_repeat->last_ = std::move(event);
-    ++current_repeat->count_;
+  if (never_traced()) return;
+  TraceState& t = trace_state;
+  if (t.repeat) {
+    t.repeat->last_ = std::move(event);
+    ++t.repeat->count_;
     return;
   }
-  if (current_sink && *current_sink) (*current_sink)(event.line());
-  if (current_calls && *current_calls) (*current_calls)(event);
+  if (t.sink && *t.sink) (*t.sink)(event.line());
+  if (t.calls && *t.calls) (*t.calls)(event);
 }
 
-RepeatScope::RepeatScope() : started_(GetTickCount64()), outer_(current_repeat) { current_repeat = this; }
+RepeatScope::RepeatScope() {
+  if (never_traced()) return;
+  active_ = true;
+  started_ = GetTickCount64();
+  outer_ = trace_state.repeat;
+  trace_state.repeat = this;
+}
 
 RepeatScope::~RepeatScope() {
-  current_repeat = outer_;
+  if (!active_) return;
+  trace_state.repeat = outer_;
   if (!last_) return;
   if (count_ > 1)
     last_->detail += (last_->detail.empty() ? "" : " ") +

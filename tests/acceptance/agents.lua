@@ -112,7 +112,7 @@ for _, row in ipairs(after) do
   assert(row[exited_col] == nil, "an exited process holds nothing")
   if row.kind == "mailslot writer" then seen_writer = row end
 end
-assert(seen_writer and seen_writer[a2_col], "the others' tables are still shown")
+assert(seen_writer and seen_writer[shell_col], "the other tables are still shown")
 local ok2, derr = pcall(ipc.dup, w, {to = a1})
 assert(not ok2 and derr.api == "DuplicateHandle" and tostring(derr):find("has exited (code 7)", 1, true), tostring(derr))
 eventually(function() return w:info().usage_count == 1 end, 5000)  -- a2's copy moved out, a1 gone

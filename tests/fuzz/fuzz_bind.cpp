@@ -76,7 +76,8 @@ class FakeSession : public BindContext {
     return make(value == 0x44 ? Kind::event : Kind::other, value);
   }
   HandleRef this_process() override { return make(Kind::process, -1); }
-  HandleFacts facts(const HandleRef& h) override { return {h->kind, h->closed, format_handle_value(h->value)}; }
+  HandleFacts facts(const HandleRef& h) override { return {h->kind, h->closed}; }
+  std::string value_text(const HandleRef& h) override { return format_handle_value(h->value); }
   std::string describe(const Value&) override { return "a result"; }
   [[noreturn]] void closed_handle(const HandleRef&, std::string_view command) override {
     throw ClosedHandle(std::string(command));
