@@ -1,5 +1,6 @@
 // Shared memory: a pagefile-backed section (file mapping) that processes open
 // by name and map into their address space as views.
+#include "../shell/format.hpp"
 #include "object_info.hpp"
 
 namespace ipcsh {
@@ -81,7 +82,7 @@ Value read_mem(Session&, const Args& a) {
   return Bytes{std::string(at, static_cast<std::size_t>(length))};
 }
 
-// The bytes and where they start; the shell draws the classic hex layout.
+// The classic hex layout, with the bytes and where they start.
 Value hexdump(Session&, const Args& a) {
   auto view = a.handle("VIEW");
   learn_region(*view);
@@ -89,7 +90,10 @@ Value hexdump(Session&, const Args& a) {
   std::int64_t offset = a.integer("OFFSET", 0);
   std::int64_t length = a.has("LEN") ? a.integer("LEN") : std::clamp<std::int64_t>(size - offset, 0, 256);
   const char* at = span(*view, offset, length, 2);
-  return result("hexdump", {Bytes{std::string(at, static_cast<std::size_t>(length))}, offset}, {"data", "offset"});
+  std::string_view bytes(at, static_cast<std::size_t>(length));
+  // Lua gets the dump as text (print(view:hexdump())), then the bytes and
+  // where they start; the shell prints the text.
+  return result("hexdump", {hexdump_text(bytes, offset), Bytes{std::string(bytes)}, offset}, {"text", "data", "offset"});
 }
 
 const KindSet mapping_only{Kind::mapping}, view_only{Kind::view};

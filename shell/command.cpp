@@ -457,7 +457,18 @@ RawArgs shell_args(const Command& command, const CommandText& text, BindContext&
       } else {
         if (i + 1 >= words.size())
           throw UsageError(fmt::format("--{} needs a value ({}); usage: {}", name, f->value_name, command.usage()));
-        raw.flags.emplace_back(name, context.word_value(words[++i]));
+        Value value = context.word_value(words[++i]);
+        // A list of handles for a command with no positionals may also be
+        // given as words: `handles --compare $k1 $k2` is `--compare $k1,$k2`.
+        if (f->type == ArgType::handles && command.params.empty()) {
+          List list;
+          while (i + 1 < words.size() && !words[i + 1].verbatim && (words[i + 1].quoted || words[i + 1].text.rfind("--", 0) != 0)) {
+            if (list.items.empty()) list.items.push_back(std::move(value));
+            list.items.push_back(context.word_value(words[++i]));
+          }
+          if (!list.items.empty()) value = std::move(list);
+        }
+        raw.flags.emplace_back(name, std::move(value));
       }
       continue;
     }

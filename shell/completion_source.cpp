@@ -1,5 +1,6 @@
 // The data completion works from: the command table, the session's
 // variables with their kinds and fields, and file names (for `run`).
+#include <algorithm>
 #include <windows.h>
 
 #include "command.hpp"
@@ -60,6 +61,14 @@ CompletionTable completion_table(const Session& session) {
       if (p.type == ArgType::text) break;
       cmd.params.push_back(slot_of(p));
       if (c.name == "run" && cmd.params.size() == 1) cmd.params.back().file = true;
+      if (c.name == "help" && cmd.params.size() == 1) {  // help COMMAND|FAMILY
+        auto& names = cmd.params.back().choices;
+        for (const auto& other : all_commands())
+          if (!other.lua_only) names.emplace_back(other.name);
+        for (const auto& other : all_commands())
+          if (std::find(names.begin(), names.end(), other.family) == names.end()) names.emplace_back(other.family);
+        std::sort(names.begin(), names.end());
+      }
     }
     cmd.variadic = !c.params.empty() && c.params.back().variadic;
     for (const auto& f : c.flags) {

@@ -111,26 +111,6 @@ std::string field_text(const Field& f) {
   return format_cell(v);
 }
 
-std::string hexdump_text(const std::string& data, std::int64_t offset) {
-  std::string out;
-  auto length = static_cast<std::int64_t>(data.size());
-  for (std::int64_t row = 0; row < length; row += 16) {
-    std::string hex, text;
-    for (std::int64_t i = row; i < row + 16; ++i) {
-      if (i - row == 8) hex += ' ';
-      if (i < length) {
-        auto byte = static_cast<unsigned char>(data[static_cast<std::size_t>(i)]);
-        hex += fmt::format("{:02x} ", byte);
-        text += byte >= 0x20 && byte < 0x7f ? static_cast<char>(byte) : '.';
-      } else {
-        hex += "   ";
-      }
-    }
-    out += fmt::format("{}{:08x}  {} |{}|", out.empty() ? "" : "\n", offset + row, hex, text);
-  }
-  return out.empty() ? "(0 bytes)" : out;
-}
-
 std::int64_t int_of(const Result& r, std::string_view name) {
   auto v = r.get(name);
   return v && v->as<std::int64_t>() ? *v->as<std::int64_t>() : 0;
@@ -209,8 +189,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"wait", wait_text},
       {"unmapped", [](const Result& r) { return "unmapped the view at " + format_handle_value((**r.get("view")->as<HandleRef>()).value()); }},
       {"wrote", [](const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, "bytes"), "byte"), int_of(r, "offset")); }},
-      {"hexdump",
-       [](const Result& r) { return hexdump_text(r.get("data")->as<Bytes>()->data, int_of(r, "offset")); }},
+      {"hexdump", [](const Result& r) { return *r.get("text")->as<std::string>(); }},
       {"still-active", [](const Result& r) { return fmt::format("still active ({})", int_of(r, "raw")); }},
       {"terminated",
        [](const Result& r) { return fmt::format("terminated pid {} with exit code {}", int_of(r, "pid"), int_of(r, "code")); }},
@@ -323,10 +302,27 @@ std::string format_table(const Table& t) {
   return out;
 }
 
+// key: value pairs on one line; on a console, a pair that would pass its
+// width starts the next line (indented), so no pair is broken in two.
 std::string record_text(const Record& r) {
   std::string out;
-  for (const auto& f : r.fields)
-    if (f.show != Show::lua_only) out += (out.empty() ? "" : "  ") + f.key + ": " + field_text(f);
+  std::size_t line = 0;  // columns on the current line
+  auto width = static_cast<std::size_t>(fit().width);
+  for (const auto& f : r.fields) {
+    if (f.show == Show::lua_only) continue;
+    std::string pair = f.key + ": " + field_text(f);
+    std::size_t wide = columns(pair);
+    if (out.empty()) {
+      out = pair;
+      line = wide;
+    } else if (width && line + 2 + wide > width) {
+      out += "\n  " + pair;
+      line = 2 + wide;
+    } else {
+      out += "  " + pair;
+      line += 2 + wide;
+    }
+  }
   return out;
 }
 
@@ -337,6 +333,26 @@ std::string result_text(const Result& r) {
 }
 
 }  // namespace
+
+std::string hexdump_text(std::string_view data, std::int64_t offset) {
+  std::string out;
+  auto length = static_cast<std::int64_t>(data.size());
+  for (std::int64_t row = 0; row < length; row += 16) {
+    std::string hex, text;
+    for (std::int64_t i = row; i < row + 16; ++i) {
+      if (i - row == 8) hex += ' ';
+      if (i < length) {
+        auto byte = static_cast<unsigned char>(data[static_cast<std::size_t>(i)]);
+        hex += fmt::format("{:02x} ", byte);
+        text += byte >= 0x20 && byte < 0x7f ? static_cast<char>(byte) : '.';
+      } else {
+        hex += "   ";
+      }
+    }
+    out += fmt::format("{}{:08x}  {} |{}|", out.empty() ? "" : "\n", offset + row, hex, text);
+  }
+  return out.empty() ? "(0 bytes)" : out;
+}
 
 std::string handle_line(const HandleObject& h) {
   std::string out = fmt::format("{} {}", kind_name(h.kind), h.value_text());

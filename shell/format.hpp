@@ -23,6 +23,8 @@ struct Fit {
 void set_fit(Fit fit);
 const Fit& fit();
 
+// Offset, hex in two groups of 8, ASCII: 16 bytes a line.
+std::string hexdump_text(std::string_view data, std::int64_t offset);
 // A result as the shell shows it; tables span several lines; "" for none.
 std::string format_result(const Value& v);
 // The same, never cut (`show`).

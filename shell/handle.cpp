@@ -46,6 +46,7 @@ void HandleObject::close() {
       if (pseudo) return;  // CloseHandle(GetCurrentProcess()) succeeds and does nothing
   }
   closed_ = true;
+  ++closings;
   thread.reset();
   if (link) link->close();  // an agent ends with its parent's handle
   link.reset();

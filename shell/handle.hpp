@@ -3,6 +3,7 @@
 // an explicit close, a Lua <close> variable, or process exit - never by the
 // garbage collector, so usage counts stay exact.
 #pragma once
+#include <atomic>
 #include <windows.h>
 
 #include <cstdint>
@@ -50,7 +51,10 @@ class HandleObject {
   DWORD view_protect = 0;
   void close();                    // the one place handles, views, windows, sockets are closed
   const char* close_api() const;
-  void mark_closed() { closed_ = true; }  // closed by the kernel (DUPLICATE_CLOSE_SOURCE)
+  void mark_closed() { closed_ = true; ++closings; }  // closed by the kernel (DUPLICATE_CLOSE_SOURCE)
+  // How many handle objects have been closed so far (Session::forget_closed
+  // looks through its table only when this has moved).
+  static inline std::atomic<unsigned long> closings{0};
   std::string value_text() const;  // "0x30", or "-1" for the pseudo handle
 
  private:

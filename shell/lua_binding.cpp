@@ -756,6 +756,14 @@ std::vector<Value> LuaEngine::call_loaded(int base) {
     running.L = nullptr;
     lua_sethook(L_, nullptr, 0, 0);
   }
+  // A pcall in the chunk may have caught the raise and the chunk ended
+  // before the hook raised again (`lua pcall(function() while true do end
+  // end)`): the run is still being unwound, whatever it returned.
+  if (status == LUA_OK && unwinding_ != Unwind::none) {
+    lua_settop(L_, base - 1);
+    lua_pushliteral(L_, "unwound");
+    status = LUA_ERRRUN;
+  }
   if (status != LUA_OK) {
     std::string message = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "error";
     lua_settop(L_, base - 1);

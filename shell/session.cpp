@@ -89,6 +89,9 @@ HandleRef Session::resolve(std::int64_t value) {
 }
 
 void Session::forget_closed() {
+  // (after every call: a table of many handles is not searched when nothing closed)
+  if (closings_seen_ == HandleObject::closings) return;
+  closings_seen_ = HandleObject::closings;
   std::erase_if(handles_, [](const auto& entry) { return entry.second->closed(); });
 }
 

@@ -149,6 +149,7 @@ class Session : public BindContext {
 
  private:
   std::map<std::int64_t, HandleRef> handles_;
+  unsigned long closings_seen_ = 0;  // HandleObject::closings at the last forget_closed
   HandleRef self_;
   HANDLE job_ = nullptr;
   std::vector<HANDLE> kept_;

@@ -21,10 +21,13 @@ ipc.write_mem(v, 0, "안녕\0\255")
 assert(ipc.read_mem(v2, 0, 8) == "안녕\0\255")
 assert(v2:info().size == 4096)
 
--- hexdump returns the bytes and where they start (data, not text); the
--- shell draws offset, hex in two groups of 8, ASCII
-local bytes, offset = ipc.hexdump(v, 100, 21)
+-- hexdump: offset, hex in two groups of 8, ASCII - as text, then the bytes
+-- and where they start
+local text, bytes, offset = ipc.hexdump(v, 100, 21)
 assert(bytes == "written by the child\0" and offset == 100, tostring(bytes) .. " " .. tostring(offset))
+assert(text == "00000064  77 72 69 74 74 65 6e 20  62 79 20 74 68 65 20 63  |written by the c|\n"
+           .. "00000074  68 69 6c 64 00" .. (" "):rep(36) .. "|hild.|", text)
+assert(v:hexdump(100, 5) == "00000064  77 72 69 74 74" .. (" "):rep(36) .. "|writt|", v:hexdump(100, 5))
 
 -- read-only: the kernel refuses a writable view; ipcsh refuses writes to a read-only view
 local ro = ipc.open_mapping(tag, {access = "read"})

@@ -55,6 +55,14 @@ tm send-keys -t "$session" C-c
 check "Ctrl+C ends a loop that wraps its body in pcall" 'end\) end
 interrupted' 10
 
+# a pcall that catches the interrupt and is the whole chunk: still interrupted
+type_line 'lua pcall(function() while true do end end)'
+sleep 1.5
+tm send-keys -t "$session" C-c
+check "Ctrl+C ends a chunk that is one pcall" 'pcall\(function\(\) while true do end end\)$' 10
+check "and says interrupted, not pcall's values" '^interrupted$' 10
+if screen | grep -qE '^no[[:space:]]+interrupted'; then failed=$((failed + 1)); echo "FAIL pcall's values were printed"; else passed=$((passed + 1)); fi
+
 type_line 'lua local co = coroutine.wrap(function() while true do end end); co()'
 sleep 1.5
 tm send-keys -t "$session" C-c
