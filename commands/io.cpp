@@ -111,6 +111,9 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
   }
   if (h.kind == Kind::mailslot) {
     if (auto state = win::try_mailslot_info(h.handle())) {
+      // A message waits: read it (no wait to set up).
+      if (state->next_size != MAILSLOT_NO_MESSAGE)
+        return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1), lend);
       DWORD wait = timeout_or(timeout, state->timeout);
       struct Asking {
         std::optional<win::MailslotInfo>& state;
