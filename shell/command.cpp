@@ -332,8 +332,9 @@ std::vector<std::string_view> nearest_words(std::string_view name, const std::ve
   return out;
 }
 
-std::string Command::lua_name() const {
-  return lua_alias.empty() ? dashes_to_underscores(name) : std::string(lua_alias);
+const std::string& Command::lua_name() const {
+  if (lua_name_.empty()) lua_name_ = lua_alias.empty() ? dashes_to_underscores(name) : std::string(lua_alias);
+  return lua_name_;
 }
 
 std::string Command::usage() const {

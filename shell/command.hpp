@@ -131,7 +131,9 @@ struct Command {
 
   std::string usage() const;  // "send H DATA"
   std::string help() const;   // usage, summary and one line per flag
-  std::string lua_name() const;
+  // ipc.<name>: worked out once (every call from Lua names its function)
+  const std::string& lua_name() const;
+  mutable std::string lua_name_ = {};  // (lua_name's; a public member keeps the rows aggregates)
 };
 
 // Registers a family's rows; each commands/*.cpp has one static instance.
