@@ -2,6 +2,7 @@
 #include <windows.h>
 
 #include <cstdio>
+#include <malloc.h>
 #include <fmt/format.h>
 
 #include "agent.hpp"
@@ -163,6 +164,11 @@ int main() {
   // attach and hold a test run).
   SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
   SetUnhandledExceptionFilter(report_crash);
+  // The low-fragmentation heap for the C runtime's heap (new/delete, Lua)
+  // and the process heap, as Windows 10 uses by default.
+  ULONG lfh = 2;
+  for (HANDLE heap : {reinterpret_cast<HANDLE>(_get_heap_handle()), GetProcessHeap()})
+    HeapSetInformation(heap, HeapCompatibilityInformation, &lfh, sizeof lfh);
   SetConsoleOutputCP(CP_UTF8);
   std::setvbuf(stdout, nullptr, _IONBF, 0);
   int code = 1;
