@@ -188,8 +188,7 @@ Value handles(Session& s, const Args& a) {
   }
   if (hidden) t.note = fmt::format("{} of the runtime's own hidden: --all shows them", hidden);
   if (table.exited)
-    t.note = fmt::format("{} has exited (code {}): its handles closed with it", table.label.substr(0, table.label.rfind(" (")),
-                         *table.exited);
+    t.note = fmt::format("{} has exited (code {}): its handles closed with it", process_label(s, process), *table.exited);
   return t;
 }
 

@@ -111,9 +111,8 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
   }
   if (h.kind == Kind::mailslot) {
     if (auto state = win::try_mailslot_info(h.handle())) {
-      // A message waits: read it (no wait to set up).
-      if (state->next_size != MAILSLOT_NO_MESSAGE)
-        return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1), lend);
+      auto read_waiting = [&] { return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1), lend); };
+      if (state->next_size != MAILSLOT_NO_MESSAGE) return read_waiting();  // no wait to set up
       DWORD wait = timeout_or(timeout, state->timeout);
       struct Asking {
         std::optional<win::MailslotInfo>& state;
@@ -142,7 +141,7 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
           throw;
         }
       }
-      return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1), lend);
+      return read_waiting();
     }
   }
   if (h.kind == Kind::pipe && h.overlapped) {
@@ -151,16 +150,14 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
     win::IoRequest request{win::Io::read, h.handle(), true};
     request.timeout = timeout_or(timeout, INFINITE);
     ReadResult result;
-    // Without --max, one read takes up to a large buffer of this thread's
-    // (made once, never cleared): the bytes waiting come in one call, and
-    // only what came is copied out.
-    thread_local std::unique_ptr<char[]> scratch;
+    // Without --max, one read goes to this thread's read buffer, and only
+    // what came is copied out (or lent).
+    char* scratch = nullptr;
     if (max) {
       result.data.resize(max);
       request.buffer = result.data.data();
     } else {
-      if (!scratch) scratch = std::make_unique_for_overwrite<char[]>(whole_read_chunk);
-      request.buffer = scratch.get();
+      request.buffer = scratch = read_buffer(whole_read_chunk);
     }
     request.size = max ? max : whole_read_chunk;
     DWORD error = 0;
@@ -168,8 +165,8 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
     if (error == WAIT_TIMEOUT) throw_error("ReadFile", WAIT_TIMEOUT, "no data within " + timeout_text(request.timeout));
     if (error && error != ERROR_MORE_DATA) throw_error("ReadFile", error);
     if (max) result.data.resize(got);
-    else if (lend && error != ERROR_MORE_DATA) return {{}, false, {scratch.get(), got}, true};
-    else result.data.assign(scratch.get(), got);
+    else if (lend && error != ERROR_MORE_DATA) return {{}, false, {scratch, got}, true};
+    else result.data.assign(scratch, got);
     // Without --max: the whole message; in byte mode what one read took
     // (up to 64 KB), as a socket's recv gives what came.
     while (max == 0 && error == ERROR_MORE_DATA) {

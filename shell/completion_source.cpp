@@ -65,8 +65,8 @@ CompletionTable completion_table(const Session& session) {
         auto& names = cmd.params.back().choices;
         for (const auto& other : all_commands())
           if (!other.lua_only) names.emplace_back(other.name);
-        for (const auto& other : all_commands())
-          if (std::find(names.begin(), names.end(), other.family) == names.end()) names.emplace_back(other.family);
+        for (auto family : families())  // (`pipe` is a family and a command)
+          if (std::find(names.begin(), names.end(), family) == names.end()) names.emplace_back(family);
         std::sort(names.begin(), names.end());
       }
     }
