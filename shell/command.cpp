@@ -109,7 +109,15 @@ class Binder {
     // A variable holding a described result ($v = dup ... --to P) stands for
     // its value - except where any value is taken as it is (echo shows it).
     bool unwrap = spec.type != ArgType::any && given.as<Result>() && !given.as<Result>()->values.empty();
-    const Value& raw = unwrap ? given.as<Result>()->values[0] : given;
+    const Value* picked = unwrap ? &given.as<Result>()->values[0] : &given;
+    // Lent bytes are read in place only as text; any other type parses them
+    // (a number, a choice) from a copy.
+    Value copy;
+    if (auto lent = picked->as<Borrowed>(); lent && spec.type != ArgType::string && spec.type != ArgType::text) {
+      copy = std::string(lent->data);
+      picked = &copy;
+    }
+    const Value& raw = *picked;
     auto fail = [&](std::string_view expected) -> UsageError {
       return UsageError(fmt::format("{}: {} expected, got {}", what, expected, describe_argument(raw, &context_)), position);
     };

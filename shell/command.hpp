@@ -15,6 +15,7 @@
 
 #include "kinds.hpp"
 #include "syntax.hpp"
+#include "small_vector.hpp"
 #include "value.hpp"
 
 namespace ipcsh {
@@ -151,8 +152,9 @@ std::vector<std::string_view> families();  // in the order of first registration
 
 // Arguments as they arrive, before binding: shell words or Lua values.
 struct RawArgs {
-  std::vector<Value> positional;
-  std::vector<std::pair<std::string, Value>> flags;
+  // (in place: a call's few arguments allocate nothing)
+  SmallVector<Value, 3> positional;
+  SmallVector<std::pair<std::string, Value>, 2> flags;
 };
 // Checks counts, names and types against the table and converts; throws
 // UsageError naming the parameter.

@@ -68,8 +68,10 @@ Callback callback_of(lua_State* L, int index) {
   return Callback{call};
 }
 
-// Strings this long are lent to a call rather than copied (to_value_lent).
-constexpr std::size_t lend_from = 4096;
+// Strings longer than std::string keeps in place (15 bytes) are lent to a
+// call rather than copied (to_value_lent): a message to send costs no
+// allocation. The binder copies what it keeps (names) or reads as text.
+constexpr std::size_t lend_from = 16;
 
 Value convert(lua_State* L, int index, int depth, std::set<const void*>& open, bool lend = false) {
   index = lua_absindex(L, index);
