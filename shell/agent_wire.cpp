@@ -1,5 +1,7 @@
 #include "agent_wire.hpp"
 
+#include <mutex>
+#include <set>
 #include <stdexcept>
 
 #include "error.hpp"
@@ -8,6 +10,15 @@
 
 namespace ipcsh {
 namespace {
+
+// A result's names decoded from a child, kept for as long as the program
+// runs (Result names are views): a few words, the same ones again.
+std::string_view intern_name(std::string name) {
+  static std::mutex lock;
+  static std::set<std::string, std::less<>> names;
+  std::lock_guard<std::mutex> held(lock);
+  return *names.insert(std::move(name)).first;
+}
 
 constexpr std::uint32_t most_frame = 64u << 20;  // a 60 MB message still fits
 constexpr int most_depth = 64;
@@ -309,7 +320,7 @@ Value WireReader::value(std::uint32_t pid, int depth) {
       m.shape = str();
       std::int64_t lua_count = i64();
       m.lua_count = lua_count < 0 ? Result::all : static_cast<std::size_t>(lua_count);
-      for (std::uint32_t i = 0, n = count(); i < n; ++i) m.names.push_back(str());
+      for (std::uint32_t i = 0, n = count(); i < n; ++i) m.names.push_back(intern_name(str()));
       for (std::uint32_t i = 0, n = count(); i < n; ++i) m.values.push_back(value(pid, depth + 1));
       return m;
     }

@@ -84,7 +84,7 @@ CompletionTable completion_table(const Session& session) {
       if ((*h)->kind == Kind::process) v.fields.push_back("pid");
       if ((*h)->kind == Kind::socket) v.fields.push_back("port");
     } else if (auto r = value.as<Result>()) {
-      v.fields = r->names;
+      v.fields.assign(r->names.begin(), r->names.end());
     } else if (auto rec = value.as<Record>()) {
       for (const auto& f : rec->fields) v.fields.push_back(f.key);
     }

@@ -518,8 +518,11 @@ void push_variable(lua_State* L, const Value& v) {
   if (auto r = v.as<Result>(); r && r->names.size() > 1 && r->lua_count > 1) {
     lua_createtable(L, 0, static_cast<int>(r->names.size()));
     for (std::size_t i = 0; i < r->names.size() && i < r->values.size(); ++i) {
-      if (push_value(L, r->values[i]) == 0) lua_pushnil(L);
-      lua_setfield(L, -2, r->names[i].c_str());
+      lua_pushlstring(L, r->names[i].data(), r->names[i].size());
+      int n = push_value(L, r->values[i]);
+      if (n == 0) lua_pushnil(L);
+      if (n > 1) lua_pop(L, n - 1);
+      lua_rawset(L, -3);
     }
     return;
   }

@@ -243,7 +243,7 @@ void LuaRecorder::observe(const Invocation& call) {
       // p = pipe: p.read, p.write
       std::string names;
       for (std::size_t i = 0; i < r->names.size() && i < r->lua_count; ++i)
-        names += (names.empty() ? "" : ", ") + text.assign_to + "." + r->names[i];
+        names += (names.empty() ? "" : ", ") + text.assign_to + "." + std::string(r->names[i]);
       write(fmt::format("{} = {{}}", target(text.assign_to)));
       write(fmt::format("{} = {}", names, invocation));
       last_ = text.assign_to;

@@ -5,6 +5,7 @@
 // indexing and iteration.
 #pragma once
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <new>
 #include <utility>
@@ -15,6 +16,10 @@ template <class T, std::size_t N>
 class SmallVector {
  public:
   SmallVector() = default;
+  SmallVector(std::initializer_list<T> items) {
+    reserve(items.size());
+    for (const T& v : items) emplace_back(v);
+  }
   SmallVector(const SmallVector& other) { append_all(other); }
   SmallVector(SmallVector&& other) noexcept { take(std::move(other)); }
   SmallVector& operator=(const SmallVector& other) {

@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "small_vector.hpp"
+
 namespace ipcsh {
 
 class HandleObject;
@@ -39,7 +41,9 @@ struct Result {
   static constexpr std::size_t all = static_cast<std::size_t>(-1);
   std::string shape;
   std::vector<Value> values;
-  std::vector<std::string> names = {};
+  // Names are text that lives as long as the program: literals, or the
+  // wire decoder's interned copies (agent_wire.cpp). Kept in place.
+  SmallVector<std::string_view, 4> names = {};
   std::size_t lua_count = all;
   const Value* get(std::string_view name) const;
 };
