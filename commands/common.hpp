@@ -24,12 +24,12 @@ inline std::string object_path(std::string_view name, std::string_view prefix) {
 
 // A result the shell puts into words by its `shape` (shell/format.cpp) and
 // Lua receives as `values`; `names` reach them as $VAR.NAME.
-inline Value result(std::string shape, std::vector<Value> values, SmallVector<std::string_view, 4> names = {},
+inline Value result(std::string shape, std::vector<Value> values, SmallVector<std::string_view, 2> names = {},
                     std::size_t lua_count = Result::all) {
   return Result{std::move(shape), std::move(values), std::move(names), lua_count};
 }
 // The same for a report Lua gets nothing from ("closed", "set").
-inline Value report(std::string shape, std::vector<Value> facts = {}, SmallVector<std::string_view, 4> names = {}) {
+inline Value report(std::string shape, std::vector<Value> facts = {}, SmallVector<std::string_view, 2> names = {}) {
   return Result{std::move(shape), std::move(facts), std::move(names), 0};
 }
 

@@ -43,7 +43,7 @@ struct Result {
   std::vector<Value> values;
   // Names are text that lives as long as the program: literals, or the
   // wire decoder's interned copies (agent_wire.cpp). Kept in place.
-  SmallVector<std::string_view, 4> names = {};
+  SmallVector<std::string_view, 2> names = {};
   std::size_t lua_count = all;
   const Value* get(std::string_view name) const;
 };
