@@ -368,20 +368,17 @@ std::string Command::help() const {
 }
 
 const Value* Args::find(std::string_view name) const {
-  for (std::size_t i = 0; i < count_; ++i)
-    if (first_[i].first == name) return &first_[i].second;
-  for (const auto& [key, value] : more_)
+  for (const auto& [key, value] : entries_)
     if (key == name) return &value;
   return nullptr;
 }
 
-void Args::set(std::string name, Value v) {
+void Args::set(std::string_view name, Value v) {
   if (auto* found = const_cast<Value*>(find(name))) {
     *found = std::move(v);
     return;
   }
-  if (count_ < first_.size()) first_[count_++] = {std::move(name), std::move(v)};
-  else more_.emplace_back(std::move(name), std::move(v));
+  entries_.emplace_back(name, std::move(v));
 }
 
 HandleRef Args::handle(std::string_view name) const {
@@ -517,7 +514,7 @@ Args bind(const Command& command, RawArgs& raw, BindContext& context, bool move)
       }
       if (items.items.empty() && !p.optional)
         throw UsageError(fmt::format("missing {}; usage: {}", p.name, command.usage()), position);
-      args.set(what, std::move(items));
+      args.set(p.name, std::move(items));
       continue;
     }
     if (next < raw.positional.size() && raw.positional[next].is_nil() && p.optional) {
@@ -531,9 +528,9 @@ Args bind(const Command& command, RawArgs& raw, BindContext& context, bool move)
     // Text given as a string is the argument itself: moved when the caller
     // needs it no more (a 64 KB message is not copied twice).
     if (move && (p.type == ArgType::string || p.type == ArgType::text) && raw.positional[next].as<std::string>())
-      args.set(what, std::move(raw.positional[next]));
+      args.set(p.name, std::move(raw.positional[next]));
     else
-      args.set(what, binder.convert({p.type, p.kinds, p.range, &p.choices}, raw.positional[next], what, position));
+      args.set(p.name, binder.convert({p.type, p.kinds, p.range, &p.choices}, raw.positional[next], what, position));
     ++next;
   }
   if (next < raw.positional.size())
@@ -548,7 +545,7 @@ Args bind(const Command& command, RawArgs& raw, BindContext& context, bool move)
     if (f == command.flags.end())
       throw UsageError(fmt::format("unknown option --{}; usage: {}", name, command.usage()));
     std::string what = "--" + std::string(f->name);
-    args.set(std::string(f->name), binder.convert({f->type, f->kinds, f->range, &f->choices}, value, what, 0));
+    args.set(f->name, binder.convert({f->type, f->kinds, f->range, &f->choices}, value, what, 0));
   }
   return args;
 }

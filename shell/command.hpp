@@ -92,7 +92,8 @@ class Args {
   std::string_view bytes(std::string_view name) const;
   std::string string_or(std::string_view name, std::string fallback) const;
   bool flag(std::string_view name) const;
-  void set(std::string name, Value v);
+  // `name` is the command table's (static text): kept as a view.
+  void set(std::string_view name, Value v);
   // Typed at the shell (or ipc.run), not called from Lua: results are shown.
   bool from_shell = false;
   // The caller turns the result into a Lua value at once and no observer
@@ -102,11 +103,10 @@ class Args {
 
  private:
   // A handful of entries, searched in order: room for the usual few in
-  // place (a call allocates nothing for its arguments), the rest after.
-  using Entry = std::pair<std::string, Value>;
-  std::array<Entry, 6> first_;
-  std::size_t count_ = 0;
-  std::vector<Entry> more_;
+  // place (a call allocates nothing for its arguments, and makes only the
+  // entries it has).
+  using Entry = std::pair<std::string_view, Value>;
+  SmallVector<Entry, 6> entries_;
   mutable std::list<std::string> copies_;  // string() of a lent argument (a list: made empty without allocating)
 };
 

@@ -170,14 +170,19 @@ void emit_call(const char* api, std::initializer_list<Arg> args, const std::stri
 DWORD socket_error() { return static_cast<DWORD>(WSAGetLastError()); }
 
 DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced) {
-  std::string list;
-  for (HANDLE h : handles) list += (list.empty() ? "" : ", ") + handle_text(h);
+  // The handles in words only for a trace line (a wait in a loop must not
+  // format them each time).
+  auto list = [&] {
+    std::string text;
+    for (HANDLE h : handles) text += (text.empty() ? "" : ", ") + handle_text(h);
+    return text;
+  };
   ULONGLONG started = GetTickCount64(), deadline = started + timeout_ms;
   auto count = static_cast<DWORD>(handles.size());
   auto finish = [&](DWORD result, DWORD error) {
     if (traced && tracing())
       emit_call("WaitForMultipleObjects",
-                {num(count), literal("[" + list + "]"), literal(all ? "TRUE" : "FALSE"), named(timeout_ms, timeout_names)},
+                {num(count), literal("[" + list() + "]"), literal(all ? "TRUE" : "FALSE"), named(timeout_ms, timeout_names)},
                 value_text(result, wait_names), error,
                 fmt::format("(after {} ms)", GetTickCount64() - started));
     return result;
@@ -187,7 +192,7 @@ DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const
       try {
         between();
       } catch (const Interrupted&) {
-        if (traced) trace(fmt::format("WaitForMultipleObjects([{}]) interrupted by Ctrl+C after {} ms", list, GetTickCount64() - started));
+        if (traced) trace(fmt::format("WaitForMultipleObjects([{}]) interrupted by Ctrl+C after {} ms", list(), GetTickCount64() - started));
         throw;
       }
     }

@@ -1,5 +1,5 @@
--- Long strings from Lua are lent to a call, not copied (4 KB and more, when
--- no observer keeps the arguments): what the handler reads must be exactly
+-- Strings from Lua are lent to a call, not copied (past 15 bytes, when no
+-- observer keeps the arguments): what the handler reads must be exactly
 -- the bytes given, and whatever outlives the call must be a copy.
 local tag = "accept-long-" .. ipc.self().pid
 local function pattern(n, seed)  -- bytes that differ along the string, NULs included
@@ -34,6 +34,21 @@ local chunk = pattern(20000, 13)
 assert(pw:write(chunk) == 20000)
 assert(r:read() == chunk, "20,000 bytes through an anonymous pipe")
 pw:close(); r:close()
+
+-- strings past 15 bytes are lent too: messages of 16 to 4,095 bytes, a name
+-- the object keeps, numbers given as long strings (parsed from a copy)
+for _, size in ipairs{15, 16, 100, 4095} do
+  local m2 = pattern(size, size)
+  assert(w:send(m2) == size)
+  assert(slot:recv() == m2, size .. " bytes")
+end
+local long_name = tag .. "-an-event-with-a-long-name"
+local named = ipc.create_event(long_name)
+assert(named.name:find(long_name, 1, true), named.name)
+assert(ipc.open_event(long_name).name == named.name)
+assert(ipc.sleep("00000000000000000001") == nil)
+local okn, errn = pcall(ipc.sleep, "0000000000000000001x")
+assert(not okn and tostring(errn):find("milliseconds", 1, true), tostring(errn))
 
 -- a long string kept by the shell (echo returns it; a variable holds it)
 -- is the caller's bytes, whole, after the call
