@@ -208,14 +208,9 @@ int handle_index(lua_State* L) {
   std::string_view key = luaL_checkstring(L, 2);
   if (auto field = handle_field(*h, key)) return push_value(L, *field);
   // Methods are looked up once per kind and name, then kept as closures in
-  // the registry (a loop calling w:send must not search the table each time).
-  static const char methods_key = 0;  // the registry's methods table, by address
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &methods_key) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &methods_key);
-  }
+  // a table (this function's second upvalue): a loop calling w:send must
+  // not search the command table each time.
+  lua_pushvalue(L, lua_upvalueindex(2));
   if (lua_rawgeti(L, -1, static_cast<lua_Integer>(h->kind) + 1) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_newtable(L);
@@ -697,7 +692,8 @@ LuaEngine::LuaEngine(Session& session) : session_(session) {
   luaL_newmetatable(L_, handle_meta);
   register_handle_meta(L_);
   lua_pushlightuserdata(L_, &session);
-  lua_pushcclosure(L_, handle_index, 1);
+  lua_newtable(L_);  // the methods found so far, by kind
+  lua_pushcclosure(L_, handle_index, 2);
   lua_setfield(L_, -2, "__index");
   lua_pushcfunction(L_, handle_tostring);
   lua_setfield(L_, -2, "__tostring");

@@ -18,14 +18,16 @@ const char handle_meta_key = 0;  // its address is the key
 void register_handle_meta(lua_State* L) {
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
+  // Its address also sits in the state's extra space (copied into every
+  // coroutine made later), so telling a handle needs no table lookup.
+  *static_cast<const void**>(lua_getextraspace(L)) = lua_topointer(L, -1);
 }
 
 HandleRef* test_handle(lua_State* L, int index) {
   void* p = lua_touserdata(L, index);
   if (!p || lua_type(L, index) != LUA_TUSERDATA || !lua_getmetatable(L, index)) return nullptr;
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
-  bool same = lua_rawequal(L, -1, -2);
-  lua_pop(L, 2);
+  bool same = lua_topointer(L, -1) == *static_cast<const void**>(lua_getextraspace(L));
+  lua_pop(L, 1);
   return same ? static_cast<HandleRef*>(p) : nullptr;
 }
 

@@ -8,9 +8,9 @@ namespace ipcsh {
 
 inline constexpr const char* handle_meta = "ipcsh.handle";
 
-// The handle metatable is also kept in the registry under this address, so
-// that telling a handle from other userdata - on every call - looks it up
-// by pointer, not by hashing its name (register_handle_meta keeps it there).
+// The handle metatable is also kept by address (in the registry and the
+// state's extra space), so that telling a handle from other userdata - on
+// every call - compares a pointer, not a name (register_handle_meta).
 void register_handle_meta(lua_State* L);  // the metatable on the stack's top
 // The HandleRef at `index`, or nullptr if that is no handle object.
 HandleRef* test_handle(lua_State* L, int index);
