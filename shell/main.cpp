@@ -165,7 +165,8 @@ int main() {
   SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
   SetUnhandledExceptionFilter(report_crash);
   // The low-fragmentation heap for the C runtime's heap (new/delete, Lua)
-  // and the process heap, as Windows 10 uses by default.
+  // and the process heap, as Windows 10 uses by default. (Wine 8.0's
+  // RtlSetHeapInformation is a stub: there it changes nothing.)
   ULONG lfh = 2;
   for (HANDLE heap : {reinterpret_cast<HANDLE>(_get_heap_handle()), GetProcessHeap()})
     HeapSetInformation(heap, HeapCompatibilityInformation, &lfh, sizeof lfh);
