@@ -3,7 +3,6 @@
 // unknown name and the Lua functions ipc.<name> are all generated from it.
 #pragma once
 #include <cstdint>
-#include <array>
 #include <list>
 #include <functional>
 #include <initializer_list>
