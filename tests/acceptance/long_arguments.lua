@@ -45,7 +45,9 @@ end
 local long_name = tag .. "-an-event-with-a-long-name"
 local named = ipc.create_event(long_name)
 assert(named.name:find(long_name, 1, true), named.name)
-assert(ipc.open_event(long_name).name == named.name)
+local opened = ipc.open_event(long_name)
+assert(opened.name == named.name)
+opened:close(); named:close()
 assert(ipc.sleep("00000000000000000001") == nil)
 local okn, errn = pcall(ipc.sleep, "0000000000000000001x")
 assert(not okn and tostring(errn):find("milliseconds", 1, true), tostring(errn))
