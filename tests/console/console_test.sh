@@ -36,9 +36,19 @@ type_line() { tm send-keys -t "$session" -l "$1"; tm send-keys -t "$session" Ent
 history_file=$(mktemp)
 trap 'tm kill-server 2>/dev/null; rm -f "$history_file"' EXIT
 # IPCSH_HISTORY: this test's own history, not the user's
+# A fresh session for COMMAND; the one before is ended only after it
+# exists (ending the server's last session makes tmux exit, and a session
+# asked for while it exits fails with "server exited unexpectedly").
+sessions=0
+new_session() {
+  local previous=$session
+  sessions=$((sessions + 1))
+  session=ipcsh-console-$$-$sessions
+  tm new-session -d -s "$session" -x 80 -y 40 "$1"
+  tm kill-session -t "=$previous" 2>/dev/null || true  # (=: that name exactly, not a prefix)
+}
 start_shell() {
-  tm kill-session -t "$session" 2>/dev/null
-  tm new-session -d -s "$session" -x 80 -y 40 "IPCSH_HISTORY='$history_file' '$wine_run' '$exe'; echo SHELL-EXITED \$?; sleep 600"
+  new_session "IPCSH_HISTORY='$history_file' '$wine_run' '$exe'; echo SHELL-EXITED \$?; sleep 600"
 }
 start_shell
 check "prompt" '^ipcsh>' 30
@@ -180,8 +190,7 @@ check "exit CODE" 'SHELL-EXITED 3' 10
 # a terminal they were SIGQUIT, which left the shell half dead, and
 # SIGTSTP); Ctrl+Z on an empty line leaves.
 launcher=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/ipcsh
-tm kill-session -t "$session" 2>/dev/null
-tm new-session -d -s "$session" -x 80 -y 40 "IPCSH_HISTORY='$history_file' '$launcher'; echo SHELL-EXITED \$?; sleep 600"
+new_session "IPCSH_HISTORY='$history_file' '$launcher'; echo SHELL-EXITED \$?; sleep 600"
 check "prompt through ./ipcsh" '^ipcsh>' 60
 tm send-keys -t "$session" -l 'echo after'
 tm send-keys -t "$session" -H 1c
