@@ -83,8 +83,17 @@ Value run_shell(Session& s, const Args& a) {
 Value trace(Session& s, const Args& a) {
   const Value& state = *a.find("STATE");
   if (auto callback = state.as<Callback>()) {
+    // While the function runs, the calls it makes itself are not traced:
+    // a trace function that calls a command would otherwise trace its own
+    // calls, without end.
     auto call = callback->call;
-    s.trace_sink = [call](const std::string& line) { (*call)(line); };
+    auto busy = std::make_shared<bool>(false);
+    s.trace_sink = [call, busy](const std::string& line) {
+      if (*busy) return;
+      *busy = true;
+      struct Done { bool& flag; ~Done() { flag = false; } } done{*busy};
+      (*call)(line);
+    };
   } else if (*state.as<bool>()) {
     s.trace_sink = [](const std::string& line) { write_out(line + "\n"); };
   } else {

@@ -151,6 +151,7 @@ int guarded(lua_State* L, std::string_view function, Body&& body) {
     lua_pushstring(L, "exit");
   } catch (const LuaFailure& e) {
     lua_pushstring(L, e.what());
+    engine_of(L).relayed_failure = lua_topointer(L, -1);
   } catch (const std::exception& e) {
     luaL_where(L, 1);
     lua_pushfstring(L, "%s: %s", std::string(function).c_str(), e.what());
@@ -268,19 +269,6 @@ int handle_eq(lua_State* L) {
   return 1;
 }
 
-// kid.pid is the process id; kid:pid() - the method form every command
-// taking a handle has - must work too. Calling a number is otherwise an
-// error in Lua, and stays one for every other number and argument.
-int call_pid_number(lua_State* L) {
-  auto* h = test_handle(L, 2);
-  if (h && *h && (*h)->kind == Kind::process && lua_isinteger(L, 1) &&
-      lua_tointeger(L, 1) == static_cast<lua_Integer>((*h)->pid)) {
-    lua_pushvalue(L, 1);
-    return 1;
-  }
-  return luaL_error(L, "attempt to call a number value");
-}
-
 int error_tostring(lua_State* L) {  // the shell's line for the same error
   lua_getfield(L, 1, "line");
   return 1;
@@ -327,11 +315,32 @@ int lua_print(lua_State* L) {
 
 // The Lua frames under an error, shortest useful form: "  at FILE:LINE
 // (in NAME)", C frames left out. Empty when the error is where it is raised.
+// A deep stack (a stack overflow) shows its first and last frames, as
+// luaL_traceback does: the levels are counted by a binary search, since
+// lua_getstack walks the stack from the top on every call.
 std::string traceback(lua_State* L, int level) {
-  std::string out;
+  constexpr int head = 10, tail = 11;
   lua_Debug ar;
+  int low = level, high = level;  // low exists, high does not
+  while (lua_getstack(L, high, &ar)) {
+    low = high;
+    high = high * 2 + 1;
+  }
+  while (low + 1 < high) {
+    int middle = low + (high - low) / 2;
+    if (lua_getstack(L, middle, &ar)) low = middle;
+    else high = middle;
+  }
+  int last = low;
+  std::string out;
   int frames = 0;
   for (; lua_getstack(L, level, &ar); ++level) {
+    if (frames == head && last - level >= tail) {
+      int skipped = last - tail + 1 - level;
+      out += fmt::format("\n  ... ({} levels more)", skipped);
+      level += skipped - 1;
+      continue;
+    }
     lua_getinfo(L, "Sln", &ar);
     if (ar.currentline <= 0 || std::string_view(ar.what) == "C") continue;
     ++frames;
@@ -363,7 +372,9 @@ int message_handler(lua_State* L) {
     lua_replace(L, 1);
   }
   lua_settop(L, 1);
-  if (!unwinding) {
+  bool relayed = lua_topointer(L, 1) == engine.relayed_failure;
+  engine.relayed_failure = nullptr;
+  if (!unwinding && !relayed) {
     std::string frames = traceback(L, 1);
     lua_pushlstring(L, frames.data(), frames.size());
     lua_concat(L, 2);
@@ -614,11 +625,6 @@ int lua_skip(lua_State* L) {
 // Helpers every scenario has (README: Tests). Written in Lua: they only
 // combine what the ipc library offers.
 constexpr const char* prelude = R"lua(
--- Text chunks only: a crafted binary chunk can crash any Lua VM.
-local text_load, text_loadfile = load, loadfile
-load = function(chunk, name, _, env) return text_load(chunk, name, "t", env) end
-loadfile = function(file, _, env) return text_loadfile(file, "t", env) end
-dofile = function(file) return assert(loadfile(file))() end
 function expect_error(what, fn, ...)
   local ok, err = pcall(fn, ...)
   if ok then error(("expected the error %s, but the call succeeded"):format(tostring(what)), 2) end
@@ -665,6 +671,16 @@ int open_ipc(lua_State* L) {
   return 1;
 }
 
+// A chunk that did not compile: the compiler's line, cut to a readable
+// length; the frames a message handler may have added below it (the
+// compiler runs under the running chunk's handler: a C stack overflow
+// while loading) stay as they are.
+LuaFailure load_failure(std::string_view message) {
+  std::size_t end = message.find('\n');
+  std::string first = one_line(message.substr(0, end), 400);
+  return LuaFailure(end == std::string_view::npos ? first : first + std::string(message.substr(end)));
+}
+
 }  // namespace
 
 LuaEngine::LuaEngine(Session& session) : session_(session) {
@@ -708,13 +724,6 @@ LuaEngine::LuaEngine(Session& session) : session_(session) {
   lua_setfield(L_, -2, "__metatable");
   lua_pop(L_, 1);
 
-  lua_pushinteger(L_, 0);
-  lua_createtable(L_, 0, 1);
-  lua_pushcfunction(L_, call_pid_number);
-  lua_setfield(L_, -2, "__call");
-  lua_setmetatable(L_, -2);
-  lua_pop(L_, 1);
-
   luaL_newmetatable(L_, error_meta);
   lua_pushcfunction(L_, error_tostring);
   lua_setfield(L_, -2, "__tostring");
@@ -743,8 +752,8 @@ LuaEngine::~LuaEngine() {
   lua_close(L_);
 }
 
-std::vector<Value> LuaEngine::call_loaded(int base) {
-  // Stack: ... handler chunk. The outermost run watches for Ctrl+C.
+std::vector<Value> LuaEngine::call_loaded(int base, int nargs) {
+  // Stack: ... handler chunk args. The outermost run watches for Ctrl+C.
   bool outermost = depth_++ == 0;
   if (outermost) {
     unwinding_ = Unwind::none;
@@ -755,7 +764,7 @@ std::vector<Value> LuaEngine::call_loaded(int base) {
     if (session_.interrupted) lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, 1);
     else lua_sethook(L_, nullptr, 0, 0);
   }
-  int status = lua_pcall(L_, 0, LUA_MULTRET, base);
+  int status = lua_pcall(L_, nargs, LUA_MULTRET, base);
   --depth_;
   if (outermost) {
     std::lock_guard guard(running.lock);
@@ -809,7 +818,7 @@ std::vector<Value> LuaEngine::run_chunk(std::string_view code, const std::string
     if (luaL_loadbufferx(L_, code.data(), code.size(), chunk_name.c_str(), "t") != LUA_OK) {
       std::string message = lua_tostring(L_, -1);
       lua_settop(L_, base - 1);
-      throw LuaFailure(one_line(message, 400));
+      throw load_failure(message);
     }
   }
   return call_loaded(base);
@@ -830,9 +839,12 @@ std::vector<Value> LuaEngine::run_file(const std::string& path, const std::vecto
   if (luaL_loadfilex(L_, path.c_str(), "t") != LUA_OK) {
     std::string message = lua_tostring(L_, -1);
     lua_settop(L_, base - 1);
-    throw LuaFailure(one_line(message, 400));
+    throw load_failure(message);
   }
-  return call_loaded(base);
+  // ... holds the arguments too, as lua.c passes them
+  luaL_checkstack(L_, static_cast<int>(args.size()) + LUA_MINSTACK, "too many arguments");
+  for (const auto& a : args) lua_pushlstring(L_, a.data(), a.size());
+  return call_loaded(base, static_cast<int>(args.size()));
 }
 
 }  // namespace ipcsh

@@ -48,9 +48,13 @@ class LuaEngine {
   void unwind(Unwind why);
   Session& session() { return session_; }
   std::string skip_reason;
+  // The message of a failure of an inner run (run_file, `lua`, ipc.run)
+  // raised again in the outer one: it already carries its frames, so the
+  // outer message handler adds none (nested runs would repeat them all).
+  const void* relayed_failure = nullptr;
 
  private:
-  std::vector<Value> call_loaded(int base);
+  std::vector<Value> call_loaded(int base, int nargs = 0);
   Session& session_;
   lua_State* L_ = nullptr;
   Unwind unwinding_ = Unwind::none;
