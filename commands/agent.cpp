@@ -5,6 +5,8 @@
 // holds them, and a failure in the child raises its error with its pid.
 #include "../shell/agent.hpp"
 #include "../shell/child_link.hpp"
+#include "../shell/executor.hpp"
+#include "../shell/format.hpp"
 #include "common.hpp"
 
 namespace ipcsh {
@@ -21,18 +23,42 @@ ChildLink& agent_of(const HandleRef& p) {
   return *p->link;
 }
 
+// The child's results as this shell shows them: laid out here, at this
+// console's width less the label, each line labelled with the child.
+void show_results(ChildLink& agent, const ChildLink::Results& got) {
+  std::string label = "[" + agent.label() + "] ";
+  Fit whole = fit(), narrower = whole;
+  if (whole.width > 0) narrower.width = std::max(20, whole.width - static_cast<int>(label.size()));
+  set_fit(narrower);
+  struct Restore {
+    Fit f;
+    ~Restore() { set_fit(f); }
+  } restore{whole};
+  std::string lines;
+  for (std::size_t i = 0; i < got.values.size(); ++i) {
+    CommandText command;
+    command.assign_to = got.assigned[i];
+    std::string text = result_text(command, got.values[i]);
+    if (!text.empty()) lines += (lines.empty() ? "" : "\n") + text;
+  }
+  if (!lines.empty()) agent.show(lines);
+}
+
 Value on(Session& s, const Args& a) {
   auto p = a.handle("P");
   ChildLink& agent = agent_of(p);
-  std::vector<Value> values = agent.run(s, a.string("CMD"), a.from_shell);
-  if (auto code = agent.exit_code(); code && values.empty()) {
+  ChildLink::Results got = agent.run(s, expand_own_values(s, a.string("CMD")));
+  if (auto code = agent.exit_code(); code && got.values.empty()) {
     // `exit N` ran there: the child is leaving; its handles close with it.
     if (p->handle() && !p->closed()) win::wait({p->handle()}, false, 5000, s.between(), false);
     return report("agent-exited", {agent.label(), static_cast<std::int64_t>(*code)}, {"agent", "code"});
   }
-  // The child printed its own results (labelled); Lua gets them as values.
-  if (values.empty()) return {};
-  return Result{"remote", std::move(values), {}, Result::all};
+  // Lua gets exactly what ipc.run of the same text returns there: one
+  // command's result whole (every value), one value per command for several.
+  if (!a.from_shell) return lua_values(std::move(got.values));
+  show_results(agent, got);
+  if (got.values.empty()) return {};
+  return Result{"remote", std::move(got.values), {}, Result::all};
 }
 
 Value connect_agent_command(Session& s, const Args& a) {
@@ -65,7 +91,9 @@ Value connect_agent_command(Session& s, const Args& a) {
 const KindSet process_only{Kind::process};
 
 const CommandRegistration registration{
-    {"on", "process", "run shell text inside an agent child and print its results, labelled (Lua: kid:run(CMD))",
+    {"on", "process",
+     "run shell text inside an agent child and print its results, labelled (Lua: kid:run(CMD)); $x in CMD is the "
+     "child's variable, $^x this shell's value put into the text",
      {{"P", ArgType::handle, process_only}, {"CMD", ArgType::text}}, {}, on, {}, {}, false, "run"},
     {"connect-agent", "process", "connect to `ipcsh --agent-listen` over TCP; use it with on/run like a child",
      {{"HOST", ArgType::name}, {"PORT", ArgType::integer, {}, false, false, {1, 65535}}},

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "../shell/child_link.hpp"
+#include "../shell/executor.hpp"
 #include "../shell/launch.hpp"
 #include "../shell/unique_handle.hpp"
 #include "common.hpp"
@@ -77,7 +78,8 @@ ChildLine child_command_line(Session& s, const Args& a, const std::vector<Passed
   std::string self = quote_argument(s.self_path);
   if (a.flag("agent")) return {"ipcsh agent", self, binds, ChildLine::agent};
   if (a.has("ipcsh")) {
-    std::string cmds = " -c " + quote_argument(a.string("ipcsh"));
+    // The child's $variables are its own; $^NAME is ours, put in here.
+    std::string cmds = " -c " + quote_argument(expand_own_values(s, a.string("ipcsh")));
     return {self + cmds, self, binds + cmds, ChildLine::ipcsh};
   }
   if (!passed.empty() && std::any_of(passed.begin(), passed.end(), [](const Passed& p) { return !p.name.empty(); }))
@@ -215,8 +217,13 @@ Value spawn(Session& s, const Args& a) {
   if (output) {
     output->client.reset();  // the child's copy is the one that counts
     auto mode = line.kind == ChildLine::agent ? ChildLink::Mode::agent : ChildLink::Mode::text;
-    DWORD expected = line.kind == ChildLine::plain ? 0 : child.pid;  // we opened a plain child's end ourselves
-    ref->link = ChildLink::start(mode, pipe_stream(output->pipe.server), true, expected);
+    bool check_client = line.kind != ChildLine::plain;  // we opened a plain child's end ourselves
+    ref->link = ChildLink::start(mode, pipe_stream(output->pipe.server), true, child.pid, check_client);
+    // An agent's requests wait on its process too (the link's own handle:
+    // the user may close theirs).
+    if (mode == ChildLink::Mode::agent)
+      ref->link->watch_process(win::duplicate_handle(GetCurrentProcess(), child.process, GetCurrentProcess(),
+                                                     SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, false, 0));
   }
   if (options.stay_suspended) ref->role = "(suspended)";
   return ref;
@@ -276,7 +283,7 @@ const CommandRegistration registration{
       {"suspended", ArgType::boolean, "", "leave the main thread suspended (see resume)"},
       {"pass", ArgType::any, "NAME,NAME...", "inherit exactly these variables' handles; a child ipcsh has them under the same names"},
       {"agent", ArgType::boolean, "", "a child ipcsh that runs what `on P CMD` sends it"},
-      {"ipcsh", ArgType::name, "CMDS", "run a child ipcsh with -c CMDS"},
+      {"ipcsh", ArgType::name, "CMDS", "run a child ipcsh with -c CMDS ($x there is the child's; $^x is this shell's value)"},
       {"cmd", ArgType::name, "CMDLINE", "the command line (Lua form of -- CMDLINE)"},
       {"args", ArgType::strings, "LIST", "Lua: arguments, quoted the Windows way"},
       {"stdin", ArgType::handle, "H", "the child's standard input (an inheritable handle)", file_like},

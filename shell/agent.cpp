@@ -45,7 +45,15 @@ HandleRef bind_received(Session& session, const std::string& name, std::int64_t 
   auto ref = session.add(k, raw, std::move(object_name));
   ref->role = std::move(role);
   ref->received = true;
-  if (k == Kind::process) ref->pid = GetProcessId(raw);
+  if (k == Kind::process) {
+    // Described from here, where it is held: the sender's "(this process)"
+    // is our parent.
+    ref->pid = win::get_process_id(raw);
+    auto parent = win::parent_process_id(GetCurrentProcess());
+    if (ref->pid == GetCurrentProcessId()) ref->name = "(this process)";
+    else if (parent && ref->pid == *parent) ref->name = "(parent)";
+    else ref->name.clear();
+  }
   session.set_var(name, ref);
   return ref;
 }
@@ -66,10 +74,15 @@ struct Inbox {
   std::atomic<std::uint32_t> running{0};  // the request being run
 };
 
-void reply(Stream& stream, Frame type, std::uint32_t id, const std::vector<Value>& values) {
+void reply(Stream& stream, Frame type, std::uint32_t id, const std::vector<Value>& values,
+           const std::vector<std::string>& assigned = {}) {
   WireWriter w(type);
   w.u32(id).u32(static_cast<std::uint32_t>(values.size()));
   for (const auto& v : values) w.value(v);
+  if (!assigned.empty()) {
+    w.u32(static_cast<std::uint32_t>(assigned.size()));
+    for (const auto& name : assigned) w.str(name);
+  }
   stream.send(w.bytes());
 }
 
@@ -129,18 +142,19 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
       session.interrupted = false;
       switch (r.type()) {
         case Frame::run: {
-          bool show = r.u32() != 0;
+          // The results go back as data, each with the variable it was
+          // stored in: the parent lays them out at its own width (or
+          // hands them to Lua); nothing is printed here.
           std::string text = r.str();
           std::vector<Value> values;
+          std::vector<std::string> assigned;
           OriginScope origin(session, "");
           execute_line(session, text, [&](const CommandText& command, const Value& result) {
-            if (show) {
-              std::string line = result_text(command, result);
-              if (!line.empty()) write_out(line + "\n");
-            }
-            if (!result.is_nil()) values.push_back(result);
+            if (result.is_nil()) return;
+            values.push_back(result);
+            assigned.push_back(command.assign_to);
           });
-          reply(*stream, Frame::values, id, values);
+          reply(*stream, Frame::values, id, values, assigned);
           break;
         }
         case Frame::bind: {

@@ -6,6 +6,7 @@
 
 #include "error.hpp"
 #include "executor.hpp"
+#include "format.hpp"
 #include "handle.hpp"
 
 namespace ipcsh {
@@ -206,7 +207,9 @@ WireWriter& WireWriter::value(const Value& v) {
   if (auto b = v.as<Bytes>()) return tag(tag_bytes).str(b->data);
   if (auto h = v.as<HandleRef>()) {
     const HandleObject& o = **h;
-    return tag(tag_handle).i64(o.value()).str(kind_name(o.kind)).str(o.name).str(o.role).u32(GetCurrentProcessId());
+    // with the line this process, which holds it, describes it by
+    return tag(tag_handle).i64(o.value()).str(kind_name(o.kind)).str(o.name).str(o.role).u32(GetCurrentProcessId())
+        .str(handle_line(o));
   }
   if (auto r = v.as<Record>()) {
     tag(tag_record).u32(static_cast<std::uint32_t>(r->fields.size()));
@@ -291,7 +294,8 @@ Value WireReader::value(std::uint32_t pid, int depth) {
       std::int64_t v = i64();
       std::string kind = str(), name = str(), role = str();
       std::uint32_t holder = u32();
-      return remote_handle(v, std::move(kind), std::move(name), std::move(role), holder);
+      std::string line = str();
+      return remote_handle(v, std::move(kind), std::move(name), std::move(role), holder, std::move(line));
     }
     case tag_record: {
       Record r;
@@ -333,14 +337,16 @@ Value WireReader::value(std::uint32_t pid, int depth) {
   throw std::runtime_error("agent channel: an unknown value tag");
 }
 
-Value remote_handle(std::int64_t value, std::string kind, std::string name, std::string role, std::uint32_t pid) {
+Value remote_handle(std::int64_t value, std::string kind, std::string name, std::string role, std::uint32_t pid,
+                    std::string line) {
   Record r;
   r.fields = {{"kind", std::move(kind)},
               {"value", value, Show::hex},
               {"name", name.empty() ? Value() : Value(std::move(name))},
               {"role", role.empty() ? Value() : Value(std::move(role))},
               {"pid", static_cast<std::int64_t>(pid)},
-              {"remote", true, Show::lua_only}};
+              {"remote", true, Show::lua_only},
+              {"line", line.empty() ? Value() : Value(std::move(line)), Show::lua_only}};
   return r;
 }
 
@@ -351,7 +357,7 @@ void write_failure(WireWriter& w, const std::exception& error) {
     w.u32(0).i64(0).str("usage").str(u->command()).str(u->what()).str("");
   } else if (dynamic_cast<const RemoteError*>(&error)) {
     auto r = dynamic_cast<const RemoteError*>(&error);
-    w.u32(r->code() ? 1 : 0).i64(r->code().value_or(0)).str(r->name()).str(r->api()).str(r->message()).str("");
+    w.u32(r->code() ? 1 : 0).i64(r->code().value_or(0)).str(r->name()).str(r->api()).str(r->message()).str(r->note());
   } else {
     w.u32(0).i64(0).str(dynamic_cast<const Interrupted*>(&error) ? "interrupted" : "failed").str("").str(error.what()).str("");
   }

@@ -23,12 +23,12 @@ namespace ipcsh {
 // Child -> parent: hello, output, values, failure, exited.
 enum class Frame : char {
   hello = 'H',         // pid
-  run = 'R',           // id, show results (0/1), shell text
+  run = 'R',           // id, shell text
   interrupt = 'I',     // id: Ctrl+C for that request
   bind = 'B',          // id, variable name, value, kind, role, object name
   user_handles = 'U',  // id: the values of the handles the child's user holds
   output = 'O',        // stream (1 out, 2 err), text
-  values = 'V',        // id, the results
+  values = 'V',        // id, the results; for a run, then each one's variable ('x = ...')
   failure = 'F',       // id, the error (see RemoteFailure)
   exited = 'E',        // exit code: the child leaves after this frame
 };
@@ -79,6 +79,7 @@ class WireReader {
   std::uint32_t u32();
   std::int64_t i64();
   std::string str();
+  bool at_end() const { return in_.empty(); }
   // `pid`: the process the values come from (handles in them live there).
   Value value(std::uint32_t pid, int depth = 0);
  private:
@@ -88,7 +89,9 @@ class WireReader {
 
 // A handle that lives in another process, as the parent sees it: a record
 // with kind, value, name, role, pid and remote = true.
-Value remote_handle(std::int64_t value, std::string kind, std::string name, std::string role, std::uint32_t pid);
+// `line`: how the holder describes it ("event 0x50 auto-reset (inherit: no)").
+Value remote_handle(std::int64_t value, std::string kind, std::string name, std::string role, std::uint32_t pid,
+                    std::string line = {});
 
 // The error a child's command failed with, as it travels.
 struct RemoteFailure {

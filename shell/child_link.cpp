@@ -37,12 +37,13 @@ HANDLE open_child_end(const PrivatePipe& pipe) {
   return h == INVALID_HANDLE_VALUE ? nullptr : h;
 }
 
-ChildLink::ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid)
-    : mode_(mode), stream_(std::move(stream)), connect_first_(connect_first), pid_(pid),
+ChildLink::ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid, bool check_client)
+    : mode_(mode), stream_(std::move(stream)), connect_first_(connect_first), pid_(pid), check_client_(check_client),
       changed_(CreateEventW(nullptr, FALSE, FALSE, nullptr)) {}
 
-std::shared_ptr<ChildLink> ChildLink::start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid) {
-  auto link = std::make_shared<ChildLink>(mode, std::move(stream), connect_first, pid);
+std::shared_ptr<ChildLink> ChildLink::start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid,
+                                            bool check_client) {
+  auto link = std::make_shared<ChildLink>(mode, std::move(stream), connect_first, pid, check_client);
   // The thread holds the link until the channel ends; its handle is ours
   // (a detached std::thread's is not), so close() can wait for it.
   auto* keep = new std::shared_ptr<ChildLink>(link);
@@ -91,7 +92,7 @@ void ChildLink::print(int stream, std::string_view text) {
 }
 
 void ChildLink::read_loop() {
-  bool connected = !connect_first_ || stream_->accept(pid_);
+  bool connected = !connect_first_ || stream_->accept(check_client_ ? pid_ : 0);
   {
     std::lock_guard lock(lock_);
     connected_ = connected;
@@ -137,6 +138,8 @@ void ChildLink::read_loop() {
   SetEvent(changed_.get());
 }
 
+void ChildLink::watch_process(HANDLE process) { process_.reset(process); }
+
 void ChildLink::signal_at_end(HANDLE event) {
   std::lock_guard lock(lock_);
   at_end_.reset(event);
@@ -174,10 +177,19 @@ void ChildLink::close() {
 }
 
 std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_t id) {
+  // (with lock_ held: label_locked)
   auto gone = [&] {
-    return Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has ended", label()));
+    std::string how;
+    if (process_ && win::wait_now(process_.get()) == WAIT_OBJECT_0)
+      how = fmt::format(" (exit code {})", win::get_exit_code(process_.get()));
+    return Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has ended{}", label_locked(), how));
   };
-  // Connected?
+  // Connected? An agent whose process ended first never will.
+  std::vector<HANDLE> waits{changed_.get()};
+  if (process_) waits.push_back(process_.get());
+  auto process_ended = [&] {
+    return process_ && win::wait_now(process_.get()) == WAIT_OBJECT_0;
+  };
   ULONGLONG deadline = GetTickCount64() + connect_limit_ms;
   for (;;) {
     {
@@ -185,14 +197,24 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
       if (connected_) break;
       if (ended_) throw gone();
     }
+    if (process_ended())
+      throw Win32Error("agent", ERROR_PIPE_NOT_CONNECTED,
+                       fmt::format("the agent {} ended (exit code {}) before it connected", label(),
+                                   win::get_exit_code(process_.get())));
     if (GetTickCount64() >= deadline)
       throw Win32Error("agent", ERROR_PIPE_NOT_CONNECTED,
                        fmt::format("the agent {} did not connect within {} s", label(), connect_limit_ms / 1000));
-    win::wait({changed_.get()}, false, 200, session.between(), false);
+    win::wait(waits, false, 200, session.between(), false);
   }
-  if (!stream_->send(frame.bytes())) throw gone();
+  if (!stream_->send(frame.bytes())) {
+    std::lock_guard lock(lock_);
+    throw gone();
+  }
   bool ctrl_c_sent = false;
   ULONGLONG give_up = 0;
+  // Once the process has ended, the reader gets what it sent last and the
+  // channel's end within moments; waiting on the process no more.
+  ULONGLONG drained_by = 0;
   for (;;) {
     {
       std::lock_guard lock(lock_);
@@ -208,8 +230,16 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
       }
     }
     if (ctrl_c_sent && GetTickCount64() >= give_up) throw Interrupted();
+    if (!drained_by && process_ended()) {
+      drained_by = GetTickCount64() + reader_end_ms;
+      waits.resize(1);
+    }
+    if (drained_by && GetTickCount64() >= drained_by) {
+      std::lock_guard lock(lock_);
+      throw gone();
+    }
     try {
-      win::wait({changed_.get()}, false, 200, session.between(), false);
+      win::wait(waits, false, 200, session.between(), false);
     } catch (const Interrupted&) {
       if (ctrl_c_sent) throw;
       // The child's own Ctrl+C for this request; its answer says the rest.
@@ -225,27 +255,35 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
 namespace {
 
 // The child's answer: its values, or its error thrown here.
-std::vector<Value> answer(const std::string& reply, const std::string& label, DWORD pid) {
+ChildLink::Results answer(const std::string& reply, const std::string& label, DWORD pid) {
   WireReader r(reply);
   r.u32();  // the id
   if (r.type() == Frame::failure) {
     RemoteFailure f = read_failure(r);
-    throw RemoteError(label, pid, f.code, f.name, f.api, f.message, f.line);
+    throw RemoteError(label, pid, f.code, f.name, f.api, f.message, f.line, f.note);
   }
-  std::vector<Value> values;
-  for (std::uint32_t i = 0, n = r.u32(); i < n; ++i) values.push_back(r.value(pid));
-  return values;
+  ChildLink::Results out;
+  for (std::uint32_t i = 0, n = r.u32(); i < n; ++i) out.values.push_back(r.value(pid));
+  if (!r.at_end())
+    for (std::uint32_t i = 0, n = r.u32(); i < n; ++i) out.assigned.push_back(r.str());
+  out.assigned.resize(out.values.size());
+  return out;
 }
 
 }  // namespace
 
-std::vector<Value> ChildLink::run(Session& session, std::string_view text, bool show_results) {
+ChildLink::Results ChildLink::run(Session& session, std::string_view text) {
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::run);
-  frame.u32(id).u32(show_results).str(text);
+  frame.u32(id).str(text);
   std::string reply = request(session, frame, id);
   if (reply.empty()) return {};
   return answer(reply, label(), pid_);
+}
+
+void ChildLink::show(std::string_view lines) {
+  std::lock_guard lock(lock_);
+  print(1, std::string(lines) + "\n");
 }
 
 Value ChildLink::bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,
@@ -255,7 +293,7 @@ Value ChildLink::bind(Session& session, std::string_view name, std::int64_t valu
   frame.u32(id).str(name).i64(value).str(kind).str(role).str(object_name);
   std::string reply = request(session, frame, id);
   if (reply.empty()) throw Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has exited", label()));
-  auto values = answer(reply, label(), pid_);
+  auto values = answer(reply, label(), pid_).values;
   return values.empty() ? Value() : values.front();
 }
 
@@ -265,7 +303,7 @@ std::vector<Value> ChildLink::user_handles(Session& session) {
   frame.u32(id);
   std::string reply = request(session, frame, id);
   if (reply.empty()) return {};
-  return answer(reply, label(), pid_);
+  return answer(reply, label(), pid_).values;
 }
 
 }  // namespace ipcsh

@@ -37,10 +37,13 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
  public:
   enum class Mode { text, agent };
   // `stream` is connected, or a pipe server the child will connect to
-  // (`connect_first`). The reader thread keeps the link alive until the
-  // channel ends, so a child's last lines still print after its handle closed.
-  static std::shared_ptr<ChildLink> start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid);
-  ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid);
+  // (`connect_first`; the client must be process `pid` when
+  // `check_client`: a child that is no ipcsh gets an end we opened). The
+  // reader thread keeps the link alive until the channel ends, so a child's
+  // last lines still print after its handle closed.
+  static std::shared_ptr<ChildLink> start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid,
+                                          bool check_client = true);
+  ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid, bool check_client);
   ChildLink(const ChildLink&) = delete;
   ChildLink& operator=(const ChildLink&) = delete;
 
@@ -58,7 +61,15 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   // Ctrl+C: the first sends the child a Ctrl+C of its own, a second
   // (or no answer in 3 s) gives up waiting. A failure in the child throws
   // RemoteError; a child that has gone throws Win32Error.
-  std::vector<Value> run(Session& session, std::string_view text, bool show_results);
+  // What one run returned: each command's result (nil ones left out), and
+  // the variable it was stored in there ('x = ...'), or "".
+  struct Results {
+    std::vector<Value> values;
+    std::vector<std::string> assigned;
+  };
+  Results run(Session& session, std::string_view text);
+  // Lines printed labelled with the child, as its own output is.
+  void show(std::string_view lines);
   Value bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,
              std::string_view role, std::string_view object_name);
   // The handles the agent's user holds: records of value, kind, role, var.
@@ -67,6 +78,10 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
 
   // An event (owned) set when the channel ends: a remote agent's stand-in.
   void signal_at_end(HANDLE event);
+  // The child's process (a handle of the link's own, owned): a request
+  // waits on it too, so an agent that ended before it connected, or
+  // whose channel outlives it, is reported at once.
+  void watch_process(HANDLE process);
 
   // The parent closed the child's handle: the channel ends, and so does an
   // agent. When the reader has nothing more to read, close waits (briefly)
@@ -83,6 +98,7 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   std::shared_ptr<Stream> stream_;
   bool connect_first_;
   DWORD pid_;
+  bool check_client_;
 
   mutable std::mutex lock_;
   std::string name_;
@@ -92,6 +108,7 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   std::deque<std::string> replies_;      // values / failure frames
   UniqueHandle changed_;                 // set when any of the above changes
   UniqueHandle at_end_;
+  UniqueHandle process_;                 // the child, when on this computer
   UniqueHandle thread_;                  // the reader
   std::uint32_t next_id_ = 1;
 };

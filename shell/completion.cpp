@@ -44,7 +44,30 @@ Completion complete_line(const std::string& before, const CompletionTable& t) {
   std::vector<std::string> done;  // the complete words before the one being typed
   for (std::size_t k = 0; k < words.size(); ++k)
     if (k + 1 < words.size() || new_word) done.push_back(words[k].second);
-  if (done.size() >= 2 && done[1] == "=") done.erase(done.begin(), done.begin() + 2);  // NAME = COMMAND
+  std::size_t assigned = done.size() >= 2 && done[1] == "=" ? 2 : 0;
+  if (assigned) done.erase(done.begin(), done.begin() + 2);  // NAME = COMMAND
+
+  // on $k LINE: LINE is the agent's, completed from its variables; $^NAME
+  // is this shell's.
+  if (done.size() >= 2 && done[0] == "on" && done[1].size() > 1 && done[1][0] == '$') {
+    std::size_t line_start = words[assigned + 1].first + words[assigned + 1].second.size();
+    std::string rest = before.substr(line_start);
+    CompletionTable theirs;
+    theirs.commands = t.commands;
+    if (t.agent_variables) theirs.variables = t.agent_variables(done[1].substr(1));
+    if (starts_with(typed, "$^")) {
+      std::size_t dot = typed.find('.');
+      for (const auto& v : t.variables) {
+        if (dot == std::string::npos) add_matching(c.candidates, typed, "$^" + v.name);
+        else if (typed.substr(2, dot - 2) == v.name)
+          for (const auto& f : v.fields) add_matching(c.candidates, typed, "$^" + v.name + "." + f);
+      }
+      return c;
+    }
+    Completion inner = complete_line(rest, theirs);
+    inner.from += line_start;
+    return inner;
+  }
 
   // $v.field
   if (!typed.empty() && typed[0] == '$' && typed.find('.') != std::string::npos) {

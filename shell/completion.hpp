@@ -37,6 +37,10 @@ struct CompletionTable {
   };
   std::vector<Command> commands;
   std::vector<Variable> variables;
+  // After `on $k `, the rest is a line for the agent in $k: its commands
+  // (the same table) and its variables, asked of it when Tab is pressed
+  // (empty when it cannot answer). This shell's are $^NAME there.
+  std::function<std::vector<Variable>(const std::string& agent_variable)> agent_variables;
   std::function<std::vector<std::string>(const std::string& prefix)> files;  // "dir/na" -> "dir/name.lua", "dir/sub/"
 };
 
@@ -44,6 +48,6 @@ Completion complete_line(const std::string& before_cursor, const CompletionTable
 
 class Session;
 // The table for this session now (completion_source.cpp).
-CompletionTable completion_table(const Session& session);
+CompletionTable completion_table(Session& session);
 
 }  // namespace ipcsh

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <windows.h>
 
+#include "child_link.hpp"
 #include "command.hpp"
 #include "completion.hpp"
 #include "handle.hpp"
@@ -50,9 +51,37 @@ std::vector<std::string> files_like(const std::string& typed) {
   return out;
 }
 
+// The fields $h.FIELD reaches on a handle of `kind`.
+std::vector<std::string> handle_fields(std::string_view kind) {
+  std::vector<std::string> fields{"value", "kind", "name", "inherit", "closed"};
+  if (kind == kind_name(Kind::process)) fields.push_back("pid");
+  if (kind == kind_name(Kind::socket)) fields.push_back("port");
+  return fields;
+}
+
+// The variables of the agent in $agent: its user's handles, asked of it.
+std::vector<CompletionTable::Variable> agent_variables(Session& session, const std::string& agent) {
+  std::vector<CompletionTable::Variable> out;
+  auto it = session.vars.find(agent);
+  auto h = it == session.vars.end() ? nullptr : it->second.as<HandleRef>();
+  if (!h || !(*h)->link || !(*h)->link->agent() || (*h)->closed()) return out;
+  try {
+    for (const auto& v : (*h)->link->user_handles(session)) {
+      auto r = v.as<Record>();
+      auto var = r ? r->get("var") : nullptr;
+      auto kind = r ? r->get("kind") : nullptr;
+      if (!var || !var->as<std::string>() || var->as<std::string>()->size() < 2) continue;
+      std::string k = kind && kind->as<std::string>() ? *kind->as<std::string>() : "";
+      out.push_back({var->as<std::string>()->substr(1), k, handle_fields(k)});
+    }
+  } catch (const std::exception&) {  // an agent that cannot answer offers nothing
+  }
+  return out;
+}
+
 }  // namespace
 
-CompletionTable completion_table(const Session& session) {
+CompletionTable completion_table(Session& session) {
   CompletionTable t;
   for (const auto& c : all_commands()) {
     if (c.lua_only) continue;
@@ -80,9 +109,7 @@ CompletionTable completion_table(const Session& session) {
     CompletionTable::Variable v{name};
     if (auto h = value.as<HandleRef>()) {
       v.kind = std::string(kind_name((*h)->kind));
-      v.fields = {"value", "kind", "name", "inherit", "closed"};
-      if ((*h)->kind == Kind::process) v.fields.push_back("pid");
-      if ((*h)->kind == Kind::socket) v.fields.push_back("port");
+      v.fields = handle_fields(v.kind);
     } else if (auto r = value.as<Result>()) {
       v.fields.assign(r->names.begin(), r->names.end());
     } else if (auto rec = value.as<Record>()) {
@@ -91,6 +118,7 @@ CompletionTable completion_table(const Session& session) {
     t.variables.push_back(std::move(v));
   }
   t.files = files_like;
+  t.agent_variables = [&session](const std::string& agent) { return agent_variables(session, agent); };
   return t;
 }
 

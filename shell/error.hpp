@@ -68,18 +68,19 @@ class UsageError : public std::runtime_error {
 class RemoteError : public std::runtime_error {
  public:
   RemoteError(std::string label, unsigned long pid, std::optional<long long> code, std::string name, std::string api,
-              std::string message, std::string line)
+              std::string message, std::string line, std::string note = {})
       : std::runtime_error("[" + label + "] " + line), pid_(pid), code_(code), name_(std::move(name)),
-        api_(std::move(api)), message_(std::move(message)) {}
+        api_(std::move(api)), message_(std::move(message)), note_(std::move(note)) {}
   unsigned long pid() const { return pid_; }
   std::optional<long long> code() const { return code_; }  // none: not a Win32 error (a usage error)
   const std::string& name() const { return name_; }
   const std::string& api() const { return api_; }
   const std::string& message() const { return message_; }
+  const std::string& note() const { return note_; }
  private:
   unsigned long pid_;
   std::optional<long long> code_;
-  std::string name_, api_, message_;
+  std::string name_, api_, message_, note_;
 };
 
 // Ctrl+C during a blocking command or a running Lua chunk.

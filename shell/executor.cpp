@@ -1,6 +1,7 @@
 #include "executor.hpp"
 
 #include <fmt/format.h>
+#include <cctype>
 #include <optional>
 
 #include "command.hpp"
@@ -93,6 +94,73 @@ std::string result_text(const CommandText& command, const Value& result) {
   std::string body = format_result(result);
   if (command.assign_to.empty()) return body;
   return command.assign_to + " = " + (body.empty() ? "none" : body);
+}
+
+namespace {
+
+// A value as a word of shell text; `in_quotes`: inside "...", without its own.
+std::string value_word(const Value& v, std::string_view ref, bool in_quotes) {
+  auto quoted = [&](std::string_view s) {
+    std::string out = in_quotes ? "" : "\"";
+    for (unsigned char c : s) {
+      if (c == '"' || c == '\\' || c == '$') out += '\\', out += static_cast<char>(c);
+      else if (c == '\n') out += "\\n";
+      else if (c == '\t') out += "\\t";
+      else if (c == '\r') out += "\\r";
+      else if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+      else out += static_cast<char>(c);
+    }
+    return in_quotes ? out : out + "\"";
+  };
+  if (auto i = v.as<std::int64_t>()) return std::to_string(*i);
+  if (auto b = v.as<bool>()) return *b ? "true" : "false";
+  if (auto s = v.as<std::string>()) return quoted(*s);
+  if (auto b = v.as<Bytes>()) return quoted(b->data);
+  if (auto h = v.as<HandleRef>()) return (*h)->value_text();
+  throw UsageError(fmt::format("{}: a {} cannot be put into a line (use a field: {}.value, {}.port, ...)", ref,
+                               v.is_nil() ? "nil" : "table or record", ref, ref));
+}
+
+bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+}  // namespace
+
+std::string expand_own_values(Session& session, std::string_view text) {
+  std::string out;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (quote == '\'') {
+      if (c == '\'') quote = 0;
+      out += c;
+      ++i;
+      continue;
+    }
+    if (quote == '"' && c == '\\' && i + 1 < text.size()) {
+      out.append(text.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = quote == c ? 0 : (quote ? quote : c);
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c != '$' || i + 2 >= text.size() || text[i + 1] != '^' || !name_char(text[i + 2])) {
+      out += c;
+      ++i;
+      continue;
+    }
+    std::size_t end = i + 2;
+    while (end < text.size() && (name_char(text[end]) || (text[end] == '.' && end + 1 < text.size() && name_char(text[end + 1]))))
+      ++end;
+    std::string ref(text.substr(i, end - i));
+    Word word{"$" + ref.substr(2)};
+    out += value_word(session.word_value(word), ref, quote == '"');
+    i = end;
+  }
+  return out;
 }
 
 std::string error_text(const std::exception& error) {

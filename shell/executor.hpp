@@ -20,6 +20,12 @@ void execute_line(Session& session, std::string_view line, const ResultSink& sin
 // The text the shell prints for one result, with "NAME = " when assigned.
 std::string result_text(const CommandText& command, const Value& result);
 
+// Shell text for another process (on P CMD, spawn --ipcsh CMDS), whose
+// $variables are that process's: each $^NAME (or $^NAME.FIELD) is this
+// shell's value put into the text first - a number as digits, text quoted,
+// a handle as its value. Inside '...' nothing is expanded.
+std::string expand_own_values(Session& session, std::string_view text);
+
 // The shell's one line for an error.
 std::string error_text(const std::exception& error);
 

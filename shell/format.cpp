@@ -121,10 +121,33 @@ std::string text_of(const Result& r, std::string_view name) {
   return v ? format_cell(*v) : std::string();
 }
 
+// A handle an agent sent: a record with the line its holder describes it by.
+const std::string* remote_line(const Value* v) {
+  auto r = v ? v->as<Record>() : nullptr;
+  auto line = r && r->get("remote") ? r->get("line") : nullptr;
+  return line ? line->as<std::string>() : nullptr;
+}
+
+// A handle's line, ours or an agent's.
+std::string handle_text(const Value* v) {
+  if (auto h = v ? v->as<HandleRef>() : nullptr) return handle_line(**h);
+  if (auto line = remote_line(v)) return *line;
+  return v ? format_cell(*v) : std::string();
+}
+
+// "0x30", ours or an agent's.
+std::string handle_value_of(const Value* v) {
+  if (auto h = v ? v->as<HandleRef>() : nullptr) return (*h)->value_text();
+  auto value = remote_line(v) ? v->as<Record>()->get("value") : nullptr;
+  return value && value->as<std::int64_t>() ? format_handle_value(*value->as<std::int64_t>()) : std::string();
+}
+
+// "event 0x30", ours or an agent's.
 std::string handle_of(const Result& r, std::string_view name) {
   auto v = r.get(name);
-  return v && v->as<HandleRef>() ? fmt::format("{} {}", kind_name((**v->as<HandleRef>()).kind), (**v->as<HandleRef>()).value_text())
-                                 : std::string();
+  if (auto h = v ? v->as<HandleRef>() : nullptr) return fmt::format("{} {}", kind_name((*h)->kind), (*h)->value_text());
+  if (remote_line(v)) return format_cell(*v->as<Record>()->get("kind")) + " " + handle_value_of(v);
+  return std::string();
 }
 
 std::string ms_text(const Value* v) { return !v || v->is_nil() ? "forever" : fmt::format("{} ms", format_cell(*v)); }
@@ -137,7 +160,7 @@ std::string wait_text(const Result& r) {
   auto all = r.get("all");
   if (all && all->as<bool>() && *all->as<bool>()) return fmt::format("{}: all handles ({})", status, raw);
   auto h = r.get("handle");
-  std::string which = h && h->as<HandleRef>() ? handle_line(**h->as<HandleRef>()) : "";
+  std::string which = h && !h->is_nil() ? handle_text(h) : "";
   std::string var = text_of(r, "var");
   return fmt::format("{}: [{}] {}{} ({})", status, int_of(r, "index"), var.empty() ? "" : var + " ", which, raw);
 }
@@ -168,8 +191,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"disconnected", [](const Result&) { return std::string("disconnected the client"); }},
       {"pipe-ends",
        [](const Result& r) {
-         return fmt::format("read: {}\nwrite: {}", handle_line(**r.get("read")->as<HandleRef>()),
-                            handle_line(**r.get("write")->as<HandleRef>()));
+         return fmt::format("read: {}\nwrite: {}", handle_text(r.get("read")), handle_text(r.get("write")));
        }},
       {"set", [](const Result& r) { return "set " + handle_of(r, "handle"); }},
       {"reset", [](const Result& r) { return "reset " + handle_of(r, "handle"); }},
@@ -187,7 +209,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
                                     : fmt::format("due in {} ms", int_of(r, "due"));
        }},
       {"wait", wait_text},
-      {"unmapped", [](const Result& r) { return "unmapped the view at " + format_handle_value((**r.get("view")->as<HandleRef>()).value()); }},
+      {"unmapped", [](const Result& r) { return "unmapped the view at " + handle_value_of(r.get("view")); }},
       {"wrote", [](const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, "bytes"), "byte"), int_of(r, "offset")); }},
       {"hexdump", [](const Result& r) { return *r.get("text")->as<std::string>(); }},
       {"still-active", [](const Result& r) { return fmt::format("still active ({})", int_of(r, "raw")); }},
@@ -305,6 +327,7 @@ std::string format_table(const Table& t) {
 // key: value pairs on one line; on a console, a pair that would pass its
 // width starts the next line (indented), so no pair is broken in two.
 std::string record_text(const Record& r) {
+  if (r.get("remote") && r.get("line") && r.get("line")->as<std::string>()) return *r.get("line")->as<std::string>();
   std::string out;
   std::size_t line = 0;  // columns on the current line
   auto width = static_cast<std::size_t>(fit().width);

@@ -121,7 +121,7 @@ void push_error_object(lua_State* L, const Win32Error& e) {
 
 // A child's failure: the same fields, with the child's pid.
 void push_error_object(lua_State* L, const RemoteError& e) {
-  push_error_object(L, {e.code(), e.name(), e.api(), e.message(), nullptr, e.pid(), e.what()});
+  push_error_object(L, {e.code(), e.name(), e.api(), e.message(), e.code() ? &e.note() : nullptr, e.pid(), e.what()});
 }
 
 // Runs `body` and turns our C++ exceptions into a pushed Lua error value;

@@ -171,6 +171,19 @@ ipcsh --test empty >"$work/out"; check "--test no tests" "$?:$(cat "$work/out")"
 out=$(printf 'kid = spawn --ipcsh "echo from-the-child"\nwait $kid --timeout 20000\necho after\nplain = spawn -- cmd /c echo plain-child\nwait $plain --timeout 20000\n' | ipcsh 2>&1)
 check "labelled child line" "$out" $'\n\\[kid [0-9]+\\] from-the-child\nsignaled: .*\nafter\n'
 check "a plain program's line too" "$out" $'\n\\[plain [0-9]+\\] plain-child\n'
+plain_pid=$(sed -nE 's/^plain = process 0x[0-9a-f]+ pid ([0-9]+) .*/\1/p' <<<"$out")
+check "a plain program's line has its pid" "$out" $'\n\\[plain '"$plain_pid"$'\\] plain-child\n'
+check "(its pid is no 0)" "$plain_pid" '^[1-9][0-9]*$'
+# on P: the results come back as data and are laid out here, labelled; $^x is ours
+out=$(printf 'a = spawn --agent
+n = lua return 42
+on $a p = pipe
+on $a lua return $^n, 2
+on $a w1 = create-event --set; w2 = create-event; wait $w2 $w1
+' | ipcsh 2>&1)
+check "on: two-line result, each line labelled" "$out" $'\\[a [0-9]+\\] p = read: pipe 0x[0-9a-f]+ \\(anonymous\\) read end \\(inherit: no\\)\n\\[a [0-9]+\\] write: pipe 0x'
+check "on: \\$^n is the parent's" "$out" $'\\[a [0-9]+\\] 42\t2\n'
+check "on: several commands, each result" "$out" $'\\[a [0-9]+\\] w2 = event 0x[0-9a-f]+ auto-reset \\(inherit: no\\)\n\\[a [0-9]+\\] signaled: \\[2\\] \\$w1 event'
 # --pass: the child has the variable, at the same value
 out=$(ipcsh -c "slot = create-mailslot $tag-pass; w = open-mailslot $tag-pass; kid = spawn --pass w --ipcsh 'send \$w via-pass'; wait \$kid --timeout 20000; recv \$slot" 2>&1)
 check "spawn --pass --ipcsh" "$out" $'\\[kid [0-9]+\\] sent 8 bytes\n.*"via-pass" \\(8 bytes\\)'

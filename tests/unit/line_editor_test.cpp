@@ -197,6 +197,23 @@ int main() {
   EXPECT_EQ(complete_line("run scr", t).word_done ? "done" : "open", "open");  // a folder: no space after
   EXPECT_EQ(completions("nosuch --"), "");
 
+  // on $k LINE: the agent's commands and variables; $^NAME: this shell's
+  CompletionTable with_agent = table();
+  std::string asked;
+  with_agent.agent_variables = [&](const std::string& agent) {
+    asked = agent;
+    return std::vector<CompletionTable::Variable>{{"theirs", "mailslot", {"value"}}, {"port", "", {}}};
+  };
+  auto on = [&](const std::string& before) { return joined(complete_line(before, with_agent).candidates); };
+  EXPECT_EQ(on("on $k se"), "set-event send");
+  EXPECT_EQ(asked, "k");
+  EXPECT_EQ(on("on $k send $"), "$theirs");                    // theirs, not $slot
+  EXPECT_EQ(on("x = on $k close $"), "$theirs");
+  EXPECT_EQ(on("on $k send $theirs $^"), "$^ev $^slot $^n");   // ours, to be put into the line
+  EXPECT_EQ(on("on $k send $theirs $^slot."), "$^slot.value $^slot.name");
+  EXPECT_EQ(std::to_string(complete_line("on $k send $th", with_agent).from), "11");
+  EXPECT_EQ(on("on $k create-event --m"), "--manual");
+
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
