@@ -25,6 +25,11 @@ Session::~Session() = default;  // the process exit closes what is left
 HandleRef Session::add(Kind kind, HANDLE handle, std::string name) {
   auto ref = std::make_shared<HandleObject>(kind, handle, std::move(name));
   ref->origin = origin_now();
+  // Its I/O mode, from the kernel: a handle opened overlapped stays so when
+  // it is inherited, passed or duplicated, and synchronous calls on it
+  // would complete falsely (TransactNamedPipe returning before the reply).
+  if (kind == Kind::file || kind == Kind::pipe || kind == Kind::mailslot)
+    ref->overlapped = win::is_overlapped(handle).value_or(false);
   handles_[ref->value()] = ref;
   return ref;
 }

@@ -155,6 +155,12 @@ struct ObjectFacts {
   ACCESS_MASK granted_access = 0;
 };
 ObjectFacts query_object(HANDLE h);
+// Whether a file handle (file, pipe, mailslot) was opened for overlapped
+// I/O: NtQueryInformationFile's FileModeInformation has neither
+// FILE_SYNCHRONOUS_IO_ALERT nor _NONALERT. Untraced (the mechanism of
+// every I/O command on a handle this shell did not open itself); nullopt
+// for a handle that is no file.
+std::optional<bool> is_overlapped(HANDLE h);
 // CompareObjectHandles (Windows 10; Wine 8 has it): whether two handles of
 // this process name one kernel object; nullopt where the API is missing.
 std::optional<bool> same_object(HANDLE a, HANDLE b);

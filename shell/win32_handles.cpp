@@ -52,6 +52,17 @@ const NameTable object_classes{{0, "ObjectBasicInformation"}, {1, "ObjectNameInf
 
 }  // namespace
 
+std::optional<bool> is_overlapped(HANDLE h) {
+  constexpr int file_mode_information = 16;
+  constexpr ULONG synchronous_io = 0x10 | 0x20;  // FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT
+  struct { LONG_PTR status; ULONG_PTR information; } status{};  // IO_STATUS_BLOCK
+  using Fn = LONG(NTAPI*)(HANDLE, void*, void*, ULONG, int);
+  static auto query = ntdll<Fn>("NtQueryInformationFile");
+  ULONG mode = 0;
+  if (!query || query(h, &status, &mode, sizeof mode, file_mode_information) < 0) return std::nullopt;
+  return (mode & synchronous_io) == 0;
+}
+
 HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process, DWORD access, bool inheritable,
                         DWORD options, DWORD* error) {
   HANDLE result = nullptr;
