@@ -46,6 +46,11 @@ Value wait(Session& s, const Args& a) {
 Value signal_and_wait(Session& s, const Args& a) {
   auto signal = a.handle("SIGNAL"), target = a.handle("WAIT");
   DWORD timeout = a.timeout("timeout", INFINITE);
+  if (timeout == INFINITE && target->kind == Kind::process &&
+      (target->pseudo || GetProcessId(target->handle()) == GetCurrentProcessId()))
+    throw UsageError(fmt::format("WAIT: {} is this shell itself, which cannot end while it waits; give --timeout MS",
+                                 target->value_text()),
+                     2);
   DWORD first = std::min<DWORD>(timeout, win::slice_ms);
   DWORD code = win::signal_object_and_wait(signal->handle(), target->handle(), first);
   if (code == WAIT_TIMEOUT && timeout != first)

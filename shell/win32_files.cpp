@@ -248,10 +248,9 @@ std::optional<PipeInfo> get_named_pipe_info(HANDLE h) {
 }
 
 void set_named_pipe_mode(HANDLE h, DWORD mode) {
-  // PIPE_READMODE_BYTE and PIPE_WAIT are 0: named when the other half is set.
-  std::string shown = flag_text(mode, pipe_state_names);
-  if (mode == PIPE_NOWAIT) shown = "PIPE_READMODE_BYTE|PIPE_NOWAIT";
-  check("SetNamedPipeHandleState", {handle(h), literal(shown), literal("NULL"), literal("NULL")},
+  // (flags, not text: the C exporter writes them back as an expression;
+  // PIPE_READMODE_BYTE and PIPE_WAIT are 0, so byte|nowait shows as PIPE_NOWAIT)
+  check("SetNamedPipeHandleState", {handle(h), flags(mode, pipe_state_names), literal("NULL"), literal("NULL")},
         [&] { return SetNamedPipeHandleState(h, &mode, nullptr, nullptr); });
 }
 

@@ -143,6 +143,7 @@ assert(ipc.signal_and_wait(go, ready, {timeout = 100}) == "timeout")
 assert(go:info().signaled == true, "signaled although the wait timed out")
 err = expect_error("ERROR_NOT_OWNER", ipc.signal_and_wait, ipc.create_mutex(), ready, {timeout = 0})
 assert(err.api == "SignalObjectAndWait")
+expect_error("this shell itself", ipc.signal_and_wait, go, ipc.self())  -- no timeout: it could never end
 
 -- release-semaphore returns the previous count
 local sem = ipc.create_semaphore(nil, {initial = 2, max = 5})
