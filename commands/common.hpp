@@ -52,6 +52,20 @@ inline Value lua_values(std::vector<Value> values) {
 
 inline std::int64_t as_int(DWORD v) { return static_cast<std::int64_t>(v); }
 
+// --share read|write|both|none on a command that opens by name with
+// CreateFileW: its dwShareMode (`fallback` when not given).
+inline DWORD share_mode(const Args& a, DWORD fallback) {
+  if (!a.has("share")) return fallback;
+  std::string share = a.string("share");
+  if (share == "read") return FILE_SHARE_READ;
+  if (share == "write") return FILE_SHARE_WRITE;
+  if (share == "both") return FILE_SHARE_READ | FILE_SHARE_WRITE;
+  return 0;
+}
+inline Flag share_flag(std::string_view help) {
+  return {"share", ArgType::choice, "read|write|both|none", help, {}, {}, {"read", "write", "both", "none"}};
+}
+
 const Flag inherit_flag{"inherit", ArgType::boolean, "", "make the new handle inheritable"};
 
 }  // namespace ipcsh

@@ -26,6 +26,7 @@ const char* api_name(win::Io op) {
     case win::Io::write: return "WriteFile";
     case win::Io::connect: return "ConnectNamedPipe";
     case win::Io::transact: return "TransactNamedPipe";
+    case win::Io::flush: return "FlushFileBuffers";
   }
   return "?";
 }
@@ -97,6 +98,12 @@ std::optional<DWORD> mailslot_limit(const Session& s, const HandleObject& writer
 }
 
 ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value* timeout, bool lend) {
+  const bool zero = max == zero_bytes;  // a 0-byte read, asked for
+  if (zero) {
+    if (h.kind == Kind::socket) throw UsageError("--max: a 0-byte recv is for pipes, mailslots and files, not sockets");
+    max = 0;
+  }
+  auto size_or = [&](DWORD whole) { return zero ? 0 : max ? max : whole; };
   if (h.kind == Kind::socket) return {socket_recv(s, h, max ? max : default_chunk, timeout_or(timeout, INFINITE))};
   if (h.kind == Kind::mailslot && h.role == "writer") {
     win::IoRequest request{win::Io::read, h.handle(), false};
@@ -111,7 +118,21 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
   }
   if (h.kind == Kind::mailslot) {
     if (auto state = win::try_mailslot_info(h.handle())) {
-      auto read_waiting = [&] { return read_file(s, h, max ? max : std::max<DWORD>(state->next_size, 1), lend); };
+      auto read_waiting = [&] {
+        DWORD size = state->next_size, asked = size_or(std::max<DWORD>(size, 1));
+        if (asked >= size) return read_file(s, h, asked, lend);
+        // GetMailslotInfo said how long the message is: a read asking less
+        // is cut short by this kernel, or refused (Windows keeps the message).
+        try {
+          ReadResult r = read_file(s, h, asked, false);
+          r.cut_from = size;
+          return r;
+        } catch (const Win32Error& e) {
+          if (e.code() != ERROR_INSUFFICIENT_BUFFER) throw;
+          throw e.with_hint(fmt::format("the message is {} bytes and stays in the slot (this kernel keeps it, as "
+                                        "Windows does); recv without --max reads it", size));
+        }
+      };
       if (state->next_size != MAILSLOT_NO_MESSAGE) return read_waiting();  // no wait to set up
       DWORD wait = timeout_or(timeout, state->timeout);
       struct Asking {
@@ -132,7 +153,7 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
         DWORD previous = state ? state->timeout : MAILSLOT_WAIT_FOREVER;
         win::set_mailslot_info(h.handle(), 0);
         try {
-          ReadResult r = read_file(s, h, max ? max : std::max<DWORD>(state && state->max_size ? state->max_size : 0, default_chunk), false);
+          ReadResult r = read_file(s, h, size_or(std::max<DWORD>(state && state->max_size ? state->max_size : 0, default_chunk)), false);
           win::set_mailslot_info(h.handle(), previous);
           return r;
         } catch (const Win32Error& e) {
@@ -153,23 +174,23 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
     // Without --max, one read goes to this thread's read buffer, and only
     // what came is copied out (or lent).
     char* scratch = nullptr;
-    if (max) {
+    if (max || zero) {
       result.data.resize(max);
       request.buffer = result.data.data();
     } else {
       request.buffer = scratch = read_buffer(whole_read_chunk);
     }
-    request.size = max ? max : whole_read_chunk;
+    request.size = size_or(whole_read_chunk);
     DWORD error = 0;
     DWORD got = win::io(request, error, s.between());
     if (error == WAIT_TIMEOUT) throw_error("ReadFile", WAIT_TIMEOUT, "no data within " + timeout_text(request.timeout));
     if (error && error != ERROR_MORE_DATA) throw_error("ReadFile", error);
-    if (max) result.data.resize(got);
+    if (max || zero) result.data.resize(got);
     else if (lend && error != ERROR_MORE_DATA) return {{}, false, {scratch, got}, true};
     else result.data.assign(scratch, got);
     // Without --max: the whole message; in byte mode what one read took
     // (up to 64 KB), as a socket's recv gives what came.
-    while (max == 0 && error == ERROR_MORE_DATA) {
+    while (max == 0 && !zero && error == ERROR_MORE_DATA) {
       auto peeked = win::peek_named_pipe(h.handle(), 0);
       if (!peeked) break;
       std::string more(std::max<DWORD>(peeked->available, 1), '\0');
@@ -193,13 +214,15 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
       return !peeked || peeked->available > 0;
     });
     if (!ready) throw_error("ReadFile", WAIT_TIMEOUT, "no data within " + timeout_text(wait));
-    if (max == 0 && peeked)
+    if (max == 0 && !zero && peeked)
       max = peeked->left_in_message ? peeked->left_in_message : std::max<DWORD>(peeked->available, 1);
   }
-  return read_file(s, h, max ? max : default_chunk, false);
+  return read_file(s, h, size_or(default_chunk), false);
 }
 
 Value read_value(ReadResult r) {
+  if (r.cut_from)
+    return result("cut-short", {Bytes{std::move(r.data)}, "cut", as_int(r.cut_from)}, {"data", "more", "message_size"});
   if (r.is_lent && !r.more) return Borrowed{r.lent};
   if (r.is_lent) r.data.assign(r.lent);
   if (!r.more) return Bytes{std::move(r.data)};
@@ -221,10 +244,12 @@ Value send(Session& s, const Args& a) {
 }
 
 Value recv(Session& s, const Args& a) {
-  return read_value(read_bytes(s, *a.handle("H"), static_cast<DWORD>(a.integer("max")), a.find("timeout"), a.lend_result));
+  DWORD max = a.has("max") && a.integer("max") == 0 ? zero_bytes : static_cast<DWORD>(a.integer("max"));
+  return read_value(read_bytes(s, *a.handle("H"), max, a.find("timeout"), a.lend_result));
 }
 
-const Flag max_flag{"max", ArgType::integer, "N", "read at most N bytes (default: the whole message)", {}, size_range};
+const Flag max_flag{"max", ArgType::integer, "N", "read at most N bytes (default: the whole message; 0: a 0-byte read)",
+                    {}, {0, size_range.max}};
 const Flag read_timeout{"timeout", ArgType::timeout, "MS|forever",
                         "how long to wait for data (default: the object's own timeout, else forever)"};
 const Flag write_timeout{"timeout", ArgType::timeout, "MS|forever",

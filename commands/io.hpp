@@ -12,7 +12,15 @@ struct ReadResult {
   // valid until its next read (the caller hands them to Lua at once).
   std::string_view lent = {};
   bool is_lent = false;
+  // A mailslot message longer than the read asked for, which the kernel cut
+  // (Wine drops the rest; Windows fails with ERROR_INSUFFICIENT_BUFFER
+  // instead and keeps it): the message's whole size, else 0.
+  DWORD cut_from = 0;
 };
+
+// read_bytes' `max` for a 0-byte ReadFile (`--max 0`): what the kernel says
+// of a read that asks for nothing.
+inline constexpr DWORD zero_bytes = 0xFFFFFFFF;
 
 // Writes all of `data`, waiting up to `timeout` for room (a full pipe, a
 // socket's send buffer); a time-out or Ctrl+C cancels what is left.

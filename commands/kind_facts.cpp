@@ -37,6 +37,15 @@ void pipe_facts(const HandleObject& h, Record& r) {
                                                                                        : Value(info->max_instances)});
   r.fields.push_back({"in_buffer", as_int(info->in_buffer)});
   r.fields.push_back({"out_buffer", as_int(info->out_buffer)});
+  if (anonymous) return;
+  // Who is at each end (GetNamedPipe{Client,Server}{ProcessId,SessionId});
+  // nil where the kernel cannot say (no client yet).
+  auto ids = win::named_pipe_end_ids(h.handle());
+  auto id = [](const std::optional<ULONG>& v) { return v ? Value(as_int(*v)) : Value(); };
+  r.fields.push_back({"client_pid", id(ids.client_pid), Show::not_applicable});
+  r.fields.push_back({"server_pid", id(ids.server_pid), Show::not_applicable});
+  r.fields.push_back({"client_session", id(ids.client_session), Show::not_applicable});
+  r.fields.push_back({"server_session", id(ids.server_session), Show::not_applicable});
 }
 
 void process_facts(const HandleObject& h, Record& r) {

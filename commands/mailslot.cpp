@@ -25,7 +25,7 @@ Value open_mailslot(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), mailslot_prefix);
   HANDLE h = nullptr;
   try {
-    h = win::create_file(name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, a.flag("inherit"), OPEN_EXISTING,
+    h = win::create_file(name, GENERIC_WRITE, share_mode(a, FILE_SHARE_READ | FILE_SHARE_WRITE), a.flag("inherit"), OPEN_EXISTING,
                          FILE_ATTRIBUTE_NORMAL);
   } catch (const Win32Error& e) {
     if (name.rfind("\\\\*\\", 0) == 0 && win::running_on_wine())
@@ -61,8 +61,10 @@ const CommandRegistration registration{
       {"timeout", ArgType::timeout, "MS|forever", "read timeout (default forever)"},
       inherit_flag},
      create_mailslot},
-    {"open-mailslot", "mailslot", "open a mailslot's writer end by name (CreateFileW, share read+write)",
-     {{"NAME", ArgType::name}}, {inherit_flag}, open_mailslot},
+    {"open-mailslot", "mailslot", "open a mailslot's writer end by name (CreateFileW)",
+     {{"NAME", ArgType::name}},
+     {share_flag("CreateFileW's share mode (default both: FILE_SHARE_READ|FILE_SHARE_WRITE)"), inherit_flag},
+     open_mailslot},
     {"mailslot-info", "mailslot", "max size, next message size, count, read timeout (GetMailslotInfo)",
      {{"H", ArgType::handle, {Kind::mailslot}}}, {}, mailslot_info},
     {"set-mailslot-timeout", "mailslot", "set the read timeout (SetMailslotInfo)",

@@ -4,6 +4,8 @@
 // can time out and Ctrl+C can cancel them.
 #include "io.hpp"
 
+#include <algorithm>
+
 namespace ipcsh {
 namespace {
 
@@ -13,6 +15,13 @@ DWORD server_access(const std::string& access) {
   if (access == "in") return PIPE_ACCESS_INBOUND;
   if (access == "out") return PIPE_ACCESS_OUTBOUND;
   return PIPE_ACCESS_DUPLEX;
+}
+
+// \\host\pipe\x for a host other than this one ("." or "localhost").
+bool remote_name(std::string_view name) {
+  if (name.rfind("\\\\", 0) != 0) return false;
+  std::string_view host = name.substr(2, name.find('\\', 2) - 2);
+  return host != "." && host != "?" && host != "localhost";
 }
 
 DWORD client_access(const std::string& access) {  // the same words, from the client's side
@@ -41,7 +50,11 @@ Value connect(Session& s, const Args& a) {
   win::IoRequest request{win::Io::connect, h->handle(), false};
   request.timeout = a.timeout("timeout", INFINITE);
   handle_io(s, *h, request, &answer);
-  return report(answer == ERROR_PIPE_CONNECTED ? "already-connected" : "connected");
+  // ERROR_PIPE_CONNECTED is a success: the client opened the instance
+  // before the server asked. Lua gets which of the two happened.
+  if (answer == ERROR_PIPE_CONNECTED)
+    return result("already-connected", {"already connected", as_int(answer)}, {"status", "code"}, 1);
+  return result("connected", {"connected"}, {"status"});
 }
 
 Value disconnect(Session&, const Args& a) {
@@ -52,24 +65,28 @@ Value disconnect(Session&, const Args& a) {
 Value open_pipe(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), pipe_prefix);
   DWORD access = client_access(a.string_or("access", "duplex"));
+  DWORD share = share_mode(a, 0);
   DWORD wait = a.timeout("wait", 0);
   HANDLE h = nullptr;
   try {
   // Every instance is busy (WaitNamedPipe until one is free), or the server
   // has not created the pipe yet (look again): polled, so Ctrl+C works.
-  DWORD last_error = 0;
+  DWORD last_error = 0, wait_error = 0;
   bool opened = s.poll_until(wait, [&] {
     try {
-      h = win::create_file(name, access, 0, a.flag("inherit"), OPEN_EXISTING, FILE_FLAG_OVERLAPPED);
+      h = win::create_file(name, access, share, a.flag("inherit"), OPEN_EXISTING, FILE_FLAG_OVERLAPPED);
       return true;
     } catch (const Win32Error& e) {
       last_error = e.code();
       if (e.code() != ERROR_PIPE_BUSY && e.code() != ERROR_FILE_NOT_FOUND) throw;
       if (wait == 0) throw;
-      if (e.code() == ERROR_PIPE_BUSY) win::wait_named_pipe(name, 50);
+      wait_error = e.code() == ERROR_PIPE_BUSY ? win::wait_named_pipe(name, 50) : 0;
       return false;
     }
   });
+  // Busy to the end: WaitNamedPipe's own verdict (ERROR_SEM_TIMEOUT) is the answer.
+  if (!opened && last_error == ERROR_PIPE_BUSY && wait_error)
+    throw_error("WaitNamedPipeW", wait_error, "no free instance within " + timeout_text(wait));
   if (!opened) throw_error("CreateFileW", last_error, "no free instance within " + timeout_text(wait));
   } catch (const Win32Error& e) {
     if (e.code() == ERROR_PIPE_BUSY)
@@ -77,6 +94,9 @@ Value open_pipe(Session& s, const Args& a) {
                         "--wait MS waits for one");
     if (e.code() == ERROR_FILE_NOT_FOUND)
       throw e.with_hint("no listening pipe by that name: the server creates it (create-pipe); --wait MS waits for it");
+    if (remote_name(name) && win::running_on_wine())
+      throw e.with_hint("Wine has no SMB redirector, so a pipe on another computer cannot be opened here; on Windows "
+                        "CreateFileW reaches \\\\host\\pipe\\name over SMB (ERROR_BAD_NETPATH if the host cannot be found)");
     throw;
   }
   auto ref = s.add(Kind::pipe, h, name);
@@ -84,7 +104,7 @@ Value open_pipe(Session& s, const Args& a) {
   // A client reads the way the server writes: messages for a message pipe.
   auto info = win::get_named_pipe_info(h);
   if (info && (info->flags & PIPE_TYPE_MESSAGE)) {
-    win::set_named_pipe_read_mode(h, PIPE_READMODE_MESSAGE);
+    win::set_named_pipe_mode(h, PIPE_READMODE_MESSAGE);
     ref->role = "client (message)";
   } else {
     ref->role = "client (byte)";
@@ -94,13 +114,48 @@ Value open_pipe(Session& s, const Args& a) {
 
 Value peek(Session&, const Args& a) {
   DWORD error = 0;
-  auto p = win::peek_named_pipe(a.handle("H")->handle(), 4096, &error);
+  auto p = win::peek_named_pipe(a.handle("H")->handle(), static_cast<DWORD>(a.integer("size", 4096)), &error);
   if (!p) throw_error("PeekNamedPipe", error);
   Record r;
   r.fields = {{"available", as_int(p->available)},
               {"left_in_message", as_int(p->left_in_message)},
               {"data", Bytes{p->data}}};
   return r;
+}
+
+Value set_pipe_mode(Session&, const Args& a) {
+  auto h = a.handle("H");
+  std::string read_mode = a.string("MODE");
+  bool nowait = a.flag("nowait");
+  if (a.has("wait") && a.has("nowait") && a.flag("wait") == nowait)
+    throw UsageError("--wait and --nowait say opposite things: give one", 0);
+  if (a.has("wait") && !a.flag("wait")) nowait = true;
+  DWORD mode = (read_mode == "message" ? PIPE_READMODE_MESSAGE : PIPE_READMODE_BYTE) | (nowait ? PIPE_NOWAIT : PIPE_WAIT);
+  win::set_named_pipe_mode(h->handle(), mode);
+  return report("pipe-mode", {read_mode, nowait ? "nowait" : "wait", h}, {"read_mode", "wait_mode", "handle"});
+}
+
+Value wait_pipe(Session& s, const Args& a) {
+  std::string name = object_path(a.string("NAME"), pipe_prefix);
+  DWORD timeout = a.timeout("timeout", INFINITE);
+  // WaitNamedPipe's 0 means "the pipe's default time-out", so a wait of 0
+  // asks for 1 ms; longer waits go in slices of 50 ms, so Ctrl+C works.
+  DWORD error = 0;
+  bool free = s.poll_until(timeout, [&] {
+    error = win::wait_named_pipe(name, std::clamp<DWORD>(timeout, 1, 50));
+    if (error && error != ERROR_SEM_TIMEOUT) throw Win32Error("WaitNamedPipeW", error);
+    return error == 0;
+  });
+  if (!free) throw_error("WaitNamedPipeW", error ? error : ERROR_SEM_TIMEOUT, "no free instance within " + timeout_text(timeout));
+  return result("pipe-free", {"free", name}, {"status", "name"}, 1);
+}
+
+Value flush(Session& s, const Args& a) {
+  auto h = a.handle("H");
+  win::IoRequest request{win::Io::flush, h->handle(), false};
+  request.timeout = a.timeout("timeout", INFINITE);
+  handle_io(s, *h, request);
+  return report("flushed", {h}, {"handle"});
 }
 
 Value transact(Session& s, const Args& a) {
@@ -154,10 +209,20 @@ const CommandRegistration registration{
      {{"NAME", ArgType::name}},
      {access_flag,
       {"wait", ArgType::timeout, "MS|forever", "wait up to MS for a free instance (WaitNamedPipeW) or for the name to appear"},
-      inherit_flag},
+      share_flag("CreateFileW's share mode (default none: 0)"), inherit_flag},
      open_pipe},
-    {"peek", "pipe", "bytes available and left in this message, without reading (PeekNamedPipe)", {pipe_handle}, {},
-     peek},
+    {"peek", "pipe", "bytes available and left in this message, without reading (PeekNamedPipe)", {pipe_handle},
+     {{"size", ArgType::integer, "N", "bytes to copy out (default 4096; 0: none)", {}, {0, 16 * 1024 * 1024}}}, peek},
+    {"set-pipe-mode", "pipe", "set this end's read mode and wait mode (SetNamedPipeHandleState)",
+     {pipe_handle, {"MODE", ArgType::choice, {}, false, false, {}, {"byte", "message"}}},
+     {{"nowait", ArgType::boolean, "", "PIPE_NOWAIT: reads and connects return at once"},
+      {"wait", ArgType::boolean, "", "PIPE_WAIT: they wait (the default)"}},
+     set_pipe_mode},
+    {"wait-pipe", "pipe", "wait until an instance of a named pipe is free to open (WaitNamedPipeW)",
+     {{"NAME", ArgType::name}},
+     {{"timeout", ArgType::timeout, "MS|forever", "wait at most MS (default forever; Ctrl+C ends it)"}}, wait_pipe},
+    {"flush", "pipe", "wait until the other end has read everything written (FlushFileBuffers)",
+     {{"H", ArgType::handle, file_like}}, {wait_flag}, flush},
     {"transact", "pipe", "write a message and read the reply in one call (TransactNamedPipe)",
      {pipe_handle, {"DATA", ArgType::string}},
      {{"max", ArgType::integer, "N", "largest reply read at once (default 65536)", {}, size_range},

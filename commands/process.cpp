@@ -277,7 +277,7 @@ const KindSet process_only{Kind::process};
 const CommandRegistration registration{
     {"spawn", "process",
      "start a process (CreateProcessW); it ends with the shell unless --detach",
-     {{"CMDLINE", ArgType::text, {}, true}},
+     {{"CMDLINE", ArgType::text, {}, true, false, {0, 32766}}},  // (range: its longest length, in UTF-16 units)
      {{"inherit", ArgType::boolean_or_handles, "", "bInheritHandles=TRUE: every inheritable handle goes along"},
       {"inherit-only", ArgType::handles, "H,H...", "pass exactly these (inheritable) handles (HANDLE_LIST)"},
       {"suspended", ArgType::boolean, "", "leave the main thread suspended (see resume)"},

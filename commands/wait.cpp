@@ -3,6 +3,8 @@
 #include "../shell/child_link.hpp"
 #include "common.hpp"
 
+#include <algorithm>
+
 namespace ipcsh {
 namespace {
 
@@ -38,6 +40,31 @@ Value wait(Session& s, const Args& a) {
                 {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
 }
 
+// SignalObjectAndWait: signal one object and start waiting on another in
+// one step (no one can slip between). The first slice is the API's own
+// wait; the rest, if any, a sliced wait on the same handle, so Ctrl+C works.
+Value signal_and_wait(Session& s, const Args& a) {
+  auto signal = a.handle("SIGNAL"), target = a.handle("WAIT");
+  DWORD timeout = a.timeout("timeout", INFINITE);
+  if (timeout == INFINITE && target->kind == Kind::process &&
+      (target->pseudo || GetProcessId(target->handle()) == GetCurrentProcessId()))
+    throw UsageError(fmt::format("WAIT: {} is this shell itself, which cannot end while it waits; give --timeout MS",
+                                 target->value_text()),
+                     2);
+  DWORD first = std::min<DWORD>(timeout, win::slice_ms);
+  DWORD code = win::signal_object_and_wait(signal->handle(), target->handle(), first);
+  if (code == WAIT_TIMEOUT && timeout != first)
+    code = s.wait_sliced({target->handle()}, false, timeout == INFINITE ? INFINITE : timeout - first);
+  if (code == WAIT_TIMEOUT)
+    return result("wait", {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), false},
+                  {"status", "index", "code", "timeout", "all"}, 1);
+  std::string var = s.variable_of(*target);
+  return result("wait",
+                {code == WAIT_ABANDONED ? "abandoned" : "signaled", as_int(1), as_int(code), Value(), false, target,
+                 var.empty() ? Value() : Value(var)},
+                {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
+}
+
 const CommandRegistration registration{
     {"wait", "wait", "wait until a handle (any, or --all) is signaled (WaitForMultipleObjects)",
      {{"H", ArgType::handle, waitable, false, true}},
@@ -45,6 +72,10 @@ const CommandRegistration registration{
       {"timeout", ArgType::timeout, "MS|forever", "give up after MS (default forever; Ctrl+C ends it)"}},
      wait,
      {"timeout"}},
+    {"signal-and-wait", "wait", "signal SIGNAL and wait for WAIT in one step (SignalObjectAndWait)",
+     {{"SIGNAL", ArgType::handle, {Kind::event, Kind::mutex, Kind::semaphore}}, {"WAIT", ArgType::handle, waitable}},
+     {{"timeout", ArgType::timeout, "MS|forever", "give up after MS (default forever; Ctrl+C ends it)"}},
+     signal_and_wait},
 };
 
 }  // namespace

@@ -93,6 +93,20 @@ std::string choices_text(const Choices& choices) {
   return out;
 }
 
+// The most UTF-16 units a name may have: a UNICODE_STRING holds 32,767,
+// and CreateProcessW's command line as many with its terminating NUL.
+constexpr std::size_t longest_name = 32766;
+
+// UTF-16 units of UTF-8 text (a 4-byte sequence is a surrogate pair).
+std::size_t utf16_units(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte
+    n += c >= 0xF0 ? 2 : 1;
+  }
+  return n;
+}
+
 struct Spec {
   ArgType type;
   KindSet kinds = {};
@@ -127,22 +141,26 @@ class Binder {
       return std::nullopt;
     };
     switch (spec.type) {
-      case ArgType::string:
       case ArgType::text:
+        // A range on text is its longest length in UTF-16 units (spawn's
+        // command line): refused rather than cut by the API.
+        if (spec.range.max != Range{}.max) {
+          Value text = convert({ArgType::string}, raw, what, position);
+          std::string_view t = text.as<Borrowed>() ? text.as<Borrowed>()->data : std::string_view(*text.as<std::string>());
+          if (std::size_t units = utf16_units(t); units > static_cast<std::size_t>(spec.range.max))
+            throw UsageError(fmt::format("{}: at most {} UTF-16 characters (the API would cut it), got {}", what,
+                                         spec.range.max, units),
+                             position);
+          return text;
+        }
+        [[fallthrough]];
+      case ArgType::string:
         if (raw.as<Borrowed>()) return raw;  // read in place by the handler (Args::bytes)
         if (auto s = raw.as<std::string>()) return *s;
         if (auto b = raw.as<Bytes>()) return b->data;
         if (auto i = raw.as<std::int64_t>()) return std::to_string(*i);
         throw fail("text");
-      case ArgType::name: {
-        Value text = convert({ArgType::string}, raw, what, position);
-        if (auto lent = text.as<Borrowed>()) text = std::string(lent->data);  // a name is kept: a copy
-        if (text.as<std::string>()->find('\0') != std::string::npos)
-          throw UsageError(fmt::format("{}: a name cannot hold a NUL byte (the API would end it there), got {}", what,
-                                       describe_argument(raw, &context_)),
-                           position);
-        return text;
-      }
+      case ArgType::name: return name(raw, what, position, false);
       case ArgType::integer: {
         auto n = number();
         if (!n) throw fail(fmt::format("a number {}", range_text(spec.range)));
@@ -205,7 +223,7 @@ class Binder {
         List out;
         auto list = raw.as<List>();
         if (!list) throw fail("a list of strings");
-        for (const auto& item : list->items) out.items.push_back(convert({ArgType::name}, item, what, position));
+        for (const auto& item : list->items) out.items.push_back(name(item, what, position, true));  // "" is an argument
         return out;
       }
     }
@@ -213,6 +231,28 @@ class Binder {
   }
 
  private:
+  // A name goes to a W API whole or not at all: a NUL would end it there,
+  // an empty one opens a device's root (\Device\NamedPipe) or no object,
+  // and past 32,766 UTF-16 units the kernel's UNICODE_STRING (and
+  // CreateProcessW's command line) cuts it without a word.
+  Value name(const Value& raw, const std::string& what, int position, bool empty_ok) {
+    Value text = convert({ArgType::string}, raw, what, position);
+    if (auto lent = text.as<Borrowed>()) text = std::string(lent->data);  // a name is kept: a copy
+    const std::string& s = *text.as<std::string>();
+    if (s.find('\0') != std::string::npos)
+      throw UsageError(fmt::format("{}: a name cannot hold a NUL byte (the API would end it there), got {}", what,
+                                   describe_argument(raw, &context_)),
+                       position);
+    if (s.empty() && !empty_ok)
+      throw UsageError(fmt::format("{}: a name cannot be empty (the API would open the device itself, or nothing)", what),
+                       position);
+    if (std::size_t units = utf16_units(s); units > longest_name)
+      throw UsageError(fmt::format("{}: a name is at most {} UTF-16 characters (the kernel would cut it), got {}", what,
+                                   longest_name, units),
+                       position);
+    return text;
+  }
+
   Value variable(const std::string& name, const std::string& what, int position) {
     const Value* value = context_.variable(name);
     if (!value) throw UsageError(fmt::format("{}: no variable ${}", what, name), position);

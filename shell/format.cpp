@@ -185,6 +185,21 @@ const std::map<std::string, Render, std::less<>>& sentences() {
          return fmt::format("{} ({}; more of this message remains: ERROR_MORE_DATA)", quote_bytes(data),
                             plural(static_cast<std::int64_t>(data.size()), "byte"));
        }},
+      {"cut-short",
+       [](const Result& r) {
+         const std::string& data = r.get("data")->as<Bytes>()->data;
+         auto whole = int_of(r, "message_size"), got = static_cast<std::int64_t>(data.size());
+         return fmt::format("{} ({}; the message was {} bytes and this kernel dropped the other {}, as Wine does; "
+                            "Windows fails with ERROR_INSUFFICIENT_BUFFER and keeps the message)",
+                            quote_bytes(data), plural(got, "byte"), whole, whole - got);
+       }},
+      {"pipe-mode",
+       [](const Result& r) {
+         return fmt::format("{}: read mode {}, {}", handle_of(r, "handle"), text_of(r, "read_mode"),
+                            text_of(r, "wait_mode") == "nowait" ? "PIPE_NOWAIT (reads return at once)" : "PIPE_WAIT");
+       }},
+      {"pipe-free", [](const Result& r) { return "an instance of " + text_of(r, "name") + " is free to open"; }},
+      {"flushed", [](const Result& r) { return "flushed " + handle_of(r, "handle") + ": the other end has read everything"; }},
       {"read-timeout", [](const Result& r) { return "read timeout " + ms_text(r.get("timeout")); }},
       {"connected", [](const Result&) { return std::string("a client connected"); }},
       {"already-connected", [](const Result&) { return std::string("a client was already connected"); }},

@@ -38,8 +38,15 @@ struct PipeInfo {
   DWORD flags = 0, out_buffer = 0, in_buffer = 0, max_instances = 0;
 };
 std::optional<PipeInfo> get_named_pipe_info(HANDLE h);
-void set_named_pipe_read_mode(HANDLE h, DWORD mode);
+// SetNamedPipeHandleState's lpMode: PIPE_READMODE_BYTE|MESSAGE, PIPE_WAIT|NOWAIT.
+void set_named_pipe_mode(HANDLE h, DWORD mode);
 DWORD wait_named_pipe(std::string_view name, DWORD timeout);  // 0 or the error
+// GetNamedPipe{Client,Server}{ProcessId,SessionId}; nullopt (and the error)
+// where the call fails (an anonymous pipe, an unconnected instance).
+struct PipeEndIds {
+  std::optional<ULONG> client_pid, server_pid, client_session, server_session;
+};
+PipeEndIds named_pipe_end_ids(HANDLE h);
 DWORD pipe_write_quota(HANDLE h);
 struct PipeState {
   DWORD state = 0, instances = 0;
@@ -51,7 +58,7 @@ std::optional<PipeState> get_named_pipe_state(HANDLE h);  // GetNamedPipeHandleS
 // ones on a helper thread that CancelSynchronousIo stops. `error` gets the
 // call's error (0: done); WAIT_TIMEOUT when the time ran out (the I/O was
 // cancelled). Returns the bytes moved.
-enum class Io { read, write, connect, transact };
+enum class Io { read, write, connect, transact, flush };  // flush: FlushFileBuffers, always on a helper thread
 struct IoRequest {
   Io op;
   HANDLE h;
@@ -77,6 +84,9 @@ void reset_event(HANDLE h);
 void pulse_event(HANDLE h);
 void release_mutex(HANDLE h);
 LONG release_semaphore(HANDLE h, LONG count);  // the previous count
+// SignalObjectAndWait(signal, wait, timeout, FALSE): WAIT_OBJECT_0,
+// WAIT_ABANDONED or WAIT_TIMEOUT; throws on WAIT_FAILED.
+DWORD signal_object_and_wait(HANDLE signal, HANDLE wait, DWORD timeout);
 void set_waitable_timer(HANDLE h, LONGLONG due_100ns, LONG period_ms);
 void cancel_waitable_timer(HANDLE h);
 // The NtQuery* state calls (class 0, basic information); false if they fail.

@@ -23,6 +23,7 @@ const char* api_of(Io op) {
     case Io::write: return "WriteFile";
     case Io::connect: return "ConnectNamedPipe";
     case Io::transact: return "TransactNamedPipe";
+    case Io::flush: return "FlushFileBuffers";
   }
   return "?";
 }
@@ -34,6 +35,7 @@ BOOL start_io(const IoRequest& r, OVERLAPPED* ov) {
     case Io::connect: return ConnectNamedPipe(r.h, ov);
     case Io::transact:
       return TransactNamedPipe(r.h, const_cast<char*>(r.out), r.out_size, r.buffer, r.size, nullptr, ov);
+    case Io::flush: return FlushFileBuffers(r.h);  // (no OVERLAPPED: it is synchronous on any handle)
   }
   return FALSE;
 }
@@ -52,6 +54,7 @@ void trace_io(const IoRequest& r, DWORD error, DWORD transferred, const char* ho
       emit_call("TransactNamedPipe", {handle(r.h), data(std::string_view(r.out, r.out_size)), num(r.size)},
                 error ? "FALSE" : "TRUE", error, detail);
       break;
+    case Io::flush: emit_call("FlushFileBuffers", {handle(r.h)}, error ? "FALSE" : "TRUE", error, how); break;
   }
 }
 
@@ -92,10 +95,16 @@ DWORD finish_overlapped(const IoRequest& r, OVERLAPPED& ov, DWORD& error, const 
 struct SyncCall {
   IoRequest request;
   DWORD transferred = 0, error = 0;
+  volatile bool done = false;  // the call returned (a flush moves no bytes to tell by)
 };
 
 DWORD WINAPI run_sync(void* p) {
   auto* call = static_cast<SyncCall*>(p);
+  if (call->request.op == Io::flush) {
+    call->error = FlushFileBuffers(call->request.h) ? 0 : GetLastError();
+    call->done = true;
+    return 0;
+  }
   // Its own event, closed when the call is done (io_event() would leave
   // one behind per helper thread).
   OVERLAPPED ov{};
@@ -133,7 +142,9 @@ DWORD threaded_io(const IoRequest& r, DWORD& error, const Between& between) {
   }
   if (waited == WAIT_TIMEOUT) {
     stop();
-    if (call.error == 0 && call.transferred == r.out_size + r.size) {  // it finished at the last moment
+    bool finished = r.op == Io::flush ? call.done && call.error == 0
+                                      : call.error == 0 && call.transferred == r.out_size + r.size;
+    if (finished) {  // it finished at the last moment
       error = 0;
       return call.transferred;
     }
@@ -236,7 +247,9 @@ std::optional<PipeInfo> get_named_pipe_info(HANDLE h) {
   return info;
 }
 
-void set_named_pipe_read_mode(HANDLE h, DWORD mode) {
+void set_named_pipe_mode(HANDLE h, DWORD mode) {
+  // (flags, not text: the C exporter writes them back as an expression;
+  // PIPE_READMODE_BYTE and PIPE_WAIT are 0, so byte|nowait shows as PIPE_NOWAIT)
   check("SetNamedPipeHandleState", {handle(h), flags(mode, pipe_state_names), literal("NULL"), literal("NULL")},
         [&] { return SetNamedPipeHandleState(h, &mode, nullptr, nullptr); });
 }
@@ -244,6 +257,21 @@ void set_named_pipe_read_mode(HANDLE h, DWORD mode) {
 DWORD wait_named_pipe(std::string_view name, DWORD timeout) {
   return attempt("WaitNamedPipeW", {text(name), named(timeout, timeout_names)},
                  [&] { return WaitNamedPipeW(to_wide(name).c_str(), timeout); });
+}
+
+PipeEndIds named_pipe_end_ids(HANDLE h) {
+  PipeEndIds ids;
+  auto ask = [&](const char* api, BOOL(WINAPI * call)(HANDLE, PULONG), std::optional<ULONG>& out) {
+    ULONG id = 0;
+    if (!attempt(api, {handle(h), literal("&id")}, [&] { return call(h, &id); },
+                 [&] { return fmt::format("(id {})", id); }))
+      out = id;
+  };
+  ask("GetNamedPipeClientProcessId", GetNamedPipeClientProcessId, ids.client_pid);
+  ask("GetNamedPipeServerProcessId", GetNamedPipeServerProcessId, ids.server_pid);
+  ask("GetNamedPipeClientSessionId", GetNamedPipeClientSessionId, ids.client_session);
+  ask("GetNamedPipeServerSessionId", GetNamedPipeServerSessionId, ids.server_session);
+  return ids;
 }
 
 std::optional<PipeState> get_named_pipe_state(HANDLE h) {
@@ -277,8 +305,8 @@ DWORD io(const IoRequest& r, DWORD& error, const Between& between) {
     // A synchronous handle: reads are started once data is there, and a
     // write that fits the pipe's room cannot block; the rest go on a helper
     // thread that can be cancelled.
-    bool cannot_block = r.never_blocks || r.op == Io::read ||
-                        (r.op == Io::write && r.out_size <= pipe_write_quota(r.h));
+    bool cannot_block = r.op != Io::flush && (r.never_blocks || r.op == Io::read ||
+                        (r.op == Io::write && r.out_size <= pipe_write_quota(r.h)));
     if (!cannot_block) return threaded_io(r, error, between);
     if (r.never_blocks && (r.op == Io::read || r.op == Io::write)) {
       // A mailslot or a disk file: a plain call, as a C program makes it
@@ -290,6 +318,9 @@ DWORD io(const IoRequest& r, DWORD& error, const Between& between) {
       return transferred;
     }
   }
+  // FlushFileBuffers waits until the other end has read everything, even on
+  // an overlapped handle: a helper thread, so it can time out.
+  if (r.op == Io::flush) return threaded_io(r, error, between);
   OVERLAPPED ov{};
   ov.hEvent = io_event();  // (the call itself resets it as it begins: no ResetEvent)
   BOOL ok = start_io(r, &ov);

@@ -77,6 +77,11 @@ LONG release_semaphore(HANDLE h, LONG count) {
   return previous;
 }
 
+DWORD signal_object_and_wait(HANDLE signal, HANDLE wait, DWORD timeout) {
+  return number("SignalObjectAndWait", {handle(signal), handle(wait), named(timeout, timeout_names), literal("FALSE")},
+                WAIT_FAILED, [&] { return SignalObjectAndWait(signal, wait, timeout, FALSE); }, &wait_names);
+}
+
 void set_waitable_timer(HANDLE h, LONGLONG due_100ns, LONG period_ms) {
   LARGE_INTEGER due;
   due.QuadPart = due_100ns;

@@ -23,7 +23,7 @@ expect("outside the view", ipc.read_mem, v, 1, 0x7fffffffffffffff)
 assert(ipc.read_mem(v, 4095, 1) == "\0")
 
 -- numbers never wrap: each parameter has a range
-expect("--max: 4294967295 is out of range 1..16777216", ipc.run, "recv 0x4 --max 4294967295")
+expect("--max: 4294967295 is out of range 0..16777216", ipc.run, "recv 0x4 --max 4294967295")
 expect("--max: -1 is out of range", ipc.run, "recv 0x4 --max -1")
 expect("P: a handle expected", ipc.run, "kill 0xFFFFFFFFFFFFFFFF 7")
 expect("H: a handle expected", ipc.run, "wait 0xFFFFFFFFFFFFFFFF")
