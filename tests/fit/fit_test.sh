@@ -11,7 +11,7 @@ export LC_ALL=C.UTF-8  # ${#line} counts characters, not bytes
 wine_run=$(readlink -f "$1")
 exe=$(readlink -f "$2")
 root=$(cd "$(dirname "$0")/../.." && pwd)
-ipcsh() { "$wine_run" "$exe" "$@"; }
+ipcsh() { timeout 120 "$wine_run" "$exe" "$@"; }  # a hang fails the check, not the suite
 work=$(mktemp -d)
 trap '[ -n "${FIT_KEEP:-}" ] || rm -rf "$work"' EXIT
 [ -n "${FIT_KEEP:-}" ] && echo "output in $work"
