@@ -91,9 +91,10 @@ Value hexdump(Session&, const Args& a) {
   std::int64_t length = a.has("LEN") ? a.integer("LEN") : std::clamp<std::int64_t>(size - offset, 0, 256);
   const char* at = span(*view, offset, length, 2);
   std::string_view bytes(at, static_cast<std::size_t>(length));
-  // Lua gets the dump as text (print(view:hexdump())), then the bytes and
-  // where they start; the shell prints the text.
-  return result("hexdump", {hexdump_text(bytes, offset), Bytes{std::string(bytes)}, offset}, {"text", "data", "offset"});
+  // Lua gets the dump as text only, so print(ipc.hexdump(v)) prints the
+  // dump and not the raw bytes after it (ipc.read_mem gives those); the
+  // bytes and where they start stay fields of the result ($_.data).
+  return result("hexdump", {hexdump_text(bytes, offset), Bytes{std::string(bytes)}, offset}, {"text", "data", "offset"}, 1);
 }
 
 const KindSet mapping_only{Kind::mapping}, view_only{Kind::view};

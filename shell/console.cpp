@@ -3,6 +3,7 @@
 #include <windows.h>
 
 #include "error.hpp"
+#include "format.hpp"
 #include "files.hpp"
 #include "session.hpp"
 #include "text.hpp"
@@ -56,12 +57,60 @@ void write_console_coloured(HANDLE h, std::string_view utf8) {
   if (attributes) SetConsoleTextAttribute(h, normal);
 }
 
+void write_console_any(HANDLE h, std::string_view utf8) {
+  if (utf8.find('\x1b') == std::string_view::npos) write_console(h, utf8);
+  else write_console_coloured(h, utf8);
+}
+
+// Columns a line takes, colour sequences taking none.
+std::size_t line_columns(std::string_view line) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\x1b') {
+      std::size_t m = line.find('m', i);
+      if (m != std::string_view::npos && m - i <= 8) {
+        i = m;
+        continue;
+      }
+    }
+    n += (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+  }
+  return n;
+}
+
+// A line exactly as wide as the console leaves the cursor at the start of
+// the next row already: its line end would add a blank line. Such a line
+// goes out without it when the console has wrapped.
+void write_console_lines(HANDLE h, std::string_view utf8, std::size_t width) {
+  std::size_t from = 0, start = 0;
+  for (std::size_t end = utf8.find('\n'); width && end != std::string_view::npos; end = utf8.find('\n', start)) {
+    if (line_columns(utf8.substr(start, end - start)) == width) {
+      write_console_any(h, utf8.substr(from, end - from));
+      CONSOLE_SCREEN_BUFFER_INFO info;
+      bool wrapped = GetConsoleScreenBufferInfo(h, &info) && info.dwCursorPosition.X == 0;
+      from = wrapped ? end + 1 : end;
+    }
+    start = end + 1;
+  }
+  write_console_any(h, utf8.substr(from));
+}
+
+// Where the cursor stands in the line the shell is writing (for wrapping);
+// stdout and stderr share the screen.
+std::size_t out_column = 0;
+
 void write_to(DWORD which, std::string_view utf8) {
   HANDLE h = GetStdHandle(which);
   if (!h || h == INVALID_HANDLE_VALUE || utf8.empty()) return;
+  // Fitted to the console: long lines break between words.
+  auto width = static_cast<std::size_t>(std::max(0, fit().width));
+  std::string wrapped;
+  if (width) {
+    wrapped = wrap_text(utf8, width, out_column);
+    utf8 = wrapped;
+  }
   if (is_console(h)) {
-    if (utf8.find('\x1b') == std::string_view::npos) write_console(h, utf8);
-    else write_console_coloured(h, utf8);
+    write_console_lines(h, utf8, width);
     return;
   }
   while (!utf8.empty()) {
@@ -132,6 +181,13 @@ void set_output_hook(OutputHook hook) {
 bool stdin_is_console() { return is_console(GetStdHandle(STD_INPUT_HANDLE)); }
 
 int output_columns() {
+  // IPCSH_COLUMNS=N (20..1000): this width, console or not (for tests).
+  wchar_t forced[16];
+  DWORD n = GetEnvironmentVariableW(L"IPCSH_COLUMNS", forced, 16);
+  if (n > 0 && n < 16) {
+    int columns = _wtoi(forced);
+    if (columns >= 20 && columns <= 1000) return columns;
+  }
   CONSOLE_SCREEN_BUFFER_INFO info;
   HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
   if (!is_console(out) || !GetConsoleScreenBufferInfo(out, &info)) return 0;
@@ -266,27 +322,28 @@ class Screen {
   void draw(const LineEditor& editor, std::string_view prompt) {
     std::string shown = editor.searching() ? editor.search_prompt() : std::string(prompt);
     std::wstring text = to_wide(shown + editor.text());
+    std::size_t length = utf8_to_u32(shown).size() + editor.buffer().size();  // in columns
+    // What the last drawing left beyond the new end is blanked by writing
+    // blanks over it, in the same call: Wine's FillConsoleOutputCharacter
+    // after a drawing that wrapped blanked the wrong cells, and a search
+    // longer than the line left its second row on screen (Ctrl+G, Ctrl+R).
+    std::size_t reach = std::max(length, drawn_);
+    text.append(reach - length, L' ');
     COORD at{0, row_};
     SetConsoleCursorPosition(out_, at);
     DWORD written = 0;
     WriteConsoleW(out_, text.data(), static_cast<DWORD>(text.size()), &written, nullptr);
-    std::size_t length = text.size();
-    // Blank what the last drawing left beyond the new end.
     CONSOLE_SCREEN_BUFFER_INFO info;
     if (GetConsoleScreenBufferInfo(out_, &info)) {
       // The console scrolled if the text ran past its last line: then the
       // cursor is higher than where the text should have ended. A text that
       // exactly fills its last row may leave the cursor at that row's end
       // (a wrap still to come), which is no scroll.
-      auto expected = static_cast<SHORT>(row_ + length / static_cast<std::size_t>(width_));
+      auto expected = static_cast<SHORT>(row_ + reach / static_cast<std::size_t>(width_));
       SHORT actual = info.dwCursorPosition.Y;
-      bool wrap_pending = length > 0 && length % static_cast<std::size_t>(width_) == 0 && actual == expected - 1 &&
+      bool wrap_pending = reach > 0 && reach % static_cast<std::size_t>(width_) == 0 && actual == expected - 1 &&
                           info.dwCursorPosition.X == width_ - 1;
       if (!wrap_pending && actual < expected) row_ = static_cast<SHORT>(row_ - (expected - actual));
-      if (drawn_ > length) {
-        DWORD blanked = 0;
-        FillConsoleOutputCharacterW(out_, L' ', static_cast<DWORD>(drawn_ - length), info.dwCursorPosition, &blanked);
-      }
     }
     drawn_ = length;
     std::size_t column = utf8_to_u32(shown).size() + editor.cursor();
@@ -401,6 +458,7 @@ std::optional<std::string> edit_line(Session& session, HANDLE in, std::string_vi
       }
       if (!lines.empty()) {
         screen.erase();
+        out_column = 0;
         write_to(STD_OUTPUT_HANDLE, lines);
         screen.start();
         screen.draw(editor, prompt);
@@ -481,13 +539,19 @@ std::optional<std::string> console_line(Session& session, HANDLE in, std::string
 
 std::optional<std::string> read_line(Session& session, std::string_view prompt) {
   HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+  {
+    std::lock_guard lock(output_lock);
+    out_column = 0;  // a line read starts the next output at the left edge
+  }
   if (!is_console(in)) return read_line_bytes(in);
   session.interrupted = false;
   // The editor needs the console's screen; IPCSH_PLAIN_INPUT=1 keeps the
   // console's own line input.
-  if (is_console(GetStdHandle(STD_OUTPUT_HANDLE)) && GetEnvironmentVariableW(L"IPCSH_PLAIN_INPUT", nullptr, 0) == 0)
-    return edit_line(session, in, prompt);
-  return console_line(session, in, prompt);
+  bool editor = is_console(GetStdHandle(STD_OUTPUT_HANDLE)) && GetEnvironmentVariableW(L"IPCSH_PLAIN_INPUT", nullptr, 0) == 0;
+  std::optional<std::string> line = editor ? edit_line(session, in, prompt) : console_line(session, in, prompt);
+  std::lock_guard lock(output_lock);
+  out_column = 0;  // the line's Enter took the cursor to the left edge
+  return line;
 }
 
 void install_ctrl_c_handler(Session& session) {

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/os.h>
 #include <iterator>
+#include <new>
+#include <system_error>
 
 namespace ipcsh {
 namespace {
@@ -52,5 +54,36 @@ void throw_last_error(std::string_view api) {
 void throw_error(std::string_view api, unsigned long code, std::string note) {
   throw Win32Error(std::string(api), code, std::move(note));
 }
+
+bool runtime_library_error(const std::exception& e) {
+  // ipcsh's own errors are runtime_errors with the shell's line as their
+  // text; the library's are logic errors, allocation and cast failures, and
+  // the few runtime_errors below.
+  if (dynamic_cast<const std::system_error*>(&e) || dynamic_cast<const std::range_error*>(&e) ||
+      dynamic_cast<const std::overflow_error*>(&e) || dynamic_cast<const std::underflow_error*>(&e) ||
+      dynamic_cast<const fmt::format_error*>(&e))
+    return true;
+  return !dynamic_cast<const std::runtime_error*>(&e);
+}
+
+std::string internal_error_text(std::string_view command, const std::exception& cause) {
+  const char* what = "unexpected exception";
+  if (dynamic_cast<const std::out_of_range*>(&cause) || dynamic_cast<const std::length_error*>(&cause) ||
+      dynamic_cast<const std::range_error*>(&cause) || dynamic_cast<const std::overflow_error*>(&cause) ||
+      dynamic_cast<const std::underflow_error*>(&cause))
+    what = "out of range";
+  else if (dynamic_cast<const std::bad_alloc*>(&cause))
+    what = "out of memory";
+  else if (dynamic_cast<const std::invalid_argument*>(&cause) || dynamic_cast<const fmt::format_error*>(&cause))
+    what = "invalid argument";
+  else if (dynamic_cast<const std::system_error*>(&cause))
+    what = "system error";
+  else if (dynamic_cast<const std::logic_error*>(&cause))
+    what = "logic error";
+  return command.empty() ? fmt::format("internal error ({})", what) : fmt::format("{}: internal error ({})", command, what);
+}
+
+InternalError::InternalError(std::string_view command, const std::exception& cause)
+    : std::runtime_error(internal_error_text(command, cause)) {}
 
 }  // namespace ipcsh

@@ -95,4 +95,16 @@ struct ExitRequest : std::runtime_error {
   int code;
 };
 
+// An exception of the C++ runtime (std::length_error, std::out_of_range,
+// std::bad_alloc, ...) that reached a command's edge: never shown in the
+// library's words ("basic_string::_M_create"), but as
+// "COMMAND: internal error (out of range)".
+bool runtime_library_error(const std::exception& e);
+class InternalError : public std::runtime_error {
+ public:
+  InternalError(std::string_view command, const std::exception& cause);
+};
+// What the shell prints for an exception that is not one of ipcsh's own.
+std::string internal_error_text(std::string_view command, const std::exception& cause);
+
 }  // namespace ipcsh

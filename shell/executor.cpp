@@ -167,6 +167,7 @@ std::string error_text(const std::exception& error) {
   if (dynamic_cast<const SyntaxError*>(&error)) return fmt::format("syntax error: {}", error.what());
   if (auto usage = dynamic_cast<const UsageError*>(&error); usage && !usage->command().empty())
     return fmt::format("{}: {}", usage->command(), usage->what());
+  if (runtime_library_error(error)) return internal_error_text("", error);
   return error.what();
 }
 

@@ -1,6 +1,7 @@
 #include "format.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 
@@ -34,29 +35,37 @@ std::size_t columns(std::string_view text) {
   return n;
 }
 
-// Keeps the start and the end, "…" between, in at most `width` columns.
-std::string shorten_middle(const std::string& text, std::size_t width) {
-  if (columns(text) <= width || width < 5) return text;
-  std::size_t keep = width - 1, head = (keep + 1) / 2, tail = keep - head;
-  auto cut = [&](std::size_t count, bool from_end) {
-    // count code points from one end
-    std::size_t i = from_end ? text.size() : 0, seen = 0;
-    if (!from_end) {
-      while (i < text.size() && seen < count) {
-        ++i;
-        while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
-        ++seen;
-      }
-      return text.substr(0, i);
+// A byte that belongs to a word: cutting between two of them cuts a
+// number, a flag or a name in the middle.
+bool word_byte(unsigned char c) { return c > 0x7f || std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '$' || c == '#'; }
+
+// Keeps the end, "…" before it, in at most `width` columns: a name's last
+// part is what tells two apart (…\mailslot\demo). The cut falls between
+// words or at a separator (\ / , space), never inside a word, unless one
+// word alone is longer than the room.
+std::string shorten_front(const std::string& text, std::size_t width) {
+  if (columns(text) <= width || width < 2) return text;
+  std::size_t keep = width - 1, i = text.size(), seen = 0;
+  while (i > 0 && seen < keep) {
+    --i;
+    while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+    ++seen;
+  }
+  std::size_t start = i;
+  if (start > 0 && word_byte(static_cast<unsigned char>(text[start - 1])) && word_byte(static_cast<unsigned char>(text[start]))) {
+    std::size_t next = start;
+    while (next < text.size() && word_byte(static_cast<unsigned char>(text[next]))) ++next;
+    if (next < text.size()) {
+      start = next;  // at the next separator
+    } else {
+      // The last word alone is too long: after a - _ . inside it (…alpha-80),
+      // or, with none, where the room ends.
+      std::size_t part = text.find_first_of("-_.", start);
+      if (part != std::string::npos && part + 1 < text.size()) start = part + 1;
     }
-    while (i > 0 && seen < count) {
-      --i;
-      while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
-      ++seen;
-    }
-    return text.substr(i);
-  };
-  return cut(head, false) + "\u2026" + cut(tail, true);
+  }
+  if (start < text.size() && text[start] == ' ') ++start;
+  return "\u2026" + text.substr(start);
 }
 
 std::string plural(std::int64_t n, std::string_view one) {
@@ -290,10 +299,40 @@ const std::map<std::string, Render, std::less<>>& sentences() {
   return table;
 }
 
+// A row as key: value pairs, a row's lines indented after its first: the
+// layout for a console too narrow for the table's columns side by side.
+std::string vertical_table(const Table& t, const std::vector<std::vector<std::string>>& cells, std::size_t width) {
+  std::string out;
+  for (const auto& line : cells) {
+    std::size_t at = 0;
+    for (std::size_t c = 0; c < line.size(); ++c) {
+      if (line[c].empty()) continue;
+      std::string pair = c == 0 ? line[c] : t.columns[c] + ": " + line[c];
+      if (columns(pair) + 2 > width) {
+        std::size_t head = columns(t.columns[c]) + 2;
+        pair = c == 0 || head + 10 > width ? shorten_front(pair, width - 2)
+                                            : t.columns[c] + ": " + shorten_front(line[c], width - 2 - head);
+      }
+      if (at == 0) {
+        out += pair;
+        at = columns(pair);
+      } else if (at + 2 + columns(pair) > width) {
+        out += "\n  " + pair;
+        at = 2 + columns(pair);
+      } else {
+        out += "  " + pair;
+        at += 2 + columns(pair);
+      }
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 std::string format_table(const Table& t) {
   std::vector<std::size_t> width(t.columns.size());
   std::vector<std::vector<std::string>> cells;
-  for (std::size_t c = 0; c < t.columns.size(); ++c) width[c] = t.columns[c].size();
+  for (std::size_t c = 0; c < t.columns.size(); ++c) width[c] = columns(t.columns[c]);
   for (const auto& row : t.rows) {
     auto& line = cells.emplace_back();
     for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) {
@@ -303,25 +342,34 @@ std::string format_table(const Table& t) {
       width[c] = std::max(width[c], columns(line.back()));
     }
   }
+  auto note = [&] {
+    return fmt::format("({} row{}{})", t.rows.size(), t.rows.size() == 1 ? "" : "s", t.note.empty() ? "" : "; " + t.note);
+  };
   // Too wide for the console: the widest column gives way first, its cells
-  // (and its heading) shortened in the middle, until the table fits (or no
-  // column can give).
+  // (and its heading) cut at the front, where a name keeps the part that
+  // tells it apart (…\mailslot\demo), until the table fits. A column keeps
+  // at least 8 columns (or its heading's width); when that is still too
+  // wide, each row is printed as key: value pairs instead.
   std::vector<std::string> header = t.columns;
   if (limit() > 0 && !t.wide && !width.empty()) {
+    const std::vector<std::vector<std::string>> whole_cells = cells;
+    auto room = static_cast<std::size_t>(limit());
     auto total = [&] {
       std::size_t sum = 2 * (width.size() - 1);
       for (auto w : width) sum += w;
       return sum;
     };
-    while (total() > static_cast<std::size_t>(limit())) {
-      auto widest = std::max_element(width.begin(), width.end());
-      if (*widest <= 8) break;
-      std::size_t over = total() - static_cast<std::size_t>(limit());
-      *widest = std::max<std::size_t>(8, *widest - over);
-      std::size_t c = static_cast<std::size_t>(widest - width.begin());
+    auto least = [&](std::size_t c) { return std::max<std::size_t>(8, std::min<std::size_t>(columns(t.columns[c]), 16)); };
+    while (total() > room) {
+      std::size_t widest = width.size();
+      for (std::size_t c = 0; c < width.size(); ++c)
+        if (width[c] > least(c) && (widest == width.size() || width[c] > width[widest])) widest = c;
+      if (widest == width.size()) return vertical_table(t, whole_cells, room) + note();
+      std::size_t over = total() - room;
+      width[widest] = width[widest] - least(widest) > over ? width[widest] - over : least(widest);
       for (auto& line : cells)
-        if (c < line.size()) line[c] = shorten_middle(line[c], *widest);
-      header[c] = shorten_middle(header[c], *widest);
+        if (widest < line.size()) line[widest] = shorten_front(line[widest], width[widest]);
+      header[widest] = shorten_front(header[widest], width[widest]);
     }
   }
   auto render = [&](const std::vector<std::string>& line) {
@@ -335,8 +383,7 @@ std::string format_table(const Table& t) {
   };
   std::string out = render(header);
   for (const auto& line : cells) out += render(line);
-  out += fmt::format("({} row{}{})", t.rows.size(), t.rows.size() == 1 ? "" : "s", t.note.empty() ? "" : "; " + t.note);
-  return out;
+  return out + note();
 }
 
 // key: value pairs on one line; on a console, a pair that would pass its
@@ -371,6 +418,102 @@ std::string result_text(const Result& r) {
 }
 
 }  // namespace
+
+std::string wrap_text(std::string_view text, std::size_t width, std::size_t& column) {
+  if (width < 16) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 16);
+  std::size_t indent = 0;     // of the line being written: its continuations get 2 more
+  bool line_start = column == 0;
+  std::string spaces;         // blanks between words, written only if the next word fits
+  std::size_t at = 0;
+  while (at < text.size()) {
+    char c = text[at];
+    if (c == '\n') {
+      out += '\n';
+      column = 0, line_start = true, spaces.clear(), indent = 0;
+      ++at;
+      continue;
+    }
+    if (c == ' ') {
+      if (line_start) {
+        ++indent;
+        out += ' ';
+        ++column;
+      } else {
+        spaces += ' ';
+      }
+      ++at;
+      continue;
+    }
+    // A word: up to the next blank or line end; colour sequences take no room.
+    std::size_t end = at, wide = 0;
+    while (end < text.size() && text[end] != ' ' && text[end] != '\n') {
+      if (text[end] == '\x1b') {
+        std::size_t m = text.find('m', end);
+        end = m == std::string_view::npos || m - end > 8 ? end + 1 : m + 1;
+        continue;
+      }
+      wide += (static_cast<unsigned char>(text[end]) & 0xC0) != 0x80;
+      ++end;
+    }
+    // A short group in parentheses stays together: "(4 commands)", "(inherit: no)".
+    if (text[at] == '(' && text.substr(at, end - at).find(')') == std::string_view::npos) {
+      std::size_t close = text.find(')', end);
+      std::size_t line_end = text.find('\n', end);
+      if (close != std::string_view::npos && close < line_end && close - at < 20 &&
+          text.substr(at + 1, close - at).find('(') == std::string_view::npos) {
+        while (end < text.size() && text[end] != '\n' && (end <= close || text[end] != ' ')) {
+          wide += (static_cast<unsigned char>(text[end]) & 0xC0) != 0x80;
+          ++end;
+        }
+      }
+    }
+    std::string_view word = text.substr(at, end - at);
+    line_start = false;
+    std::size_t continuation = std::min(indent + 2, width / 2);
+    if (column + spaces.size() + wide > width && column > continuation) {
+      // The word starts the next line, indented.
+      out += '\n';
+      out.append(continuation, ' ');
+      column = continuation;
+    } else {
+      out += spaces;
+      column += spaces.size();
+    }
+    spaces.clear();
+    // A word longer than a whole line is cut after a separator (\ / , ( = :)
+    // near where the line ends, or where it ends if there is none.
+    while (column + wide > width) {
+      std::size_t room = width - column, taken = 0, i = 0;
+      while (i < word.size() && (taken < room || (static_cast<unsigned char>(word[i]) & 0xC0) == 0x80)) {
+        taken += (static_cast<unsigned char>(word[i]) & 0xC0) != 0x80;
+        ++i;
+      }
+      for (std::size_t p = i; p > i / 2 && p > 1; --p)
+        if (std::string_view("\\/,(=:;").find(word[p - 1]) != std::string_view::npos) {
+          for (std::size_t q = p; q < i; ++q) taken -= (static_cast<unsigned char>(word[q]) & 0xC0) != 0x80;
+          i = p;
+          break;
+        }
+      out += word.substr(0, i);
+      out += '\n';
+      out.append(continuation, ' ');
+      word.remove_prefix(i);
+      wide -= taken;
+      column = continuation;
+    }
+    out += word;
+    column += wide;
+    at = end;
+  }
+  // Blanks at the end of a write: kept (a prompt's), unless past the edge.
+  if (column + spaces.size() <= width) {
+    out += spaces;
+    column += spaces.size();
+  }
+  return out;
+}
 
 std::string hexdump_text(std::string_view data, std::int64_t offset) {
   std::string out;

@@ -23,6 +23,13 @@ struct Fit {
 void set_fit(Fit fit);
 const Fit& fit();
 
+// Text fitted to a console `width` columns wide: a line too long breaks
+// between words (never inside a number, a flag or a name), its
+// continuation lines indented 2 more than the line; only a word longer
+// than a whole line is cut. `column` is where the cursor stands before and
+// after. A width under 16 leaves the text as it is.
+std::string wrap_text(std::string_view text, std::size_t width, std::size_t& column);
+
 // Offset, hex in two groups of 8, ASCII: 16 bytes a line.
 std::string hexdump_text(std::string_view data, std::int64_t offset);
 // A result as the shell shows it; tables span several lines; "" for none.

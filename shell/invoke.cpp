@@ -77,6 +77,12 @@ Value run_invoke(Session& session, const Command& command, RawArgs& raw, const C
     throw;
   } catch (const std::exception& e) {
     session.forget_closed();
+    if (runtime_library_error(e)) {  // never the library's words: the command's
+      InternalError internal(command.name, e);
+      call.error = &internal;
+      finish();
+      throw internal;
+    }
     call.error = &e;
     finish();
     throw;

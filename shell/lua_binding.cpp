@@ -154,7 +154,10 @@ int guarded(lua_State* L, std::string_view function, Body&& body) {
     engine_of(L).relayed_failure = lua_topointer(L, -1);
   } catch (const std::exception& e) {
     luaL_where(L, 1);
-    lua_pushfstring(L, "%s: %s", std::string(function).c_str(), e.what());
+    if (runtime_library_error(e))
+      lua_pushstring(L, internal_error_text(function, e).c_str());
+    else
+      lua_pushfstring(L, "%s: %s", std::string(function).c_str(), e.what());
     lua_concat(L, 2);
   }
   return -1;

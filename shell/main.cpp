@@ -183,7 +183,8 @@ int main() {
     ipcsh::write_err("ipcsh: interrupted\n");
     code = 130;
   } catch (const std::exception& e) {
-    ipcsh::write_err(fmt::format("ipcsh: {}\n", e.what()));
+    ipcsh::write_err(fmt::format("{}\n", ipcsh::runtime_library_error(e) ? ipcsh::internal_error_text("ipcsh", e)
+                                                                           : "ipcsh: " + std::string(e.what())));
   }
   std::fflush(stdout);
   return code;

@@ -27,7 +27,13 @@ bool run_line(Session& session, std::string_view line) {
   set_fit(f);
   try {
     execute_line(session, line, [](const CommandText& command, const Value& result) {
-      std::string text = result_text(command, result);
+      std::string text;
+      try {
+        text = result_text(command, result);
+      } catch (const std::exception& e) {
+        if (!runtime_library_error(e)) throw;
+        throw InternalError(command.words.empty() ? "" : command.words[0].text, e);
+      }
       if (!text.empty()) write_out(text + "\n");
     });
     return true;
@@ -86,8 +92,9 @@ int run_script(Session& session, const std::string& path, const std::vector<std:
     write_err(path + ": interrupted\n");
     return interrupted_exit_code;
   } catch (const std::exception& e) {
-    write_err(std::string(e.what()) + "\n");
-    if (failure) *failure = std::string(e.what()).substr(0, std::string(e.what()).find('\n'));
+    std::string text = runtime_library_error(e) ? internal_error_text(path, e) : e.what();
+    write_err(text + "\n");
+    if (failure) *failure = text.substr(0, text.find('\n'));
     return 1;
   }
 }

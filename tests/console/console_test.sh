@@ -137,7 +137,7 @@ type_line 'lua ipc.vars.w:send(string.rep("x", 60000))'
 type_line 'r = recv $sl'
 check "a long value is cut, with how to see all" '^r = "x+…" \(60000 bytes; `show \$_` prints all of it\)$' 10
 type_line 'handles --all'
-check "the handle table fits 80 columns" '^0x[0-9a-f]+ +Key +[a-z]* +\\REG.*…' 10
+check "the handle table fits 80 columns, names cut at the front" '^0x[0-9a-f]+ +Key +[a-z]* +…\\' 10
 check "the handle table's header is one line" '^value +type +kind +name +inherit +access +usage +object +var$' 5
 
 # history is kept: after a restart, Up brings the last line back
@@ -170,6 +170,49 @@ check "and the child's sleep goes on" '^\[kid [0-9]+\] child-slept-on$' 10
 type_line 'graph'
 check "graph on a console" '^  shell [0-9]+  \(this shell; ' 10
 if screen | grep -q 'conhost'; then failed=$((failed + 1)); echo "FAIL graph drew conhost.exe"; else passed=$((passed + 1)); fi
+
+# 80 columns with three agents: handles --compare, graph, help, a wrapped
+# trace line, an 80-column error and a Ctrl+R on a match longer than the
+# line - no C++ message, no broken token, no fragment left on screen.
+type_line 'k1 = spawn --agent'
+type_line 'k2 = spawn --agent'
+type_line 'k3 = spawn --agent'
+check "three agents" '^k3 = process 0x' 30
+type_line "fs = create-mailslot console-fit-$$-alpha"
+type_line 'handles --compare $k1,$k2,$k3'
+check "handles --compare with three agents" '^\([0-9]+ rows?; Y/N: the inherit flag' 20
+type_line 'graph'
+check "graph with three agents" '└─ k3 [0-9]+  \(agent' 20
+type_line 'help'
+check "help keeps (4 commands) whole" '(^ +| by name )\(4 commands\)$' 10
+type_line 'trace on'
+type_line "c2 = create-mailslot console-fit-$$-trace --max-size 424"
+check "a wrapped trace line breaks between arguments" '^  MAILSLOT_WAIT_FOREVER, inherit=no\) = 0x[0-9a-f]+$' 10
+type_line 'trace off'
+if screen | grep -qE '_M_|basic_string|internal error'; then
+  failed=$((failed + 1)); echo "FAIL a C++ runtime message on screen"; screen | grep -E '_M_|basic_string|internal error'
+else passed=$((passed + 1)); fi
+type_line 'on 0x12345 echo'
+check "an 80-column error, then at once the prompt" '^on: P: 0x12345 is not an agent \(start one with spawn --agent, or connect-agent\)
+ipcsh>' 10
+type_line 'echo aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg long-match-end'
+tm send-keys -t "$session" C-r
+tm send-keys -t "$session" -l 'long-match'
+check "Ctrl+R finds the long line" 'i-search\)`long-match' 5
+tm send-keys -t "$session" C-g
+sleep 0.5
+type_line 'echo after-search'
+check "Ctrl+G leaves no fragment of the search" '^ipcsh> echo after-search
+after-search$' 10
+tm send-keys -t "$session" C-r
+tm send-keys -t "$session" -l 'long-match'
+sleep 0.5
+tm send-keys -t "$session" Enter
+check "an accepted search runs" '^  long-match-end$' 10
+type_line 'echo after-accept'
+check "an accepted search leaves no fragment" '^ipcsh> echo after-accept
+after-accept$' 10
+if screen | grep -q 'i-search'; then failed=$((failed + 1)); echo "FAIL the search prompt is left on screen"; else passed=$((passed + 1)); fi
 
 # A line longer than the console wraps cleanly: no row of it drawn twice
 tm send-keys -t "$session" -l 'echo aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh wrapped-end'
