@@ -43,8 +43,7 @@ Value record(Session& s, const Args& a) {
     if (!target.empty()) throw UsageError("give FILE.lua or --c FILE.c, not both; record each in turn", 1);
     // The C program prints each call's outcome; it has no assertions.
     if (a.flag("assert"))
-      throw UsageError("--assert: assertions are written in Lua (record FILE.lua --assert); the C of --c prints "
-                       "each call's result instead. Run both: record FILE.lua --assert, then record --c FILE.c", 1);
+      throw UsageError("--assert: only with FILE.lua (the C of --c prints each result instead)", 1);
     return start_c(s, a);
   }
   if (target.empty()) throw UsageError("FILE: a file name (FILE.lua), --c FILE.c, or off expected", 1);

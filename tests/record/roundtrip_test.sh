@@ -104,7 +104,7 @@ check "record from a script: the recording replays" "$?:$(cat inner.out)" '^0:$'
 # record --c with --assert: refused, one clear line, nothing written
 ipcsh -c "record --c both.c --assert" >both.out 2>both.err
 check "record --c --assert refused" "$?:$(cat both.err)" \
-  '^1:record: --assert: assertions are written in Lua \(record FILE.lua --assert\); the C of --c prints each call.s result instead'
+  '^1:record: --assert: only with FILE.lua \(the C of --c prints each result instead\)$'
 check "record --c --assert writes nothing" "$(ls both.c 2>&1)" 'No such file'
 ipcsh -c "record off --assert" >/dev/null 2>off.err
 check "record off --assert refused" "$?:$(cat off.err)" '^1:record: off: no --assert or --c with off'
