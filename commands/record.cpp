@@ -28,6 +28,7 @@ Value start_c(Session& s, const Args& a) {
 Value record(Session& s, const Args& a) {
   const std::string& target = a.string("FILE");
   if (target == "off") {
+    if (a.flag("assert") || a.has("c")) throw UsageError("off: no --assert or --c with off; `record off` ends every recording", 1);
     if (!recording && !exporting) throw UsageError("nothing is being recorded", 1);
     std::string path = recording ? recording->path() : exporting->path();
     if (recording && exporting) path += " and " + exporting->path();
@@ -40,12 +41,15 @@ Value record(Session& s, const Args& a) {
   }
   if (a.has("c")) {
     if (!target.empty()) throw UsageError("give FILE.lua or --c FILE.c, not both; record each in turn", 1);
+    // The C program prints each call's outcome; it has no assertions.
+    if (a.flag("assert"))
+      throw UsageError("--assert: only with FILE.lua (the C of --c prints each result instead)", 1);
     return start_c(s, a);
   }
   if (target.empty()) throw UsageError("FILE: a file name (FILE.lua), --c FILE.c, or off expected", 1);
   if (recording) throw UsageError(fmt::format("already recording to {}; `record off` first", recording->path()), 1);
   std::string how = "record " + target + (a.flag("assert") ? " --assert" : "");
-  recording = std::make_shared<LuaRecorder>(s, target, a.flag("assert"), how);
+  recording = std::make_shared<LuaRecorder>(s, target, a.flag("assert"), how, s.invoke_depth);
   std::weak_ptr<LuaRecorder> weak = recording;
   s.observers["record"] = [weak](const Invocation& call) {
     if (auto r = weak.lock()) r->observe(call);

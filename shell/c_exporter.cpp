@@ -22,6 +22,23 @@ constexpr const char* preamble =
     ;
 
 // A C string literal for bytes (with its length passed separately).
+// Text safe inside a C string literal.
+std::string c_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) out += c;
+  }
+  return out;
+}
+
+// Text safe inside /* */.
+std::string comment_text(std::string text) {
+  for (std::size_t at; (at = text.find("*/")) != std::string::npos;) text.replace(at, 2, "* /");
+  for (std::size_t at; (at = text.find("/*")) != std::string::npos;) text.replace(at, 2, "/ *");
+  return text;
+}
+
 std::string c_bytes(std::string_view bytes) {
   std::string out = "\"";
   for (unsigned char c : bytes) {
@@ -74,6 +91,31 @@ bool is_c_literal(std::string_view s) {
   for (auto ok : {"NULL", "TRUE", "FALSE", "INVALID_HANDLE_VALUE", "HWND_MESSAGE"})
     if (s == ok) return true;
   return false;
+}
+
+// The APIs whose calls the generic form below writes as C that compiles and
+// does the same: `show_handle("API", (HANDLE)API(args), bad)` or
+// `show_bool("API", API(args))`, each argument as the trace renders it.
+// (Calls with their own form are in statement().) Any other API - a new
+// command's - is not guessed at: the C gets a comment and a #pragma message
+// naming it, so the program still builds and says what it leaves out.
+bool generic_form_known(std::string_view api) {
+  for (auto known : {"CreateFileW", "CreateMailslotW", "CreateNamedPipeW", "CreateEventW", "OpenEventW", "SetEvent",
+                     "ResetEvent", "PulseEvent", "CreateMutexW", "OpenMutexW", "ReleaseMutex", "CreateSemaphoreW",
+                     "OpenSemaphoreW", "CreateWaitableTimerW", "OpenWaitableTimerW", "CancelWaitableTimer",
+                     "CreateFileMappingW", "OpenFileMappingW", "MapViewOfFile", "UnmapViewOfFile",
+                     "DisconnectNamedPipe", "SetHandleInformation", "SetMailslotInfo", "TerminateProcess",
+                     "WaitNamedPipeW", "OpenProcess", "CreateJobObjectW", "AssignProcessToJobObject",
+                     "TerminateJobObject"})
+    if (api == known) return true;
+  return false;
+}
+
+// Calls ipcsh makes only to find out something to show, or that C here
+// does not express: comments.
+bool shown_only(std::string_view api) {
+  return api.rfind("Nt", 0) == 0 || api == "WSAStartup" || api == "getaddrinfo" || api == "select" ||
+         api == "WSASocketW" || api == "RegisterClassExW" || api == "CreateWindowExW";
 }
 
 }  // namespace
@@ -218,9 +260,14 @@ std::string CExporter::statement(const win::CallEvent& e) {
     return code;
   }
   std::string all = args();
-  if (all == "?" || api.rfind("Nt", 0) == 0 || api == "WSAStartup" || api == "getaddrinfo" || api == "select" ||
-      api == "WSASocketW" || api == "RegisterClassExW" || api == "CreateWindowExW")
-    return fmt::format("/* {}: not exported (made to show a result, or not plain Win32 C here) */", e.line());
+  if (shown_only(api))
+    return fmt::format("/* {}: not exported (made to show a result, or not plain Win32 C here) */", comment_text(e.line()));
+  if (all == "?" || !generic_form_known(api)) {
+    // Never C that might not compile: say what is left out, in the file and at build time.
+    return fmt::format("/* NOT EXPORTED: {} - ipcsh's C export has no form for this call */\n"
+                       "#pragma message(\"ipcsh record --c: {} is not exported; this program does not make the call\")",
+                       comment_text(e.line()), api);
+  }
   // A handle-returning call (the trace shows a handle value or the failure).
   auto value = hex_value(e.result);
   bool handle_result = value || e.result == "INVALID_HANDLE_VALUE" || e.result == "NULL";
@@ -240,13 +287,18 @@ void CExporter::observe(const Invocation& call) {
   if (call.depth != 1) return;  // calls made inside Lua or ipc.run stay with their command
   std::vector<win::CallEvent> calls = std::move(pending_);
   pending_.clear();
+  // An OwnedArg's view points into its own text, and copies and moves (a
+  // short string lives inside the object) leave it pointing at the old one.
+  for (auto& c : calls)
+    for (auto& a : c.args)
+      if (!a.arg.s.empty() || !a.text.empty()) a.arg.s = a.text;
   std::string text;
   if (call.text)
     for (const auto& w : call.text->words) text += (text.empty() ? "" : " ") + (w.quoted ? "\"" + w.text + "\"" : w.text);
   if (call.text && !call.text->assign_to.empty()) text = call.text->assign_to + " = " + text;
   if (text.empty()) text = std::string(call.line);
-  std::string comment = text;
-  for (std::size_t at; (at = comment.find("*/")) != std::string::npos;) comment.replace(at, 2, "* /");
+  if (text.empty() && call.command) text = "ipc." + call.command->lua_name() + "(...) from Lua";
+  std::string comment = comment_text(text);
   if (call.command && call.command->name == "record") return;
   if (call.command && (call.command->name == "lua" || call.command->name == "run")) {
     body_.push_back(fmt::format("  /* {} */", comment));
@@ -257,6 +309,18 @@ void CExporter::observe(const Invocation& call) {
     return;
   }
   body_.push_back(fmt::format("  /* {} */", comment));
+  // An agent is an ipcsh child driven over ipcsh's own channel: the C can
+  // start the process but not run commands in it. Said, not pretended.
+  bool agent = call.command && (call.command->name == "on" || call.command->name == "connect-agent" ||
+                                (call.command->name == "spawn" && call.raw &&
+                                 std::any_of(call.raw->flags.begin(), call.raw->flags.end(),
+                                             [](const auto& f) { return f.first == "agent"; })));
+  if (agent) {
+    body_.push_back(fmt::format("  /* NOT EXPORTED COMMAND: {} - an agent runs commands over ipcsh's own channel, "
+                                "which this program does not speak */", comment));
+    body_.push_back(fmt::format("#pragma message(\"ipcsh record --c: `{}` (an ipcsh agent) is not exported; what "
+                                "follows may differ\")", c_escape(text)));
+  }
   if (calls.empty()) body_.push_back("  /* (no Win32 call) */");
   for (const auto& c : calls) {
     std::string code = statement(c);
@@ -278,6 +342,11 @@ void CExporter::save() {
   out += "\nint main(void) {\n";
   for (const auto& d : declarations_) out += d + "\n";
   for (const auto& b : body_) out += b + "\n";
+  for (const auto& d : declarations_) {  // (void)h1; - no unused-variable warning with -Wall
+    auto name_end = d.find(" = ");
+    auto name_start = d.rfind(' ', name_end - 1) + 1;
+    out += "  (void)" + d.substr(name_start, name_end - name_start) + ";\n";
+  }
   out += "  return 0;\n}\n";
   std::ofstream file(std::filesystem::path(to_wide(path_)), std::ios::binary);
   file << out;

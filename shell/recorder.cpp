@@ -39,10 +39,36 @@ std::string lua_scalar(const Value& v) {
   return {};
 }
 
+bool lua_keyword(std::string_view s) {
+  for (auto k : {"and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in", "local",
+                 "nil", "not", "or", "repeat", "return", "then", "true", "until", "while"})
+    if (s == k) return true;
+  return false;
+}
+
+bool lua_name(std::string_view s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])) || lua_keyword(s)) return false;
+  for (unsigned char c : s)
+    if (!std::isalnum(c) && c != '_') return false;
+  return true;
+}
+
 const Param* param_at(const Command& c, std::size_t index) {
   if (c.params.empty()) return nullptr;
   if (index < c.params.size()) return &c.params[index];
   return c.params.back().variadic ? &c.params.back() : nullptr;
+}
+
+// What expect_error is given for a failure seen now: the error's name, or
+// the usage message up to what the user typed.
+std::string expected_error(const std::exception& error) {
+  if (auto w = dynamic_cast<const Win32Error*>(&error)) return lua_quote(w->name());
+  std::string m = error.what();
+  if (dynamic_cast<const UsageError*>(&error)) {
+    if (auto got = m.find(", got "); got != std::string::npos) m.resize(got);
+    if (auto semi = m.find("; usage:"); semi != std::string::npos) m.resize(semi);
+  }
+  return lua_quote(m);
 }
 
 }  // namespace
@@ -64,8 +90,18 @@ std::string lua_quote(std::string_view bytes) {
   return out + "\"";
 }
 
-LuaRecorder::LuaRecorder(Session& session, const std::string& path, bool assertions, const std::string& how)
-    : session_(session), path_(path), out_(std::filesystem::path(to_wide(path)), std::ios::binary), assert_(assertions) {
+std::string lua_local(std::string_view name) {
+  return lua_keyword(name) ? std::string(name) + "_" : std::string(name);
+}
+
+std::string lua_field(std::string_view object, std::string_view key) {
+  if (lua_name(key)) return fmt::format("{}.{}", object, key);
+  return fmt::format("{}[{}]", object, lua_quote(key));
+}
+
+LuaRecorder::LuaRecorder(Session& session, const std::string& path, bool assertions, const std::string& how, int depth)
+    : session_(session), path_(path), out_(std::filesystem::path(to_wide(path)), std::ios::binary), assert_(assertions),
+      depth_(depth) {
   if (!out_) throw Win32Error("CreateFileW", ERROR_PATH_NOT_FOUND, "cannot write " + path);
   SYSTEMTIME t;
   GetLocalTime(&t);
@@ -81,19 +117,51 @@ void LuaRecorder::write(const std::string& line) {
 }
 
 std::string LuaRecorder::target(const std::string& name) {
-  if (locals_.insert(name).second) return "local " + name;
-  return name;
+  if (locals_.insert(name).second) return "local " + lua_local(name);
+  return lua_local(name);
+}
+
+std::string LuaRecorder::variable(std::string_view name) {
+  // $x, $x.field, $_ (the last result), $_.field
+  std::string_view base = name.substr(0, name.find('.'));
+  std::string out;
+  if (base == "_") {
+    out = last_;
+  } else {
+    if (!locals_.count(std::string(base)) && unknown_.insert(std::string(base)).second)
+      write(fmt::format("-- ${} was made before this recording started: define {} before replaying", base,
+                        lua_local(base)));
+    out = lua_local(base);
+  }
+  std::string_view rest = name.substr(base.size());
+  while (!rest.empty()) {  // .field.field
+    rest.remove_prefix(1);
+    std::string_view key = rest.substr(0, rest.find('.'));
+    out = lua_field(out, key);
+    rest.remove_prefix(key.size());
+  }
+  return out;
+}
+
+std::string LuaRecorder::pass_table(const Word& w) {
+  // spawn --pass a,$b: the child binds the same names; in Lua {a = a, b = b},
+  // the recording's own locals (a string would name shell variables the
+  // replay does not have).
+  std::string out;
+  std::string_view rest = w.text;
+  while (!rest.empty()) {
+    std::string_view name = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), name.size() + 1));
+    if (!name.empty() && name[0] == '$') name.remove_prefix(1);
+    if (name.empty()) continue;
+    std::string key = lua_name(name) ? std::string(name) : "[" + lua_quote(name) + "]";
+    out += (out.empty() ? "" : ", ") + key + " = " + variable(name);
+  }
+  return "{" + out + "}";
 }
 
 std::string LuaRecorder::word_lua(const Word& w, ArgType type) {
-  if (w.is_variable()) {
-    std::string name = w.text.substr(1);  // $x -> x, $x.field -> x.field
-    if (name == "_" || name.rfind("_.", 0) == 0) name = last_ + name.substr(1);
-    std::string base = name.substr(0, name.find('.'));
-    if (base != "_" && !locals_.count(base) && unknown_.insert(base).second)
-      write(fmt::format("-- ${} was made before this recording started: define {} before replaying", base, base));
-    return name;
-  }
+  if (w.is_variable()) return variable(std::string_view(w.text).substr(1));  // $x -> x, $x.field -> x.field
   const std::string& t = w.text;
   bool numeric = type == ArgType::integer || type == ArgType::timeout || type == ArgType::handle ||
                  type == ArgType::handles || type == ArgType::any;
@@ -105,14 +173,43 @@ std::string LuaRecorder::word_lua(const Word& w, ArgType type) {
     while (!rest.empty()) {
       auto comma = rest.find(',');
       std::string piece(rest.substr(0, comma));
-      out += (out.size() > 1 ? ", " : "") + (piece.size() > 1 && piece[0] == '$' ? piece.substr(1) : piece);
+      out += (out.size() > 1 ? ", " : "") + (piece.size() > 1 && piece[0] == '$' ? variable(piece.substr(1)) : piece);
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
     return out + "}";
   }
   if (!w.quoted && (type == ArgType::boolean || type == ArgType::callback))
     if (auto b = boolean_word(t)) return *b ? "true" : "false";
-  return lua_quote(t);
+  return with_handle_values(t);
+}
+
+std::string LuaRecorder::with_handle_values(const std::string& t) {
+  // Text naming a handle value a recorded local holds (spawn --ipcsh "send
+  // 0x48 hi" after w = ...): the replay's value may differ, so it is put in
+  // at run time: ("send 0x%x hi"):format(w.value).
+  std::string format, values;
+  for (std::size_t i = 0; i < t.size();) {
+    if (t.compare(i, 2, "0x") == 0 && (i == 0 || !std::isalnum(static_cast<unsigned char>(t[i - 1])))) {
+      std::size_t end = i + 2;
+      while (end < t.size() && std::isxdigit(static_cast<unsigned char>(t[end]))) ++end;
+      auto v = parse_number(t.substr(i, end - i));
+      std::string holder;
+      for (const auto& [name, value] : session_.vars) {
+        auto h = value.as<HandleRef>();
+        if (v && h && !(*h)->closed() && (*h)->value() == *v && locals_.count(name)) holder = lua_local(name);
+      }
+      if (!holder.empty() && end > i + 2) {
+        format += "0x%x";
+        values += ", " + holder + ".value";
+        i = end;
+        continue;
+      }
+    }
+    format += t[i] == '%' ? "%%" : std::string(1, t[i]);
+    ++i;
+  }
+  if (values.empty()) return lua_quote(t);
+  return "(" + lua_quote(format) + "):format(" + values.substr(2) + ")";
 }
 
 std::string LuaRecorder::call_text(const Command& c, const CommandText& text) {
@@ -138,6 +235,10 @@ std::string LuaRecorder::call_text(const Command& c, const CommandText& text) {
       }
       auto f = std::find_if(c.flags.begin(), c.flags.end(), [&](const Flag& f) { return f.name == name; });
       if (f == c.flags.end()) continue;
+      if (c.name == "spawn" && name == "pass" && (inline_value || i + 1 < text.words.size())) {
+        options.push_back("pass = " + pass_table(inline_value ? Word{value} : text.words[++i]));
+        continue;
+      }
       if (!f->takes_value()) {
         auto b = inline_value ? boolean_word(value) : std::optional<bool>(true);
         options.push_back(fmt::format("{} = {}", dashes_to_underscores(name), b.value_or(true) ? "true" : "false"));
@@ -186,13 +287,16 @@ void LuaRecorder::assertions(const Command& c, const std::string& var, const Val
       if (unstable_field(f.key)) continue;
       std::string v = f.value.is_nil() ? "nil" : lua_scalar(f.value);
       if (v.empty()) continue;
-      write(fmt::format("assert({}.{} == {}, \"{}: \" .. tostring({}.{}))", var, f.key, v, f.key, var, f.key));
+      std::string field = lua_field(var, f.key);
+      write(fmt::format("assert({} == {}, {} .. tostring({}))", field, v, lua_quote(f.key + ": "), field));
     }
   }
 }
 
 void LuaRecorder::observe(const Invocation& call) {
-  if (call.depth != 1) return;  // what Lua or ipc.run did inside is in their own lines
+  // Shell lines typed, or run at the depth `record` ran at (ipc.run in a
+  // script); what a Lua line or ipc.run did inside is in their own lines.
+  if (call.depth != 1 && call.depth != depth_) return;
   if (!call.command) {
     // Text that failed before a command ran: replayed through ipc.run.
     std::string text = call.text ? std::string(call.line) : std::string(call.line);
@@ -205,7 +309,24 @@ void LuaRecorder::observe(const Invocation& call) {
   }
   const Command& c = *call.command;
   if (c.name == "record") return;
-  if (!call.text) return;
+  if (!call.text) {
+    // Called from Lua, not a shell line: a script's ipc.run(TEXT) when the
+    // recording began at this depth (--record with a script) is written as
+    // itself; its lines are recorded one by one when `record` ran inside
+    // one. Other ipc.* calls take Lua values the recording cannot name.
+    if (c.name == "shell" && call.depth < depth_) return;
+    const Value* text = call.raw && !call.raw->positional.empty() ? &call.raw->positional[0] : nullptr;
+    if (c.name == "shell" && text && text->as<std::string>()) {
+      std::string quoted = lua_quote(*text->as<std::string>());
+      if (!call.error) write("ipc.run(" + quoted + ")");
+      else if (dynamic_cast<const Interrupted*>(call.error)) write("-- interrupted by Ctrl+C: ipc.run(" + quoted + ")");
+      else write(fmt::format("expect_error({}, ipc.run, {})", expected_error(*call.error), quoted));
+      return;
+    }
+    write(fmt::format("-- not recorded: ipc.{} was called from Lua, not as a shell line (use ipc.run(\"...\"))",
+                      c.lua_name()));
+    return;
+  }
   const CommandText& text = *call.text;
   // `lua CODE` is Lua already: as a statement, or printed as the shell did.
   if (c.name == "lua" && !call.error && text.words.size() == 2) {
@@ -215,20 +336,11 @@ void LuaRecorder::observe(const Invocation& call) {
   }
   std::string invocation = call_text(c, text);
   if (call.error) {
-    std::string expected;
-    if (auto w = dynamic_cast<const Win32Error*>(call.error)) {
-      expected = lua_quote(w->name());
-    } else if (auto u = dynamic_cast<const UsageError*>(call.error)) {
-      std::string m = u->what();
-      if (auto got = m.find(", got "); got != std::string::npos) m.resize(got);
-      if (auto semi = m.find("; usage:"); semi != std::string::npos) m.resize(semi);
-      expected = lua_quote(m);
-    } else if (dynamic_cast<const Interrupted*>(call.error)) {
+    if (dynamic_cast<const Interrupted*>(call.error)) {
       write("-- interrupted by Ctrl+C: " + invocation);
       return;
-    } else {
-      expected = lua_quote(call.error->what());
     }
+    std::string expected = expected_error(*call.error);
     // expect_error(WHAT, fn, args...): the call's arguments after the function.
     std::string args = invocation.substr(invocation.find('(') + 1);
     args.pop_back();
@@ -243,15 +355,15 @@ void LuaRecorder::observe(const Invocation& call) {
       // p = pipe: p.read, p.write
       std::string names;
       for (std::size_t i = 0; i < r->names.size() && i < r->lua_count; ++i)
-        names += (names.empty() ? "" : ", ") + text.assign_to + "." + std::string(r->names[i]);
+        names += (names.empty() ? "" : ", ") + lua_field(lua_local(text.assign_to), r->names[i]);
       write(fmt::format("{} = {{}}", target(text.assign_to)));
       write(fmt::format("{} = {}", names, invocation));
-      last_ = text.assign_to;
+      last_ = lua_local(text.assign_to);
       return;
     }
     write(fmt::format("{} = {}", target(text.assign_to), invocation));
-    assertions(c, text.assign_to, result);
-    if (has_value) last_ = text.assign_to;
+    assertions(c, lua_local(text.assign_to), result);
+    if (has_value) last_ = lua_local(text.assign_to);
   } else if (has_value) {
     write("_ = " + invocation);
     assertions(c, "_", result);
