@@ -230,6 +230,8 @@ Value graph(Session& s, const Args& a) {
   bool dot = a.flag("dot");
   if (a.has("FILE") && !dot) throw UsageError("FILE: give --dot to write the Graphviz source to a file (or --svg/--png FILE)", 1);
   if (a.has("svg") && a.has("png")) throw UsageError("--svg and --png: one picture at a time");
+  if (dot && (a.has("svg") || a.has("png")))
+    throw UsageError("--dot writes the Graphviz source, --svg/--png a picture: one at a time");
   Picture p = take_picture(s, opened, all);
   if (a.has("svg") || a.has("png")) {
     std::string format = a.has("svg") ? "svg" : "png";

@@ -140,6 +140,9 @@ struct Snapshot {
 std::map<std::string, Snapshot, std::less<>> snapshots;
 
 Value handles(Session& s, const Args& a) {
+  // One view at a time: a flag the others would silently lose is an error.
+  int views = a.has("compare") + a.has("snapshot") + a.has("since");
+  if (views > 1) throw UsageError("--compare, --snapshot and --since: one at a time");
   HandleRef process = a.handle("process");
   ObjectIds ids(s);
   if (a.has("compare")) {
@@ -177,6 +180,7 @@ Value handles(Session& s, const Args& a) {
   }
   bool all = a.flag("all");
   Table t{{"value", "type", "kind", "name", "inherit", "access", "usage", "object", "var"}, {}, {"value", "access"}, a.flag("wide")};
+  t.also = {{"usage_count", "usage"}};
   std::size_t hidden = 0;
   for (const auto& r : rows) {
     if (!r.user && !all) {

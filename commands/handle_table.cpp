@@ -1,5 +1,7 @@
 #include "handle_table.hpp"
 
+#include <set>
+
 #include <algorithm>
 #include <map>
 
@@ -108,13 +110,25 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
         theirs[*r->get("value")->as<std::int64_t>()] = *r;
   const std::set<std::int64_t>& sent = s.sent_to[table.pid];
   HANDLE std_handles[] = {GetStdHandle(STD_INPUT_HANDLE), GetStdHandle(STD_OUTPUT_HANDLE), GetStdHandle(STD_ERROR_HANDLE)};
-  for (const auto& e : win::system_handles()) {
+  // Wine 8: closing a copy of another process's console connection (type
+  // Device) ends this process's console, so such a copy would have to be
+  // kept for the life of the shell. The type's number is learnt from our
+  // own handles (looked at without copying), or from the first copy made;
+  // from then on another process's Device handles are not copied at all.
+  static std::set<unsigned> device_types, types_seen;
+  auto entries = win::system_handles();
+  for (const auto& e : entries)
+    if (e.pid == GetCurrentProcessId() && types_seen.insert(e.type_index).second &&
+        win::query_object(reinterpret_cast<HANDLE>(e.value)).type == "Device")
+      device_types.insert(e.type_index);
+  for (const auto& e : entries) {
     if (e.pid != table.pid) continue;
     HANDLE h = reinterpret_cast<HANDLE>(e.value);
     // Another process's handle is looked at through a duplicate of our own.
     UniqueHandle duplicate;
     HANDLE local = own ? h : nullptr;
-    if (!own) {
+    bool device = !own && win::running_on_wine() && device_types.count(e.type_index);
+    if (!own && !device) {
       DWORD error = 0;
       HANDLE copy = win::duplicate_handle(process->handle(), h, GetCurrentProcess(), 0, false, DUPLICATE_SAME_ACCESS,
                                           &error);
@@ -127,13 +141,13 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
     row.value = static_cast<std::int64_t>(e.value);
     row.inherit = (e.attributes & win::obj_inherit) != 0;
     row.access = static_cast<std::int64_t>(e.access);
+    if (device) row.type = "Device";
     if (local) {
       win::ObjectFacts facts = win::query_object(local);
       bool ours = !own;  // `local` is a duplicate we made to look
       if (facts.type == "Device" && duplicate && win::running_on_wine()) {
-        // Wine 8: closing a copy of another process's console connection
-        // (type Device) ends this process's console. Keep the copy for the
-        // life of the shell instead (README: Wine differences).
+        // (see device_types above: the first copy, kept; README: Wine differences)
+        device_types.insert(e.type_index);
         s.keep_internal(duplicate.release());
       }
       bool had = static_cast<bool>(duplicate);
@@ -211,6 +225,7 @@ Table compare_tables(const std::vector<ProcessTable>& tables, bool all, bool wid
   out.columns = {"object", "kind", "name"};
   for (const auto& t : tables) out.columns.push_back(t.label);
   out.columns.push_back("usage");
+  out.also = {{"usage_count", "usage"}};
   out.wide = wide;
   for (const auto& o : objects) {
     std::vector<Value> row{"#" + std::to_string(o.id), o.kind, o.name.empty() ? Value() : Value(o.name)};

@@ -1,5 +1,8 @@
 // Session commands: help, vars, echo, sleep, run, lua, trace, exit, and
 // ipc.run (shell text from Lua).
+#include <algorithm>
+#include <set>
+
 #include "../shell/console.hpp"
 #include "../shell/executor.hpp"
 #include "../shell/format.hpp"
@@ -9,7 +12,7 @@
 namespace ipcsh {
 namespace {
 
-Value help(Session&, const Args& a) {
+Value help_result(const Args& a) {
   if (!a.has("COMMAND")) return result("help", {});
   const std::string& name = a.string("COMMAND");
   if (name.size() > 1 && name[0] == '/') {
@@ -42,11 +45,22 @@ Value help(Session&, const Args& a) {
   return result("help-command", {std::string(c->name)}, {"command"});
 }
 
+// At the prompt help prints; from Lua, ipc.help returns the same text.
+Value help(Session&, const Args& a) {
+  Value found = help_result(a);
+  if (a.from_shell) return found;
+  return format_whole(found);
+}
+
 Value show(Session&, const Args& a) { return result("show", {*a.find("VALUE")}, {"value"}); }
 
 Value vars(Session& s, const Args&) {
-  Table t{{"name", "value"}, {}};
-  for (const auto& [name, value] : s.vars) t.rows.push_back({"$" + name, value});
+  // A handle that was closed is still a variable, marked so.
+  Table t{{"name", "value", "state"}, {}};
+  for (const auto& [name, value] : s.vars) {
+    auto h = value.as<HandleRef>();
+    t.rows.push_back({"$" + name, value, h && (*h)->closed() ? Value("closed") : Value()});
+  }
   return t;
 }
 
@@ -63,11 +77,54 @@ Value sleep_ms(Session& s, const Args& a) {
 }
 
 
+// Whether `v` holds `h` (a returned value keeps its handle open).
+bool holds(const Value& v, const HandleObject* h) {
+  if (auto r = v.as<HandleRef>()) return r->get() == h;
+  if (auto l = v.as<List>()) return std::any_of(l->items.begin(), l->items.end(), [&](const Value& x) { return holds(x, h); });
+  if (auto r = v.as<Result>()) return std::any_of(r->values.begin(), r->values.end(), [&](const Value& x) { return holds(x, h); });
+  if (auto r = v.as<Record>())
+    return std::any_of(r->fields.begin(), r->fields.end(), [&](const Field& f) { return holds(f.value, h); });
+  return false;
+}
+
+// run FILE: like a process, a script's handles close when it ends, except
+// those it returns or stored in shell variables (ipc.vars.x = h), or all
+// of them with --keep.
 Value run_file(Session& s, const Args& a) {
   std::vector<std::string> args;
   if (auto list = a.find("ARG"))
     for (const auto& item : list->as<List>()->items) args.push_back(*item.as<std::string>());
-  return lua_values(s.lua->run_file(a.string("FILE"), args));
+  std::set<const HandleObject*> before;
+  for (const auto& [value, h] : s.handles()) before.insert(h.get());
+  std::vector<Value> values;
+  auto close_left = [&] {
+    if (a.flag("keep")) return std::int64_t{0};
+    std::vector<HandleRef> left;
+    for (const auto& [value, h] : s.handles())
+      if (!before.count(h.get()) && !h->closed() && !h->pseudo && !s.variable_of(*h).size() &&
+          std::none_of(values.begin(), values.end(), [&](const Value& v) { return holds(v, h.get()); }))
+        left.push_back(h);
+    for (const auto& h : left) {
+      try {
+        h->close();
+      } catch (const std::exception&) {  // one that cannot be closed stays; the rest close
+      }
+    }
+    s.forget_closed();
+    return static_cast<std::int64_t>(left.size());
+  };
+  try {
+    values = s.lua->run_file(a.string("FILE"), args);
+  } catch (...) {
+    close_left();
+    throw;
+  }
+  std::int64_t closed = close_left();
+  std::size_t returned = values.size();
+  if (!a.from_shell) return lua_values(std::move(values));
+  // The shell says what it closed, after the script's values.
+  values.push_back(closed);
+  return Result{"ran", std::move(values), {}, returned};
 }
 
 Value run_lua(Session& s, const Args& a) { return lua_values(s.lua->run_chunk(a.string("CODE"), "=lua")); }
@@ -118,7 +175,9 @@ const CommandRegistration registration{
     {"sleep", "session", "pause for MS milliseconds (Ctrl+C ends it early)",
      {{"MS", ArgType::timeout}}, {}, sleep_ms},
     {"run", "session", "run a Lua scenario file in this shell's Lua state (Lua: ipc.run_file)",
-     {{"FILE", ArgType::name}, {"ARG", ArgType::string, {}, true, true}}, {}, run_file, {}, "run_file"},
+     {{"FILE", ArgType::name}, {"ARG", ArgType::string, {}, true, true}},
+     {{"keep", ArgType::boolean, "", "keep the handles the script leaves open (by default they close when it ends)"}},
+     run_file, {}, "run_file"},
     {"lua", "session", "run Lua code, the rest of the line as typed (an expression's values are printed)",
      {{"CODE", ArgType::text}}, {}, run_lua},
     {"trace", "session", "print every Win32 call each command makes (Lua: ipc.trace(true|false|function))",

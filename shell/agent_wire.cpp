@@ -226,6 +226,8 @@ WireWriter& WireWriter::value(const Value& v) {
       u32(static_cast<std::uint32_t>(row.size()));
       for (const auto& cell : row) value(cell);
     }
+    str(t->note).u32(static_cast<std::uint32_t>(t->also.size()));
+    for (const auto& [alias, column] : t->also) str(alias).str(column);
     return *this;
   }
   if (auto m = v.as<Result>()) {
@@ -316,6 +318,11 @@ Value WireReader::value(std::uint32_t pid, int depth) {
         std::vector<Value> row;
         for (std::uint32_t j = 0, m = count(); j < m; ++j) row.push_back(value(pid, depth + 1));
         tb.rows.push_back(std::move(row));
+      }
+      tb.note = str();
+      for (std::uint32_t i = 0, n = count(); i < n; ++i) {
+        std::string alias = str();
+        tb.also.emplace_back(std::move(alias), str());
       }
       return tb;
     }

@@ -214,6 +214,7 @@ class Binder {
         } else {
           out.items.push_back(handle(spec.kinds, raw, what, position));
         }
+        if (out.items.empty()) throw fail("one handle or more");
         return out;
       }
       case ArgType::any:

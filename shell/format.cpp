@@ -267,6 +267,17 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"no-message", [](const Result& r) { return "no message within " + ms_text(r.get("timeout")); }},
       {"trace", [](const Result& r) { return std::string(r.get("on")->as<bool>() && *r.get("on")->as<bool>() ? "trace on" : "trace off"); }},
       {"help", [](const Result&) { return help_text(); }},
+      {"ran",
+       [](const Result& r) {
+         std::string out;
+         for (std::size_t i = 0; i < r.lua_count && i < r.values.size(); ++i)
+           out += (out.empty() ? "" : "\t") + format_cell(r.values[i]);
+         auto closed = r.values.empty() ? 0 : r.values.back().as<std::int64_t>() ? *r.values.back().as<std::int64_t>() : 0;
+         if (closed)
+           out += fmt::format("{}(closed {} the script left open; run --keep keeps them)", out.empty() ? "" : "\n",
+                              plural(closed, "handle"));
+         return out;
+       }},
       {"handle-value", [](const Result& r) { return format_handle_value(int_of(r, "value")); }},
       {"show", [](const Result& r) { return r.values.empty() ? std::string() : format_whole(r.values[0]); }},
       {"help-family", [](const Result& r) { return family_help(text_of(r, "family")); }},

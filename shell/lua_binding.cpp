@@ -571,6 +571,12 @@ int vars_all(lua_State* L) {  // ipc.vars(): a plain table of them all
   return 1;
 }
 
+int vars_call(lua_State* L) {  // ipc.vars(): takes nothing (an argument would be ignored)
+  if (lua_gettop(L) > 1)
+    return luaL_error(L, "ipc.vars() takes no arguments (ipc.vars.NAME or ipc.vars[NAME] reads one)");
+  return vars_all(L);
+}
+
 int vars_pairs(lua_State* L) {  // pairs(ipc.vars)
   lua_getglobal(L, "next");
   vars_all(L);
@@ -663,7 +669,7 @@ int open_ipc(lua_State* L) {
   lua_newtable(L);  // ipc.vars
   lua_createtable(L, 0, 4);
   const std::pair<const char*, lua_CFunction> meta[] = {
-      {"__index", vars_index}, {"__newindex", vars_newindex}, {"__call", vars_all}, {"__pairs", vars_pairs}};
+      {"__index", vars_index}, {"__newindex", vars_newindex}, {"__call", vars_call}, {"__pairs", vars_pairs}};
   for (const auto& [event, fn] : meta) {
     lua_pushlightuserdata(L, &session);
     lua_pushcclosure(L, fn, 1);

@@ -160,6 +160,10 @@ int push_value(lua_State* L, const Value& v) {
         push_one(L, t->rows[r][c]);
         lua_setfield(L, -2, t->columns[c].c_str());
       }
+      for (const auto& [alias, column] : t->also) {
+        lua_getfield(L, -1, column.c_str());
+        lua_setfield(L, -2, alias.c_str());
+      }
       lua_rawseti(L, -2, static_cast<lua_Integer>(r + 1));
     }
   } else if (auto l = v.as<List>()) {

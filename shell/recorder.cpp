@@ -28,7 +28,8 @@ bool unstable_field(std::string_view key) {
   for (auto k : {"value", "pointer_count", "pid", "thread", "window", "address", "port", "peer", "parent", "queued",
                  "access", "protect"})
     if (key == k) return true;
-  return false;
+  // any process id: client_pid, server_pid, parent_pid
+  return key.size() > 4 && key.substr(key.size() - 4) == "_pid";
 }
 
 std::string lua_scalar(const Value& v) {

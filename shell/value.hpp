@@ -32,6 +32,9 @@ struct Table {
   std::vector<std::string> hex_columns = {};  // integers the shell shows as 0x...
   bool wide = false;  // shown whole even where it is wider than the console (--wide)
   std::string note = {};  // said after the row count: "3 of the runtime's own hidden"
+  // Second names a Lua row also answers to, one name per fact across
+  // results: {"usage_count", "usage"} (info calls it usage_count).
+  std::vector<std::pair<std::string, std::string>> also = {};
 };
 // A result with a meaning the shell puts into words: `shape` picks the
 // renderer's sentence ("sent", "closed", "wait", ...). Lua receives the

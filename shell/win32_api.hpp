@@ -178,6 +178,7 @@ struct HandleEntry {
   ULONG_PTR pid, value;
   ACCESS_MASK access;
   ULONG attributes;  // OBJ_INHERIT = 2
+  unsigned type_index = 0;  // the object type's number, the same for every process
 };
 std::vector<HandleEntry> system_handles();  // NtQuerySystemInformation class 16
 inline constexpr ULONG obj_inherit = 2;

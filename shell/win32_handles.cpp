@@ -165,7 +165,7 @@ std::vector<HandleEntry> system_handles() {
   out.reserve(info->Count);
   for (ULONG i = 0; i < info->Count; ++i) {
     const auto& e = info->Handles[i];
-    out.push_back({e.OwnerPid, e.HandleValue, e.GrantedAccess, e.HandleFlags});
+    out.push_back({e.OwnerPid, e.HandleValue, e.GrantedAccess, e.HandleFlags, e.ObjectType});
   }
   return out;
 }
