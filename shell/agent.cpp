@@ -235,22 +235,48 @@ ConnectedAgent connect_agent(const std::string& host, std::uint16_t port, const 
   getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &length);
   if (ready < 0 || FD_ISSET(s, &failed) || error)
     throw_error("connect", error ? static_cast<DWORD>(error) : WSAECONNREFUSED, fmt::format("{}:{}", host, port));
-  non_blocking = 0;
-  ioctlsocket(s, FIONBIO, &non_blocking);
-  DWORD wait = timeout_ms;
-  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&wait), sizeof wait);
+  // The handshake has the same deadline as the connect: a peer that
+  // accepts and says nothing, or dribbles, is given up on (the socket stays
+  // non-blocking until the agent has answered).
+  ULONGLONG deadline = GetTickCount64() + timeout_ms;
+  auto read_exact = [&](char* data, std::size_t n) {
+    while (n > 0) {
+      int got = recv(s, data, static_cast<int>(n), 0);
+      if (got > 0) {
+        data += got;
+        n -= static_cast<std::size_t>(got);
+        continue;
+      }
+      if (got == 0 || WSAGetLastError() != WSAEWOULDBLOCK)
+        throw_error("connect-agent", ERROR_ACCESS_DENIED, "the agent hung up: a wrong token, or no ipcsh agent there");
+      ULONGLONG now = GetTickCount64();
+      if (now >= deadline)
+        throw_error("connect-agent", WSAETIMEDOUT,
+                    fmt::format("{}:{} accepted but did not answer as an ipcsh agent within {} ms", host, port, timeout_ms));
+      fd_set readable;
+      FD_ZERO(&readable);
+      FD_SET(s, &readable);
+      ULONGLONG left = deadline - now;
+      timeval wait{static_cast<long>(left / 1000), static_cast<long>(left % 1000) * 1000};
+      select(0, &readable, nullptr, nullptr, &wait);
+    }
+  };
   WireWriter presented(Frame::hello);
   presented.str(token);
   stream->send(presented.bytes());
-  auto hello = stream->receive();
-  if (!hello) throw_error("connect-agent", ERROR_ACCESS_DENIED, "the agent hung up: a wrong token, or no ipcsh agent there");
+  unsigned char size[4];
+  read_exact(reinterpret_cast<char*>(size), 4);
+  std::uint32_t n = size[0] | size[1] << 8 | size[2] << 16 | static_cast<std::uint32_t>(size[3]) << 24;
+  if (n == 0 || n > 4096) throw_error("connect-agent", ERROR_INVALID_DATA, "not an ipcsh agent (a malformed hello)");
+  auto hello = std::make_optional<std::string>(n, '\0');
+  read_exact(hello->data(), n);
+  non_blocking = 0;
+  ioctlsocket(s, FIONBIO, &non_blocking);
   WireReader r(*hello);
   ConnectedAgent out;
   if (r.type() != Frame::hello) throw_error("connect-agent", ERROR_INVALID_DATA, "not an ipcsh agent");
   out.pid = r.u32();
   out.computer = r.str();
-  wait = 0;
-  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&wait), sizeof wait);
   out.stream = std::move(stream);
   return out;
 }
