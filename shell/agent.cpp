@@ -41,7 +41,26 @@ HandleRef bind_received(Session& session, const std::string& name, std::int64_t 
   if (!is_identifier(name)) throw UsageError(fmt::format("'{}' is not a variable name", one_line(name, 40)));
   HANDLE raw = reinterpret_cast<HANDLE>(static_cast<std::intptr_t>(value));
   Kind k = kind_from_name(kind);
-  if (k == Kind::other) k = kind_of(win::query_object(raw));
+  if (k == Kind::other && !kind.empty() && kind != kind_name(Kind::other))
+    throw UsageError(fmt::format("{}: '{}' is not a kind of handle", name, one_line(kind, 40)));
+  if (k != Kind::window && k != Kind::view && value != -1 && value != -2) {
+    // The value must be a handle held here, of the kind declared (the
+    // File-type kinds are told apart by name, so any File object will do
+    // for one of them).
+    win::ObjectFacts facts = win::query_object(raw);
+    if (!facts.valid)
+      throw Win32Error("bind", ERROR_INVALID_HANDLE,
+                       fmt::format("{}: {} is not a handle this process holds", name, format_handle_value(value)));
+    Kind held = kind_of(facts);
+    auto file_like = [](Kind x) { return x == Kind::file || x == Kind::pipe || x == Kind::mailslot || x == Kind::socket; };
+    bool fits = k == Kind::other || held == k || (file_like(k) && facts.type == "File") ||
+                (k == Kind::socket && held == Kind::other);
+    if (!fits)
+      throw Win32Error("bind", ERROR_INVALID_HANDLE,
+                       fmt::format("{}: {} is {} here, not {}", name, format_handle_value(value),
+                                   held == Kind::other ? "a " + facts.type : std::string(kind_name(held)), kind));
+    if (k == Kind::other) k = held;
+  }
   auto ref = session.add(k, raw, std::move(object_name));
   ref->role = std::move(role);
   ref->received = true;
@@ -119,7 +138,6 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
   WireWriter hello(Frame::hello);
   hello.u32(GetCurrentProcessId()).str(computer_name());
   stream->send(hello.bytes());
-  auto pump = [&session] { session.pump_messages(); };  // our windows answer while we idle
   for (;;) {
     std::string frame;
     for (;;) {
@@ -131,7 +149,9 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
           break;
         }
       }
-      win::wait({inbox->arrived.get()}, false, INFINITE, pump, false);
+      // Idle: asleep until a frame or a message for our windows (they
+      // answer while we idle); a Ctrl+C for us comes as an interrupt frame.
+      if (!win::wait_or_message(inbox->arrived.get())) session.pump_messages();
     }
     if (frame.empty()) return 0;  // the parent closed the channel, or exited
     std::uint32_t id = 0;
@@ -281,6 +301,22 @@ ConnectedAgent connect_agent(const std::string& host, std::uint16_t port, const 
   return out;
 }
 
+namespace {
+
+constexpr DWORD handshake_ms = 3000;      // a peer's whole hello, from accept to the token's last byte
+constexpr std::uint32_t most_hello = 256; // before the token a frame is tiny
+constexpr std::size_t most_pending = 16;  // peers in their handshake at once
+
+// Equal, in a time that does not depend on where they differ.
+bool same_secret(std::string_view given, std::string_view secret) {
+  volatile unsigned char differ = given.size() != secret.size();
+  for (std::size_t i = 0; i < secret.size(); ++i)
+    differ = differ | static_cast<unsigned char>(secret[i] ^ (i < given.size() ? given[i] : 0));
+  return differ == 0;
+}
+
+}  // namespace
+
 int run_agent_listen(Session& session, const std::string& address) {
   // [ADDR:]PORT; without an address, loopback only.
   std::string host = "127.0.0.1", port = address;
@@ -308,31 +344,103 @@ int run_agent_listen(Session& session, const std::string& address) {
   std::string token = random_hex(16);
   write_out(fmt::format("ipcsh agent pid {} listening on {}:{} token {}\n", GetCurrentProcessId(), host,
                         ntohs(at.sin_port), token));
+  if ((ntohl(at.sin_addr.s_addr) >> 24) != 127)
+    write_err(fmt::format("ipcsh agent: listening on {}, not loopback: whoever can reach it may try the token\n", host));
   // The one parent that presents the token; anyone else is hung up on.
+  // Peers are handled side by side, without blocking (a stalled one never
+  // holds up another), and each has one deadline for its whole hello.
+  struct Pending {
+    SOCKET socket;
+    ULONGLONG deadline;
+    std::string got;
+  };
+  std::vector<Pending> pending;
+  auto refuse = [&](std::size_t i, std::string_view why) {
+    closesocket(pending[i].socket);
+    pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+    write_err(fmt::format("ipcsh agent: a peer was refused: {}\n", why));
+  };
+  u_long non_blocking = 1;
+  ioctlsocket(listener, FIONBIO, &non_blocking);
   for (;;) {
-    SOCKET peer = accept(listener, nullptr, nullptr);
-    if (peer == INVALID_SOCKET) throw_error("accept", static_cast<DWORD>(WSAGetLastError()));
-    SetHandleInformation(reinterpret_cast<HANDLE>(peer), HANDLE_FLAG_INHERIT, 0);
-    DWORD limit = 10000;  // a peer that says nothing is not kept waiting for
-    setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&limit), sizeof limit);
-    std::shared_ptr<Stream> stream = socket_stream(peer);
-    auto first = stream->receive();
-    bool accepted = false;
-    if (first) {
-      try {
-        WireReader r(*first);
-        accepted = r.type() == Frame::hello && r.str() == token;
-      } catch (const std::exception&) {
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(listener, &readable);
+    ULONGLONG now = GetTickCount64(), first = ~0ull;
+    for (const auto& p : pending) {
+      FD_SET(p.socket, &readable);
+      first = std::min(first, p.deadline);
+    }
+    timeval wait{};
+    if (first != ~0ull) {
+      ULONGLONG left = first > now ? first - now : 0;
+      wait = {static_cast<long>(left / 1000), static_cast<long>(left % 1000) * 1000};
+    }
+    if (select(0, &readable, nullptr, nullptr, first == ~0ull ? nullptr : &wait) == SOCKET_ERROR)
+      throw_error("select", static_cast<DWORD>(WSAGetLastError()));
+    now = GetTickCount64();
+    for (std::size_t i = 0; i < pending.size();) {
+      Pending& p = pending[i];
+      if (FD_ISSET(p.socket, &readable)) {
+        // Only what the hello can hold: its length, then at most its bytes.
+        std::size_t want = p.got.size() < 4 ? 4 - p.got.size() : 0;
+        if (p.got.size() >= 4) {
+          auto* b = reinterpret_cast<const unsigned char*>(p.got.data());
+          std::uint32_t n = b[0] | b[1] << 8 | b[2] << 16 | static_cast<std::uint32_t>(b[3]) << 24;
+          want = 4 + n - p.got.size();
+        }
+        char buffer[most_hello];
+        int r = recv(p.socket, buffer, static_cast<int>(std::min<std::size_t>(want, sizeof buffer)), 0);
+        if (r == 0 || (r < 0 && WSAGetLastError() != WSAEWOULDBLOCK)) {
+          refuse(i, "it hung up before presenting the token");
+          continue;
+        }
+        if (r > 0) p.got.append(buffer, static_cast<std::size_t>(r));
+        if (p.got.size() >= 4) {
+          auto* b = reinterpret_cast<const unsigned char*>(p.got.data());
+          std::uint32_t n = b[0] | b[1] << 8 | b[2] << 16 | static_cast<std::uint32_t>(b[3]) << 24;
+          if (n == 0 || n > most_hello) {
+            refuse(i, fmt::format("it declared a {}-byte frame before the token (at most {})", n, most_hello));
+            continue;
+          }
+          if (p.got.size() == 4 + n) {
+            bool accepted = false;
+            try {
+              WireReader reader(std::string_view(p.got).substr(4));
+              accepted = reader.type() == Frame::hello && same_secret(reader.str(), token);
+            } catch (const std::exception&) {
+            }
+            if (!accepted) {
+              refuse(i, "a wrong token");
+              continue;
+            }
+            SOCKET peer = p.socket;
+            pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+            for (const auto& other : pending) closesocket(other.socket);
+            closesocket(listener);
+            u_long blocking = 0;
+            ioctlsocket(peer, FIONBIO, &blocking);
+            return serve(session, socket_stream(peer));
+          }
+        }
+      }
+      if (now >= p.deadline) {
+        refuse(i, fmt::format("no token within {} ms", handshake_ms));
+        continue;
+      }
+      ++i;
+    }
+    if (FD_ISSET(listener, &readable)) {
+      SOCKET peer = accept(listener, nullptr, nullptr);
+      if (peer != INVALID_SOCKET) {
+        SetHandleInformation(reinterpret_cast<HANDLE>(peer), HANDLE_FLAG_INHERIT, 0);
+        ioctlsocket(peer, FIONBIO, &non_blocking);
+        if (pending.size() >= most_pending) refuse(0, "too many peers at once (the oldest goes)");
+        pending.push_back({peer, GetTickCount64() + handshake_ms, {}});
+      } else if (WSAGetLastError() != WSAEWOULDBLOCK) {
+        throw_error("accept", static_cast<DWORD>(WSAGetLastError()));
       }
     }
-    if (!accepted) {
-      write_err("ipcsh agent: a peer without the token was refused\n");
-      continue;  // the stream closes the socket
-    }
-    limit = 0;
-    setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&limit), sizeof limit);
-    closesocket(listener);
-    return serve(session, std::move(stream));
   }
 }
 

@@ -21,7 +21,6 @@ std::string_view intern_name(std::string name) {
   return *names.insert(std::move(name)).first;
 }
 
-constexpr std::uint32_t most_frame = 64u << 20;  // a 60 MB message still fits
 constexpr int most_depth = 64;
 
 enum Tag : char { tag_nil, tag_false, tag_true, tag_integer, tag_string, tag_bytes, tag_handle, tag_record, tag_table, tag_result, tag_list };
@@ -68,7 +67,8 @@ class PipeStream : public Stream {
       }
     }
     ULONG client = 0;
-    return pid == 0 || !GetNamedPipeClientProcessId(pipe, &client) || client == pid;
+    // Fail closed: a client whose pid cannot be read is not the child.
+    return pid == 0 || (GetNamedPipeClientProcessId(pipe, &client) && client == pid);
   }
   void close() override {
     std::lock_guard lock(close_lock_);
@@ -149,13 +149,20 @@ bool Stream::send(std::string_view frame) {
   return write_all(out);
 }
 
-std::optional<std::string> Stream::receive() {
+std::optional<std::string> Stream::receive(std::uint32_t most) {
   unsigned char length[4];
   if (!read_exact(reinterpret_cast<char*>(length), 4)) return std::nullopt;
   std::uint32_t n = length[0] | length[1] << 8 | length[2] << 16 | static_cast<std::uint32_t>(length[3]) << 24;
-  if (n == 0 || n > most_frame) return std::nullopt;  // not our peer: end the channel
-  std::string frame(n, '\0');
-  if (!read_exact(frame.data(), n)) return std::nullopt;
+  if (n == 0 || n > most) return std::nullopt;  // not our peer: end the channel
+  // Memory as the bytes come: a peer that declares 64 MB and sends none
+  // costs one chunk, not 64 MB.
+  constexpr std::size_t chunk = 1u << 20;
+  std::string frame;
+  while (frame.size() < n) {
+    std::size_t had = frame.size(), more = std::min<std::size_t>(chunk, n - had);
+    frame.resize(had + more);
+    if (!read_exact(frame.data() + had, more)) return std::nullopt;
+  }
   return frame;
 }
 

@@ -45,9 +45,12 @@ class Stream {
   // A pipe server: waits for its client (close() stops the wait); false if
   // none came or it is not process `pid` (0: any).
   virtual bool accept(DWORD pid) { (void)pid; return true; }
-  // One frame out (whole, under a lock: several threads may send); one in.
+  // One frame out (whole, under a lock: several threads may send); one in,
+  // of at most `most` bytes (a longer declared length ends the channel at
+  // once; the frame's memory grows as its bytes arrive, not as declared).
   bool send(std::string_view frame);
-  std::optional<std::string> receive();
+  std::optional<std::string> receive(std::uint32_t most = most_frame);
+  static constexpr std::uint32_t most_frame = 64u << 20;  // a 60 MB message still fits
  private:
   std::mutex send_lock_;
 };

@@ -211,6 +211,10 @@ inline constexpr DWORD slice_ms = 50;  // how long Ctrl+C may go unnoticed
 // `traced` false: a wait that is part of another call's mechanism (an
 // overlapped read's event, a helper thread), which that call's line covers.
 DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced = true);
+// Blocks until `h` is signaled (true) or a message arrives for this
+// thread's windows (false): MsgWaitForMultipleObjects, no timeout, no
+// slices, so an idle waiter costs no CPU. Untraced (an agent's idling).
+bool wait_or_message(HANDLE h);
 // Asks `ready` until it says yes or `timeout_ms` passes (INFINITE: no end),
 // napping `nap_ms` between; the calls inside are traced as one repeated
 // line. Returns ready's last answer.

@@ -212,6 +212,12 @@ DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const
   }
 }
 
+bool wait_or_message(HANDLE h) {
+  DWORD result = MsgWaitForMultipleObjects(1, &h, FALSE, INFINITE, QS_ALLINPUT);
+  if (result == WAIT_FAILED) throw Win32Error("MsgWaitForMultipleObjects", GetLastError());
+  return result == WAIT_OBJECT_0;
+}
+
 bool poll(DWORD timeout_ms, const std::function<bool()>& ready, const Between& between, DWORD nap_ms) {
   RepeatScope repeated;
   ULONGLONG started = GetTickCount64(), deadline = started + timeout_ms;
