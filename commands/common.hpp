@@ -17,6 +17,14 @@
 namespace ipcsh {
 
 // "demo" -> "\\.\mailslot\demo"; a name that starts with \\ passes unchanged.
+// \\host\pipe\x or \\host\mailslot\x for a host other than this one
+// ("." or "localhost"; "*" is a broadcast, not a host).
+inline bool remote_name(std::string_view name) {
+  if (name.rfind("\\\\", 0) != 0) return false;
+  std::string_view host = name.substr(2, name.find('\\', 2) - 2);
+  return host != "." && host != "?" && host != "*" && host != "localhost";
+}
+
 inline std::string object_path(std::string_view name, std::string_view prefix) {
   if (name.rfind("\\\\", 0) == 0) return std::string(name);
   return std::string(prefix) + std::string(name);

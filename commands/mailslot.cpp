@@ -31,6 +31,10 @@ Value open_mailslot(Session& s, const Args& a) {
     if (name.rfind("\\\\*\\", 0) == 0 && win::running_on_wine())
       throw e.with_hint("broadcast mailslots (\\\\*\\mailslot\\...) are not available under Wine");
     if (e.code() == ERROR_FILE_NOT_FOUND) throw e.with_hint("no mailslot by that name: its reader creates it (create-mailslot)");
+    if (remote_name(name) && win::running_on_wine())
+      throw e.with_hint("Wine has no SMB redirector, so a mailslot on another computer cannot be opened here; on Windows "
+                        "CreateFileW opens \\\\host\\mailslot\\name as a writer whose messages go as datagrams "
+                        "(it succeeds whether or not the host has that mailslot)");
     throw;
   }
   auto ref = s.add(Kind::mailslot, h, name);

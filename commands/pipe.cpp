@@ -17,13 +17,6 @@ DWORD server_access(const std::string& access) {
   return PIPE_ACCESS_DUPLEX;
 }
 
-// \\host\pipe\x for a host other than this one ("." or "localhost").
-bool remote_name(std::string_view name) {
-  if (name.rfind("\\\\", 0) != 0) return false;
-  std::string_view host = name.substr(2, name.find('\\', 2) - 2);
-  return host != "." && host != "?" && host != "localhost";
-}
-
 DWORD client_access(const std::string& access) {  // the same words, from the client's side
   if (access == "in") return GENERIC_READ | FILE_WRITE_ATTRIBUTES;  // + set the read mode
   if (access == "out") return GENERIC_WRITE | FILE_READ_ATTRIBUTES;
