@@ -47,7 +47,7 @@ void show_results(ChildLink& agent, const ChildLink::Results& got) {
 Value on(Session& s, const Args& a) {
   auto p = a.handle("P");
   ChildLink& agent = agent_of(p);
-  ChildLink::Results got = agent.run(s, expand_own_values(s, a.string("CMD")));
+  ChildLink::Results got = agent.run(s, expand_own_values(s, a.string("CMD")), a.timeout("timeout", INFINITE));
   if (auto code = agent.exit_code(); code && got.values.empty()) {
     // `exit N` ran there: the child is leaving; its handles close with it.
     if (p->handle() && !p->closed()) win::wait({p->handle()}, false, 5000, s.between(), false);
@@ -94,7 +94,11 @@ const CommandRegistration registration{
     {"on", "process",
      "run shell text inside an agent child and print its results, labelled (Lua: kid:run(CMD)); $x in CMD is the "
      "child's variable, $^x this shell's value put into the text",
-     {{"P", ArgType::handle, process_only}, {"CMD", ArgType::text}}, {}, on, {}, {}, false, "run"},
+     {{"P", ArgType::handle, process_only}, {"CMD", ArgType::text}},
+     {{"timeout", ArgType::timeout, "MS|forever",
+       "no answer within MS: interrupt the request there (as Ctrl+C does) and fail with WAIT_TIMEOUT (default "
+       "forever); in the shell flags come before CMD: on $k --timeout 500 CMD..."}},
+     on, {}, {}, false, "run"},
     {"connect-agent", "process", "connect to `ipcsh --agent-listen` over TCP; use it with on/run like a child",
      {{"HOST", ArgType::name}, {"PORT", ArgType::integer, {}, false, false, {1, 65535}}},
      {{"token", ArgType::name, "T", "the token the agent printed when it started"},

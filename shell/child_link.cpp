@@ -176,7 +176,7 @@ void ChildLink::close() {
   if (ending) WaitForSingleObject(thread_.get(), reader_end_ms);
 }
 
-std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_t id) {
+std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_t id, DWORD timeout_ms) {
   // (with lock_ held: label_locked)
   auto gone = [&] {
     std::string how;
@@ -190,7 +190,14 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
   auto process_ended = [&] {
     return process_ && win::wait_now(process_.get()) == WAIT_OBJECT_0;
   };
-  ULONGLONG deadline = GetTickCount64() + connect_limit_ms;
+  const ULONGLONG started = GetTickCount64();
+  const ULONGLONG answer_by = timeout_ms == INFINITE ? ~0ULL : started + timeout_ms;
+  auto timed_out = [&] {
+    return Win32Error("agent", WAIT_TIMEOUT,
+                      fmt::format("the agent {} did not answer within {} ms; its request was interrupted", label(),
+                                  timeout_ms));
+  };
+  ULONGLONG deadline = started + connect_limit_ms;
   for (;;) {
     {
       std::lock_guard lock(lock_);
@@ -201,6 +208,9 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
       throw Win32Error("agent", ERROR_PIPE_NOT_CONNECTED,
                        fmt::format("the agent {} ended (exit code {}) before it connected", label(),
                                    win::get_exit_code(process_.get())));
+    if (GetTickCount64() >= answer_by)
+      throw Win32Error("agent", WAIT_TIMEOUT,
+                       fmt::format("the agent {} did not connect within {} ms", label(), timeout_ms));
     if (GetTickCount64() >= deadline)
       throw Win32Error("agent", ERROR_PIPE_NOT_CONNECTED,
                        fmt::format("the agent {} did not connect within {} s", label(), connect_limit_ms / 1000));
@@ -230,6 +240,14 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
       }
     }
     if (ctrl_c_sent && GetTickCount64() >= give_up) throw Interrupted();
+    if (!ctrl_c_sent && GetTickCount64() >= answer_by) {
+      // Stop the agent's request, as Ctrl+C would; its late answer (this
+      // id) is discarded by the next request.
+      WireWriter stop(Frame::interrupt);
+      stop.u32(id);
+      stream_->send(stop.bytes());
+      throw timed_out();
+    }
     if (!drained_by && process_ended()) {
       drained_by = GetTickCount64() + reader_end_ms;
       waits.resize(1);
@@ -239,7 +257,9 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
       throw gone();
     }
     try {
-      win::wait(waits, false, 200, session.between(), false);
+      ULONGLONG now = GetTickCount64();
+      DWORD step = answer_by > now && answer_by - now < 200 ? static_cast<DWORD>(answer_by - now) : 200;
+      win::wait(waits, false, step, session.between(), false);
     } catch (const Interrupted&) {
       if (ctrl_c_sent) throw;
       // The child's own Ctrl+C for this request; its answer says the rest.
@@ -272,11 +292,11 @@ ChildLink::Results answer(const std::string& reply, const std::string& label, DW
 
 }  // namespace
 
-ChildLink::Results ChildLink::run(Session& session, std::string_view text) {
+ChildLink::Results ChildLink::run(Session& session, std::string_view text, DWORD timeout_ms) {
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::run);
   frame.u32(id).str(text);
-  std::string reply = request(session, frame, id);
+  std::string reply = request(session, frame, id, timeout_ms);
   if (reply.empty()) return {};
   return answer(reply, label(), pid_);
 }

@@ -67,7 +67,10 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
     std::vector<Value> values;
     std::vector<std::string> assigned;
   };
-  Results run(Session& session, std::string_view text);
+  // `timeout_ms`: no answer by then sends the agent the interrupt frame
+  // (as Ctrl+C does), so it is usable again, and throws WAIT_TIMEOUT; its
+  // late answer is discarded (it carries the old request's id).
+  Results run(Session& session, std::string_view text, DWORD timeout_ms = INFINITE);
   // Lines printed labelled with the child, as its own output is.
   void show(std::string_view lines);
   Value bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,
@@ -92,7 +95,7 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   void read_loop();
   std::string label_locked() const;  // with lock_ held
   void print(int stream, std::string_view text);
-  std::string request(Session& session, WireWriter& frame, std::uint32_t id);
+  std::string request(Session& session, WireWriter& frame, std::uint32_t id, DWORD timeout_ms = INFINITE);
 
   Mode mode_;
   std::shared_ptr<Stream> stream_;
