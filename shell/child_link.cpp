@@ -119,7 +119,12 @@ void ChildLink::read_loop() {
             print(stream, r.str());
             break;
           }
-          case Frame::values: case Frame::failure: replies_.push_back(std::move(*frame)); break;
+          case Frame::values: case Frame::failure: {
+            WireReader peek(*frame);
+            if (pending_ && peek.u32() == pending_ && pending_done_) SetEvent(pending_done_.get());
+            replies_.push_back(std::move(*frame));
+            break;
+          }
           case Frame::exited: exit_code_ = static_cast<int>(r.u32()); break;
           default: break;  // hello, and what a newer child may send
         }
@@ -135,6 +140,7 @@ void ChildLink::read_loop() {
     if (!partial_[s].empty()) print(s, "\n");
   ended_ = true;
   if (at_end_) SetEvent(at_end_.get());
+  if (pending_done_) SetEvent(pending_done_.get());
   SetEvent(changed_.get());
 }
 
@@ -176,7 +182,16 @@ void ChildLink::close() {
   if (ending) WaitForSingleObject(thread_.get(), reader_end_ms);
 }
 
-std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_t id, DWORD timeout_ms) {
+std::string ChildLink::request(Session& session, WireWriter* frame, std::uint32_t id, DWORD timeout_ms,
+                               bool send_only) {
+  {
+    std::lock_guard lock(lock_);
+    if (frame && pending_)
+      throw Win32Error("agent", ERROR_BUSY,
+                       fmt::format("the agent {} is running a request started with --async (one at a time): take "
+                                   "its answer with `result` first",
+                                   label_locked()));
+  }
   // (with lock_ held: label_locked)
   auto gone = [&] {
     std::string how;
@@ -198,7 +213,7 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
                                   timeout_ms));
   };
   ULONGLONG deadline = started + connect_limit_ms;
-  for (;;) {
+  for (; frame;) {
     {
       std::lock_guard lock(lock_);
       if (connected_) break;
@@ -216,10 +231,11 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
                        fmt::format("the agent {} did not connect within {} s", label(), connect_limit_ms / 1000));
     win::wait(waits, false, 200, session.between(), false);
   }
-  if (!stream_->send(frame.bytes())) {
+  if (frame && !stream_->send(frame->bytes())) {
     std::lock_guard lock(lock_);
     throw gone();
   }
+  if (send_only) return {};
   bool ctrl_c_sent = false;
   ULONGLONG give_up = 0;
   // Once the process has ended, the reader gets what it sent last and the
@@ -296,7 +312,56 @@ ChildLink::Results ChildLink::run(Session& session, std::string_view text, DWORD
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::run);
   frame.u32(id).str(text);
-  std::string reply = request(session, frame, id, timeout_ms);
+  std::string reply = request(session, &frame, id, timeout_ms);
+  if (reply.empty()) return {};
+  return answer(reply, label(), pid_);
+}
+
+std::uint32_t ChildLink::begin_run(Session& session, std::string_view text, HANDLE done) {
+  std::uint32_t id = next_id_++;
+  WireWriter frame(Frame::run);
+  frame.u32(id).str(text);
+  try {
+    request(session, &frame, id, INFINITE, true);
+  } catch (...) {
+    CloseHandle(done);
+    throw;
+  }
+  std::lock_guard lock(lock_);
+  pending_ = id;
+  pending_done_.reset(done);
+  for (const auto& reply : replies_) {  // answered already
+    WireReader peek(reply);
+    if (peek.u32() == id) SetEvent(done);
+  }
+  if (ended_ || exit_code_) SetEvent(done);
+  return id;
+}
+
+ChildLink::Results ChildLink::collect(Session& session, std::uint32_t id, DWORD timeout_ms) {
+  {
+    std::lock_guard lock(lock_);
+    if (pending_ != id)
+      throw Win32Error("agent", ERROR_INVALID_PARAMETER,
+                       fmt::format("this request's answer was already taken (the agent {})", label_locked()));
+  }
+  std::string reply;
+  try {
+    reply = request(session, nullptr, id, timeout_ms);
+  } catch (const Win32Error& e) {
+    if (e.code() == WAIT_TIMEOUT) throw;  // interrupted there; still this request's to collect
+    std::lock_guard lock(lock_);
+    pending_ = 0;
+    throw;
+  } catch (...) {
+    std::lock_guard lock(lock_);
+    pending_ = 0;
+    throw;
+  }
+  {
+    std::lock_guard lock(lock_);
+    pending_ = 0;
+  }
   if (reply.empty()) return {};
   return answer(reply, label(), pid_);
 }
@@ -311,7 +376,7 @@ Value ChildLink::bind(Session& session, std::string_view name, std::int64_t valu
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::bind);
   frame.u32(id).str(name).i64(value).str(kind).str(role).str(object_name);
-  std::string reply = request(session, frame, id);
+  std::string reply = request(session, &frame, id);
   if (reply.empty()) throw Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has exited", label()));
   auto values = answer(reply, label(), pid_).values;
   return values.empty() ? Value() : values.front();
@@ -321,7 +386,7 @@ std::vector<Value> ChildLink::user_handles(Session& session) {
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::user_handles);
   frame.u32(id);
-  std::string reply = request(session, frame, id);
+  std::string reply = request(session, &frame, id);
   if (reply.empty()) return {};
   return answer(reply, label(), pid_).values;
 }

@@ -25,4 +25,38 @@ assert(ipc.run("on $k --timeout=5000 -- lua return 8") == 8)
 -- a bad value is one clear usage error
 expect_error("--timeout", ipc.run, "on $k --timeout soon lua return 1")
 assert(kid:run("lua return 9") == 9)
+
+-- --async: kid:start returns a request at once, so the parent can drain a
+-- mailslot its agent is filling (300 messages: more than the ~277 a full
+-- slot holds, so a blocked kid:run would never return)
+local name = "awaits-" .. ipc.pid(ipc.self())
+local slot = ipc.create_mailslot(name)
+kid:run(("w = open-mailslot %s"):format(name))
+local req = kid:start("lua for i = 1, 300 do ipc.send(ipc.vars.w, 'm' .. i) end return 'done', 300")
+assert(req.kind == "event", "a request is an event: " .. tostring(req.kind))
+for i = 1, 300 do
+  local m = ipc.recv(slot, {timeout = 5000})
+  assert(m == "m" .. i, ("message %d: %s"):format(i, tostring(m)))
+end
+local ev = ipc.create_event()
+local status, index = ipc.wait(ev, req, {timeout = 5000})
+assert(status == "signaled" and index == 2, ("wait: %s %s"):format(tostring(status), tostring(index)))
+local a, b = ipc.result(req)
+assert(a == "done" and b == 300, ("result: %s %s"):format(tostring(a), tostring(b)))
+expect_error("already taken", ipc.result, req)
+-- a failure there raises the same error object kid:run would
+local bad = kid:start("open-event no-such-" .. name)
+local e = expect_error("ERROR_FILE_NOT_FOUND", ipc.result, bad)
+assert(e.pid == kid.pid and e.code == 2)
+-- one request at a time: another one before result is refused, then works
+local slow = kid:start("sleep 200")
+expect_error("one at a time", function() return kid:run("lua return 1") end)
+ipc.result(slow, {timeout = 5000})
+assert(kid:run("lua return 2") == 2)
+-- the shell form, and result on something that is no request
+local rq = ipc.run("rq = on $k --async lua return 5")
+assert(ipc.run("wait $rq --timeout 5000") == "signaled")
+assert(ipc.run("result $rq") == 5)
+expect_error("not a request", ipc.result, ev)
+for _, h in ipairs{req, bad, slow, rq, ev, slot} do h:close() end
 kid:close()
