@@ -14,8 +14,11 @@
 namespace ipcsh {
 namespace {
 
+void forget_closed_requests();
+
 // The agent behind P, or a usage error saying why there is none.
 ChildLink& agent_of(const HandleRef& p) {
+  forget_closed_requests();
   if (!p->link || !p->link->agent())
     throw UsageError(fmt::format("P: {} is not an agent (start one with spawn --agent, or connect-agent)",
                                  p->pid ? "pid " + std::to_string(p->pid) : p->value_text()),
@@ -74,6 +77,20 @@ std::map<const HandleObject*, Started>& started() {
   return requests;
 }
 
+// A request whose handle was closed before `result` no longer holds its
+// agent: its answer is discarded when it comes.
+void forget_closed_requests() {
+  for (auto it = started().begin(); it != started().end();) {
+    auto req = it->second.request.lock();
+    if (req && !req->closed()) {
+      ++it;
+      continue;
+    }
+    if (it->second.agent->link) it->second.agent->link->abandon(it->second.id);
+    it = started().erase(it);
+  }
+}
+
 Value start_on(Session& s, const HandleRef& p, ChildLink& agent, const std::string& text) {
   HANDLE done = win::create_event(false, true, false, {});
   DWORD error = 0;
@@ -92,8 +109,6 @@ Value start_on(Session& s, const HandleRef& p, ChildLink& agent, const std::stri
   }
   auto req = s.add(Kind::event, done);
   req->role = fmt::format("(request {} to {}: signaled when answered; result takes it)", id, agent.label());
-  for (auto it = started().begin(); it != started().end();)  // forget closed ones
-    it = it->second.request.expired() ? started().erase(it) : std::next(it);
   started()[req.get()] = {req, p, id};
   return req;
 }

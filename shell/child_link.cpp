@@ -338,6 +338,11 @@ std::uint32_t ChildLink::begin_run(Session& session, std::string_view text, HAND
   return id;
 }
 
+void ChildLink::abandon(std::uint32_t id) {
+  std::lock_guard lock(lock_);
+  if (pending_ == id) pending_ = 0, pending_done_.reset();
+}
+
 ChildLink::Results ChildLink::collect(Session& session, std::uint32_t id, DWORD timeout_ms) {
   {
     std::lock_guard lock(lock_);

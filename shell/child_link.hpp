@@ -78,6 +78,8 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   // returns what run() would have (or throws what run() would have).
   std::uint32_t begin_run(Session& session, std::string_view text, HANDLE done);
   Results collect(Session& session, std::uint32_t id, DWORD timeout_ms);
+  // Its request handle was closed untaken: its answer will be discarded.
+  void abandon(std::uint32_t id);
   // Lines printed labelled with the child, as its own output is.
   void show(std::string_view lines);
   Value bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,

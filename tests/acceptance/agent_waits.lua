@@ -53,6 +53,10 @@ local slow = kid:start("sleep 200")
 expect_error("one at a time", function() return kid:run("lua return 1") end)
 ipc.result(slow, {timeout = 5000})
 assert(kid:run("lua return 2") == 2)
+-- a request closed before result no longer holds the agent
+local dropped = kid:start("sleep 200")
+dropped:close()
+assert(kid:run("lua return 3", {timeout = 5000}) == 3)
 -- the shell form, and result on something that is no request
 local rq = ipc.run("rq = on $k --async lua return 5")
 assert(ipc.run("wait $rq --timeout 5000") == "signaled")
