@@ -9,11 +9,16 @@
 #include "../shell/format.hpp"
 #include "common.hpp"
 
+#include <map>
+
 namespace ipcsh {
 namespace {
 
+void forget_closed_requests();
+
 // The agent behind P, or a usage error saying why there is none.
 ChildLink& agent_of(const HandleRef& p) {
+  forget_closed_requests();
   if (!p->link || !p->link->agent())
     throw UsageError(fmt::format("P: {} is not an agent (start one with spawn --agent, or connect-agent)",
                                  p->pid ? "pid " + std::to_string(p->pid) : p->value_text()),
@@ -44,10 +49,9 @@ void show_results(ChildLink& agent, const ChildLink::Results& got) {
   if (!lines.empty()) agent.show(lines);
 }
 
-Value on(Session& s, const Args& a) {
-  auto p = a.handle("P");
-  ChildLink& agent = agent_of(p);
-  ChildLink::Results got = agent.run(s, expand_own_values(s, a.string("CMD")));
+// What `on` returns for the child's results (Lua: its values as ipc.run
+// there returns them; the shell: printed, labelled).
+Value shown(Session& s, const Args& a, const HandleRef& p, ChildLink& agent, ChildLink::Results got) {
   if (auto code = agent.exit_code(); code && got.values.empty()) {
     // `exit N` ran there: the child is leaving; its handles close with it.
     if (p->handle() && !p->closed()) win::wait({p->handle()}, false, 5000, s.between(), false);
@@ -59,6 +63,78 @@ Value on(Session& s, const Args& a) {
   show_results(agent, got);
   if (got.values.empty()) return {};
   return Result{"remote", std::move(got.values), {}, Result::all};
+}
+
+// Requests started with --async: the event handle the user holds, by its
+// object, and the agent and request id it stands for.
+struct Started {
+  std::weak_ptr<HandleObject> request;
+  HandleRef agent;
+  std::uint32_t id;
+};
+std::map<const HandleObject*, Started>& started() {
+  static std::map<const HandleObject*, Started> requests;
+  return requests;
+}
+
+// A request whose handle was closed before `result` no longer holds its
+// agent: its answer is discarded when it comes.
+void forget_closed_requests() {
+  for (auto it = started().begin(); it != started().end();) {
+    auto req = it->second.request.lock();
+    if (req && !req->closed()) {
+      ++it;
+      continue;
+    }
+    if (it->second.agent->link) it->second.agent->link->abandon(it->second.id);
+    it = started().erase(it);
+  }
+}
+
+Value start_on(Session& s, const HandleRef& p, ChildLink& agent, const std::string& text) {
+  HANDLE done = win::create_event(false, true, false, {});
+  DWORD error = 0;
+  HANDLE copy = win::duplicate_handle(GetCurrentProcess(), done, GetCurrentProcess(), 0, false, DUPLICATE_SAME_ACCESS,
+                                      &error);
+  if (error) {
+    win::close_handle(done);
+    throw_error("DuplicateHandle", error);
+  }
+  std::uint32_t id;
+  try {
+    id = agent.begin_run(s, text, copy);
+  } catch (...) {
+    win::close_handle(done);
+    throw;
+  }
+  auto req = s.add(Kind::event, done);
+  req->role = fmt::format("(request {} to {}: signaled when answered; result takes it)", id, agent.label());
+  started()[req.get()] = {req, p, id};
+  return req;
+}
+
+Value on(Session& s, const Args& a) {
+  auto p = a.handle("P");
+  ChildLink& agent = agent_of(p);
+  std::string text = expand_own_values(s, a.string("CMD"));
+  if (a.flag("async")) return start_on(s, p, agent, text);
+  return shown(s, a, p, agent, agent.run(s, text, a.timeout("timeout", INFINITE)));
+}
+
+Value agent_start(Session& s, const Args& a) {
+  auto p = a.handle("P");
+  return start_on(s, p, agent_of(p), expand_own_values(s, a.string("CMD")));
+}
+
+Value result_command(Session& s, const Args& a) {
+  auto req = a.handle("REQ");
+  auto it = started().find(req.get());
+  if (it == started().end() || it->second.request.lock() != req)
+    throw UsageError("REQ: not a request started with on --async (Lua: kid:start(CMD))", 1);
+  Started what = it->second;
+  ChildLink& agent = agent_of(what.agent);
+  ChildLink::Results got = agent.collect(s, what.id, a.timeout("timeout", INFINITE));
+  return shown(s, a, what.agent, agent, std::move(got));
 }
 
 Value connect_agent_command(Session& s, const Args& a) {
@@ -94,7 +170,19 @@ const CommandRegistration registration{
     {"on", "process",
      "run shell text inside an agent child and print its results, labelled (Lua: kid:run(CMD)); $x in CMD is the "
      "child's variable, $^x this shell's value put into the text",
-     {{"P", ArgType::handle, process_only}, {"CMD", ArgType::text}}, {}, on, {}, {}, false, "run"},
+     {{"P", ArgType::handle, process_only}, {"CMD", ArgType::text}},
+     {{"timeout", ArgType::timeout, "MS|forever",
+       "no answer within MS: interrupt the request there (as Ctrl+C does) and fail with WAIT_TIMEOUT (default "
+       "forever); in the shell flags come before CMD: on $k --timeout 500 CMD..."},
+      {"async", ArgType::boolean, "", "return at once a request (an event, signaled when answered) for wait and result"}},
+     on, {}, {}, false, "run"},
+    {"agent-start", "process", "start CMD in an agent and return at once a request for wait and result (kid:start)",
+     {{"P", ArgType::handle, process_only}, {"CMD", ArgType::text}}, {}, agent_start, {}, {}, true, "start"},
+    {"result", "process",
+     "the results of a request started with on --async (kid:start): what on would have returned, or its error",
+     {{"REQ", ArgType::handle, {Kind::event}}},
+     {{"timeout", ArgType::timeout, "MS|forever", "no answer within MS: interrupt it there, fail with WAIT_TIMEOUT"}},
+     result_command, {}, {}, false, "result"},
     {"connect-agent", "process", "connect to `ipcsh --agent-listen` over TCP; use it with on/run like a child",
      {{"HOST", ArgType::name}, {"PORT", ArgType::integer, {}, false, false, {1, 65535}}},
      {{"token", ArgType::name, "T", "the token the agent printed when it started"},

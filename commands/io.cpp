@@ -234,7 +234,37 @@ namespace {
 Value send(Session& s, const Args& a) {
   auto h = a.handle("H");
   std::string_view data = a.bytes("DATA");
-  DWORD n = write_bytes(s, *h, data, a.timeout("timeout", INFINITE));
+  DWORD timeout = a.timeout("timeout", INFINITE);
+  // A WriteFile to a full mailslot (Wine's queue holds ~277 messages)
+  // blocks for good on the synchronous writer; with a bound, the message
+  // goes through an overlapped writer of its own, which CancelIoEx ends.
+  if (h->kind == Kind::mailslot && timeout != INFINITE && h->role == "writer") {
+    if (h->name.empty())
+      throw UsageError("--timeout: this mailslot writer has no name to open an overlapped writer by; drop --timeout");
+    HANDLE ov = win::create_file(h->name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, false, OPEN_EXISTING,
+                                 FILE_FLAG_OVERLAPPED);
+    struct Closer {
+      HANDLE h;
+      ~Closer() {
+        try {
+          win::close_handle(h);
+        } catch (...) {
+        }
+      }
+    } closer{ov};
+    win::IoRequest request{win::Io::write, ov, true};
+    request.out = data.data();
+    request.out_size = static_cast<DWORD>(data.size());
+    request.timeout = timeout;
+    DWORD error = 0;
+    DWORD n = win::io(request, error, s.between());
+    if (error == WAIT_TIMEOUT)
+      throw_error("WriteFile", WAIT_TIMEOUT,
+                  "the mailslot is full: not sent within " + timeout_text(timeout) + "; cancelled");
+    if (error) throw_error("WriteFile", error);
+    return result("sent", {as_int(n)}, {"bytes"});
+  }
+  DWORD n = write_bytes(s, *h, data, timeout);
   // Wine delivers a message over the slot's max size truncated; Windows
   // refuses it. Say so where the limit can be seen.
   if (h->kind == Kind::mailslot)
@@ -253,7 +283,8 @@ const Flag max_flag{"max", ArgType::integer, "N", "read at most N bytes (default
 const Flag read_timeout{"timeout", ArgType::timeout, "MS|forever",
                         "how long to wait for data (default: the object's own timeout, else forever)"};
 const Flag write_timeout{"timeout", ArgType::timeout, "MS|forever",
-                         "how long to wait for room in a full pipe or socket (default forever; Ctrl+C ends it)"};
+                         "how long to wait for room in a full pipe, mailslot or socket (default forever; Ctrl+C "
+                         "ends it)"};
 const Param data_param{"DATA", ArgType::string};
 
 const CommandRegistration registration{

@@ -135,7 +135,12 @@ void ChildLink::read_loop() {
             print(stream, r.str());
             break;
           }
-          case Frame::values: case Frame::failure: replies_.push_back(std::move(*frame)); break;
+          case Frame::values: case Frame::failure: {
+            WireReader peek(*frame);
+            if (pending_ && peek.u32() == pending_ && pending_done_) SetEvent(pending_done_.get());
+            replies_.push_back(std::move(*frame));
+            break;
+          }
           case Frame::exited: exit_code_ = static_cast<int>(r.u32()); break;
           default: break;  // hello, and what a newer child may send
         }
@@ -151,6 +156,7 @@ void ChildLink::read_loop() {
     if (!partial_[s].empty()) print(s, "\n");
   ended_ = true;
   if (at_end_) SetEvent(at_end_.get());
+  if (pending_done_) SetEvent(pending_done_.get());
   SetEvent(changed_.get());
 }
 
@@ -192,7 +198,16 @@ void ChildLink::close() {
   if (ending) WaitForSingleObject(thread_.get(), reader_end_ms);
 }
 
-std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_t id) {
+std::string ChildLink::request(Session& session, WireWriter* frame, std::uint32_t id, DWORD timeout_ms,
+                               bool send_only) {
+  {
+    std::lock_guard lock(lock_);
+    if (frame && pending_)
+      throw Win32Error("agent", ERROR_BUSY,
+                       fmt::format("the agent {} is running a request started with --async (one at a time): take "
+                                   "its answer with `result` first",
+                                   label_locked()));
+  }
   // (with lock_ held: label_locked)
   auto gone = [&] {
     std::string how;
@@ -206,8 +221,15 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
   auto process_ended = [&] {
     return process_ && win::wait_now(process_.get()) == WAIT_OBJECT_0;
   };
-  ULONGLONG deadline = GetTickCount64() + connect_limit_ms;
-  for (;;) {
+  const ULONGLONG started = GetTickCount64();
+  const ULONGLONG answer_by = timeout_ms == INFINITE ? ~0ULL : started + timeout_ms;
+  auto timed_out = [&] {
+    return Win32Error("agent", WAIT_TIMEOUT,
+                      fmt::format("the agent {} did not answer within {} ms; its request was interrupted", label(),
+                                  timeout_ms));
+  };
+  ULONGLONG deadline = started + connect_limit_ms;
+  for (; frame;) {
     {
       std::lock_guard lock(lock_);
       if (connected_) break;
@@ -217,15 +239,19 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
       throw Win32Error("agent", ERROR_PIPE_NOT_CONNECTED,
                        fmt::format("the agent {} ended (exit code {}) before it connected", label(),
                                    win::get_exit_code(process_.get())));
+    if (GetTickCount64() >= answer_by)
+      throw Win32Error("agent", WAIT_TIMEOUT,
+                       fmt::format("the agent {} did not connect within {} ms", label(), timeout_ms));
     if (GetTickCount64() >= deadline)
       throw Win32Error("agent", ERROR_PIPE_NOT_CONNECTED,
                        fmt::format("the agent {} did not connect within {} s", label(), connect_limit_ms / 1000));
     win::wait(waits, false, 200, session.between(), false);
   }
-  if (!stream_->send(frame.bytes())) {
+  if (frame && !stream_->send(frame->bytes())) {
     std::lock_guard lock(lock_);
     throw gone();
   }
+  if (send_only) return {};
   bool ctrl_c_sent = false;
   ULONGLONG give_up = 0;
   // Once the process has ended, the reader gets what it sent last and the
@@ -246,6 +272,14 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
       }
     }
     if (ctrl_c_sent && GetTickCount64() >= give_up) throw Interrupted();
+    if (!ctrl_c_sent && GetTickCount64() >= answer_by) {
+      // Stop the agent's request, as Ctrl+C would; its late answer (this
+      // id) is discarded by the next request.
+      WireWriter stop(Frame::interrupt);
+      stop.u32(id);
+      stream_->send(stop.bytes());
+      throw timed_out();
+    }
     if (!drained_by && process_ended()) {
       drained_by = GetTickCount64() + reader_end_ms;
       waits.resize(1);
@@ -255,7 +289,9 @@ std::string ChildLink::request(Session& session, WireWriter& frame, std::uint32_
       throw gone();
     }
     try {
-      win::wait(waits, false, 200, session.between(), false);
+      ULONGLONG now = GetTickCount64();
+      DWORD step = answer_by > now && answer_by - now < 200 ? static_cast<DWORD>(answer_by - now) : 200;
+      win::wait(waits, false, step, session.between(), false);
     } catch (const Interrupted&) {
       if (ctrl_c_sent) throw;
       // The child's own Ctrl+C for this request; its answer says the rest.
@@ -288,11 +324,65 @@ ChildLink::Results answer(const std::string& reply, const std::string& label, DW
 
 }  // namespace
 
-ChildLink::Results ChildLink::run(Session& session, std::string_view text) {
+ChildLink::Results ChildLink::run(Session& session, std::string_view text, DWORD timeout_ms) {
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::run);
   frame.u32(id).str(text);
-  std::string reply = request(session, frame, id);
+  std::string reply = request(session, &frame, id, timeout_ms);
+  if (reply.empty()) return {};
+  return answer(reply, label(), pid_);
+}
+
+std::uint32_t ChildLink::begin_run(Session& session, std::string_view text, HANDLE done) {
+  std::uint32_t id = next_id_++;
+  WireWriter frame(Frame::run);
+  frame.u32(id).str(text);
+  try {
+    request(session, &frame, id, INFINITE, true);
+  } catch (...) {
+    CloseHandle(done);
+    throw;
+  }
+  std::lock_guard lock(lock_);
+  pending_ = id;
+  pending_done_.reset(done);
+  for (const auto& reply : replies_) {  // answered already
+    WireReader peek(reply);
+    if (peek.u32() == id) SetEvent(done);
+  }
+  if (ended_ || exit_code_) SetEvent(done);
+  return id;
+}
+
+void ChildLink::abandon(std::uint32_t id) {
+  std::lock_guard lock(lock_);
+  if (pending_ == id) pending_ = 0, pending_done_.reset();
+}
+
+ChildLink::Results ChildLink::collect(Session& session, std::uint32_t id, DWORD timeout_ms) {
+  {
+    std::lock_guard lock(lock_);
+    if (pending_ != id)
+      throw Win32Error("agent", ERROR_INVALID_PARAMETER,
+                       fmt::format("this request's answer was already taken (the agent {})", label_locked()));
+  }
+  std::string reply;
+  try {
+    reply = request(session, nullptr, id, timeout_ms);
+  } catch (const Win32Error& e) {
+    if (e.code() == WAIT_TIMEOUT) throw;  // interrupted there; still this request's to collect
+    std::lock_guard lock(lock_);
+    pending_ = 0;
+    throw;
+  } catch (...) {
+    std::lock_guard lock(lock_);
+    pending_ = 0;
+    throw;
+  }
+  {
+    std::lock_guard lock(lock_);
+    pending_ = 0;
+  }
   if (reply.empty()) return {};
   return answer(reply, label(), pid_);
 }
@@ -307,7 +397,7 @@ Value ChildLink::bind(Session& session, std::string_view name, std::int64_t valu
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::bind);
   frame.u32(id).str(name).i64(value).str(kind).str(role).str(object_name);
-  std::string reply = request(session, frame, id);
+  std::string reply = request(session, &frame, id);
   if (reply.empty()) throw Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has exited", label()));
   auto values = answer(reply, label(), pid_).values;
   return values.empty() ? Value() : values.front();
@@ -317,7 +407,7 @@ std::vector<Value> ChildLink::user_handles(Session& session) {
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::user_handles);
   frame.u32(id);
-  std::string reply = request(session, frame, id);
+  std::string reply = request(session, &frame, id);
   if (reply.empty()) return {};
   return answer(reply, label(), pid_).values;
 }

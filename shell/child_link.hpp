@@ -67,7 +67,19 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
     std::vector<Value> values;
     std::vector<std::string> assigned;
   };
-  Results run(Session& session, std::string_view text);
+  // `timeout_ms`: no answer by then sends the agent the interrupt frame
+  // (as Ctrl+C does), so it is usable again, and throws WAIT_TIMEOUT; its
+  // late answer is discarded (it carries the old request's id).
+  Results run(Session& session, std::string_view text, DWORD timeout_ms = INFINITE);
+  // on --async: sends `text` and returns its request id at once; `done`
+  // (owned here: a copy of the caller's event) is set when the answer
+  // arrives or the channel ends. One at a time: another request before
+  // collect() is refused. collect() waits up to `timeout_ms` for it and
+  // returns what run() would have (or throws what run() would have).
+  std::uint32_t begin_run(Session& session, std::string_view text, HANDLE done);
+  Results collect(Session& session, std::uint32_t id, DWORD timeout_ms);
+  // Its request handle was closed untaken: its answer will be discarded.
+  void abandon(std::uint32_t id);
   // Lines printed labelled with the child, as its own output is.
   void show(std::string_view lines);
   Value bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,
@@ -92,7 +104,10 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   void read_loop();
   std::string label_locked() const;  // with lock_ held
   void print(int stream, std::string_view text);
-  std::string request(Session& session, WireWriter& frame, std::uint32_t id);
+  // `frame` nullptr: only wait for the answer to `id` (sent before);
+  // `send_only`: return "" once the frame is sent.
+  std::string request(Session& session, WireWriter* frame, std::uint32_t id, DWORD timeout_ms = INFINITE,
+                      bool send_only = false);
 
   Mode mode_;
   std::shared_ptr<Stream> stream_;
@@ -111,6 +126,8 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   UniqueHandle process_;                 // the child, when on this computer
   UniqueHandle thread_;                  // the reader
   std::uint32_t next_id_ = 1;
+  std::uint32_t pending_ = 0;            // begin_run's request, not yet collected
+  UniqueHandle pending_done_;
 };
 
 }  // namespace ipcsh

@@ -18,13 +18,36 @@ namespace {
 // Whether the rest of the line after `words` is one verbatim argument: the
 // command's last parameter is text, and every earlier positional has its
 // word (after `--` for a command with flags: spawn -- CMDLINE).
-bool rest_is_verbatim(const std::vector<Word>& words) {
+// A command with positionals before its text and flags (on P CMD) also
+// takes its flags before the text without `--`: the text begins at the
+// first word after the positionals that is no --flag (or its value).
+bool rest_is_verbatim(const std::vector<Word>& words, std::string_view rest) {
   std::size_t first = words.size() >= 2 && words[1].is("=") && !words[0].quoted ? 2 : 0;
   if (words.size() <= first) return false;
   const Command* command = find_command(words[first].text);
   if (!command || command->params.empty() || command->params.back().type != ArgType::text) return false;
-  if (!command->flags.empty()) return words.back().is("--");
-  return words.size() - first == command->params.size();
+  if (command->flags.empty()) return words.size() - first == command->params.size();
+  if (words.back().is("--")) return true;
+  if (command->params.size() < 2) return false;  // spawn: flags, then -- CMDLINE
+  std::size_t positionals = 0;
+  bool wants_value = false;
+  for (std::size_t i = first + 1; i < words.size(); ++i) {
+    const Word& w = words[i];
+    if (wants_value) {
+      wants_value = false;
+      continue;
+    }
+    if (!w.quoted && w.text.size() > 2 && w.text.rfind("--", 0) == 0) {
+      std::string_view name = std::string_view(w.text).substr(2);
+      if (name.find('=') != std::string_view::npos) continue;
+      for (const Flag& f : command->flags)
+        if (f.name == name) wants_value = f.takes_value();
+      continue;
+    }
+    ++positionals;
+  }
+  if (wants_value || positionals != command->params.size() - 1) return false;
+  return rest.rfind("--", 0) != 0;  // a flag (or --) comes next: a word
 }
 
 

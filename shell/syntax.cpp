@@ -96,7 +96,7 @@ std::vector<CommandText> parse_line(std::string_view line, const VerbatimRule& v
   while (i < line.size()) {
     char c = line[i];
     if (is_blank(c)) { ++i; continue; }
-    if (verbatim && !current.words.empty() && verbatim(current.words)) {
+    if (verbatim && !current.words.empty() && verbatim(current.words, line.substr(i))) {
       current.words.push_back(verbatim_word(line, i));
       break;
     }

@@ -32,8 +32,9 @@ struct CommandText {
 // Asked after each word of a command with the words so far: true when the
 // rest of the line is one verbatim argument (a Lua chunk, a command line).
 // That rest is then taken as typed, before quotes, ';' or '#' mean anything;
-// if it is exactly one quoted word, its contents.
-using VerbatimRule = std::function<bool(const std::vector<Word>&)>;
+// if it is exactly one quoted word, its contents. `rest` is the line from
+// the next word on (a rule may look at it: a flag before the text).
+using VerbatimRule = std::function<bool(const std::vector<Word>&, std::string_view rest)>;
 
 // Splits one input line into commands. Blanks separate words; "double"
 // quotes take \n \t \r \\ \" \$ \0 \xNN (any other backslash stays literal, so

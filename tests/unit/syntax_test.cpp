@@ -64,7 +64,7 @@ int main() {
   EXPECT_EQ(syntax_error("send $w \"a\\\""), "unterminated \" quote");
 
   // The verbatim rest of a line: taken before quotes, ';' or '#' mean anything.
-  auto after_lua = [](const std::vector<Word>& w) { return w.size() == 1 && w[0].is("lua"); };
+  auto after_lua = [](const std::vector<Word>& w, std::string_view) { return w.size() == 1 && w[0].is("lua"); };
   auto verbatim = [&](std::string_view line) {
     auto commands = parse_line(line, after_lua);
     return commands.size() == 1 && commands[0].words.size() == 2 && commands[0].words[1].verbatim
