@@ -460,7 +460,10 @@ local function lua_cases(c, F)
   -- the method form: h:command(x) on a valid handle, x any bad value (a
   -- number there may mean a flag: kid:wait(5000) is the timeout)
   local first = c.params[1]
-  if first and (first.type == "handle" or first.type == "any") and valid_kind(first) then
+  -- (a handle's fields win over methods: kid.pid is a number, so there is
+  -- no kid:pid(); calling it is Lua's own "attempt to call a number value")
+  local fields = {value = true, kind = true, name = true, inherit = true, closed = true, pid = true, port = true}
+  if first and (first.type == "handle" or first.type == "any") and valid_kind(first) and not fields[c.lua] then
     local k = valid_kind(first)
     local second = c.params[2] or {type = "any"}
     for _, b in ipairs(lua_bad(F, second)) do

@@ -146,10 +146,12 @@ void check(const Command& command, const Args& args) {
   for (const auto& f : command.flags) in_range(f.name, f.type, f.range);
 }
 
-bool verbatim(const std::vector<Word>& words) {
+bool verbatim(const std::vector<Word>& words, std::string_view rest) {
   std::size_t first = words.size() >= 2 && words[1].is("=") ? 2 : 0;
   if (words.size() <= first) return false;
   if (words[first].is("lua")) return words.size() == first + 1;
+  // on P [--flag VALUE] TEXT: the text starts at the first word that is no flag
+  if (words[first].is("on") && words.size() >= first + 2) return rest.rfind("--", 0) != 0;
   return words[first].is("spawn") && words.back().is("--");
 }
 
