@@ -33,19 +33,25 @@ ChildLink& agent_of(const HandleRef& p) {
 void show_results(ChildLink& agent, const ChildLink::Results& got) {
   std::string label = "[" + agent.label() + "] ";
   Fit whole = fit(), narrower = whole;
-  if (whole.width > 0) narrower.width = std::max(20, whole.width - static_cast<int>(label.size()));
-  set_fit(narrower);
-  struct Restore {
-    Fit f;
-    ~Restore() { set_fit(f); }
-  } restore{whole};
+  // (one column spare: a line exactly as wide as the console wraps there)
+  if (whole.width > 0) narrower.width = std::max(20, whole.width - static_cast<int>(label.size()) - 1);
   std::string lines;
-  for (std::size_t i = 0; i < got.values.size(); ++i) {
-    CommandText command;
-    command.assign_to = got.assigned[i];
-    std::string text = result_text(command, got.values[i]);
-    if (!text.empty()) lines += (lines.empty() ? "" : "\n") + text;
-  }
+  {
+    set_fit(narrower);
+    struct Restore {
+      Fit f;
+      ~Restore() { set_fit(f); }
+    } restore{whole};
+    for (std::size_t i = 0; i < got.values.size(); ++i) {
+      CommandText command;
+      command.assign_to = got.assigned[i];
+      std::string text = result_text(command, got.values[i]);
+      if (!text.empty()) lines += (lines.empty() ? "" : "\n") + text;
+    }
+  }  // (the console's own width again before anything is written)
+  // Broken between words here, so every line of it gets the label.
+  std::size_t column = 0;
+  if (narrower.width > 0) lines = wrap_text(lines, static_cast<std::size_t>(narrower.width), column);
   if (!lines.empty()) agent.show(lines);
 }
 

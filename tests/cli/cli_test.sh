@@ -184,6 +184,11 @@ on $a w1 = create-event --set; w2 = create-event; wait $w2 $w1
 check "on: two-line result, each line labelled" "$out" $'\\[a [0-9]+\\] p = read: pipe 0x[0-9a-f]+ \\(anonymous\\) read end \\(inherit: no\\)\n\\[a [0-9]+\\] write: pipe 0x'
 check "on: \\$^n is the parent's" "$out" $'\\[a [0-9]+\\] 42\t2\n'
 check "on: several commands, each result" "$out" $'\\[a [0-9]+\\] w2 = event 0x[0-9a-f]+ auto-reset \\(inherit: no\\)\n\\[a [0-9]+\\] signaled: \\[2\\] \\$w1 event'
+# ...at this shell's width: at 60 columns every line of an agent's record is labelled and fits
+out=$(printf 'a = spawn --agent\non $a e = create-event --manual\non $a info $e\n' | IPCSH_COLUMNS=60 ipcsh 2>&1)
+check "on at 60 columns: every line labelled" "$(grep -vE '^(a = |\[a [0-9]+\] )' <<<"$out")" '^$'
+check "on at 60 columns: every line fits" "$(awk 'length($0) > 60' <<<"$out")" '^$'
+check "on at 60 columns: the record wrapped between pairs" "$out" $'\n\\[a [0-9]+\\]   [a-z_]+: '
 # --pass: the child has the variable, at the same value
 out=$(ipcsh -c "slot = create-mailslot $tag-pass; w = open-mailslot $tag-pass; kid = spawn --pass w --ipcsh 'send \$w via-pass'; wait \$kid --timeout 20000; recv \$slot" 2>&1)
 check "spawn --pass --ipcsh" "$out" $'\\[kid [0-9]+\\] sent 8 bytes\n.*"via-pass" \\(8 bytes\\)'
