@@ -23,8 +23,26 @@
 
 namespace ipcsh {
 
+namespace {
+
+// Our end of the parent's private pipe. Busy means another process opened
+// it first: the parent turns it away at once, so the pipe is tried again
+// (WaitNamedPipe) for a few seconds.
+HANDLE open_parent_pipe(const std::string& pipe_name, DWORD access, DWORD flags) {
+  constexpr ULONGLONG patience_ms = 10000;
+  std::wstring name = to_wide(pipe_name);
+  ULONGLONG deadline = GetTickCount64() + patience_ms;
+  for (;;) {
+    HANDLE pipe = CreateFileW(name.c_str(), access, 0, nullptr, OPEN_EXISTING, flags, nullptr);
+    if (pipe != INVALID_HANDLE_VALUE || GetLastError() != ERROR_PIPE_BUSY || GetTickCount64() >= deadline) return pipe;
+    WaitNamedPipeW(name.c_str(), 500);
+  }
+}
+
+}  // namespace
+
 void send_output_to(const std::string& pipe_name) {
-  HANDLE pipe = CreateFileW(to_wide(pipe_name).c_str(), GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr);
+  HANDLE pipe = open_parent_pipe(pipe_name, GENERIC_WRITE, 0);
   if (pipe == INVALID_HANDLE_VALUE) return;
   set_output_hook([pipe](int, std::string_view text) {
     while (!text.empty()) {
@@ -219,8 +237,7 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
 }  // namespace
 
 int run_agent_pipe(Session& session, const std::string& pipe_name) {
-  HANDLE pipe = CreateFileW(to_wide(pipe_name).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING,
-                            FILE_FLAG_OVERLAPPED, nullptr);
+  HANDLE pipe = open_parent_pipe(pipe_name, GENERIC_READ | GENERIC_WRITE, FILE_FLAG_OVERLAPPED);
   if (pipe == INVALID_HANDLE_VALUE) throw_last_error("CreateFileW");
   return serve(session, pipe_stream(pipe));
 }

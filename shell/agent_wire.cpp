@@ -1,5 +1,7 @@
 #include "agent_wire.hpp"
 
+#include <algorithm>
+#include <fmt/format.h>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -48,27 +50,32 @@ class PipeStream : public Stream {
     }
     return true;
   }
-  bool accept(DWORD pid) override {
-    HANDLE pipe;
-    {
-      std::lock_guard lock(close_lock_);
-      pipe = pipe_;
-    }
-    if (!pipe) return false;
-    OVERLAPPED o{};
-    o.hEvent = read_event_.get();
-    DWORD done = 0;
-    if (!ConnectNamedPipe(pipe, &o)) {
-      DWORD error = GetLastError();
-      if (error == ERROR_IO_PENDING) {
-        if (!GetOverlappedResult(pipe, &o, &done, TRUE)) return false;
-      } else if (error != ERROR_PIPE_CONNECTED) {
-        return false;
+  bool accept(DWORD pid, const std::function<void(DWORD)>& refused) override {
+    for (;;) {
+      HANDLE pipe;
+      {
+        std::lock_guard lock(close_lock_);
+        pipe = pipe_;
       }
+      if (!pipe) return false;
+      OVERLAPPED o{};
+      o.hEvent = read_event_.get();
+      DWORD done = 0;
+      if (!ConnectNamedPipe(pipe, &o)) {
+        DWORD error = GetLastError();
+        if (error == ERROR_IO_PENDING) {
+          if (!GetOverlappedResult(pipe, &o, &done, TRUE)) return false;
+        } else if (error != ERROR_PIPE_CONNECTED) {
+          return false;
+        }
+      }
+      if (pid == 0) return true;
+      // Fail closed: a client whose pid cannot be read is not the child.
+      ULONG client = 0;
+      if (GetNamedPipeClientProcessId(pipe, &client) && client == pid) return true;
+      DisconnectNamedPipe(pipe);
+      if (refused) refused(client);
     }
-    ULONG client = 0;
-    // Fail closed: a client whose pid cannot be read is not the child.
-    return pid == 0 || (GetNamedPipeClientProcessId(pipe, &client) && client == pid);
   }
   void close() override {
     std::lock_guard lock(close_lock_);
@@ -153,7 +160,12 @@ std::optional<std::string> Stream::receive(std::uint32_t most) {
   unsigned char length[4];
   if (!read_exact(reinterpret_cast<char*>(length), 4)) return std::nullopt;
   std::uint32_t n = length[0] | length[1] << 8 | length[2] << 16 | static_cast<std::uint32_t>(length[3]) << 24;
-  if (n == 0 || n > most) return std::nullopt;  // not our peer: end the channel
+  if (n == 0 || n > most) {  // not our peer: end the channel
+    std::lock_guard lock(fault_lock_);
+    fault_ = n == 0 ? std::string("a frame of length 0")
+                    : fmt::format("a frame declared {} bytes long (at most {})", n, most);
+    return std::nullopt;
+  }
   // Memory as the bytes come: a peer that declares 64 MB and sends none
   // costs one chunk, not 64 MB.
   constexpr std::size_t chunk = 1u << 20;
@@ -164,6 +176,11 @@ std::optional<std::string> Stream::receive(std::uint32_t most) {
     if (!read_exact(frame.data() + had, more)) return std::nullopt;
   }
   return frame;
+}
+
+std::string Stream::fault() const {
+  std::lock_guard lock(fault_lock_);
+  return fault_;
 }
 
 std::string random_hex(std::size_t bytes) {
@@ -254,13 +271,13 @@ WireWriter& WireWriter::value(const Value& v) {
 }
 
 WireReader::WireReader(std::string_view frame) : in_(frame) {
-  if (in_.empty()) throw std::runtime_error("agent channel: an empty frame");
+  if (in_.empty()) throw ProtocolError("an empty frame");
   type_ = static_cast<Frame>(in_[0]);
   in_.remove_prefix(1);
 }
 
 std::uint32_t WireReader::u32() {
-  if (in_.size() < 4) throw std::runtime_error("agent channel: a frame too short");
+  if (in_.size() < 4) throw ProtocolError("a frame too short for its fields");
   std::uint32_t v = 0;
   for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
   in_.remove_prefix(4);
@@ -268,7 +285,7 @@ std::uint32_t WireReader::u32() {
 }
 
 std::int64_t WireReader::i64() {
-  if (in_.size() < 8) throw std::runtime_error("agent channel: a frame too short");
+  if (in_.size() < 8) throw ProtocolError("a frame too short for its fields");
   std::uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
   in_.remove_prefix(8);
@@ -277,19 +294,20 @@ std::int64_t WireReader::i64() {
 
 std::string WireReader::str() {
   std::uint32_t n = u32();
-  if (in_.size() < n) throw std::runtime_error("agent channel: a frame too short");
+  if (in_.size() < n) throw ProtocolError("a frame too short for its fields");
   std::string s(in_.substr(0, n));
   in_.remove_prefix(n);
   return s;
 }
 
 Value WireReader::value(std::uint32_t pid, int depth) {
-  if (depth > most_depth || in_.empty()) throw std::runtime_error("agent channel: a malformed value");
+  if (depth > most_depth) throw ProtocolError(fmt::format("values nested more than {} deep", most_depth));
+  if (in_.empty()) throw ProtocolError("a value missing at the end of a frame");
   auto t = static_cast<Tag>(in_[0]);
   in_.remove_prefix(1);
   auto count = [&] {
     std::uint32_t n = u32();
-    if (n > in_.size()) throw std::runtime_error("agent channel: a malformed count");
+    if (n > in_.size()) throw ProtocolError(fmt::format("a count of {} with {} bytes left", n, in_.size()));
     return n;
   };
   switch (t) {
@@ -331,6 +349,17 @@ Value WireReader::value(std::uint32_t pid, int depth) {
         std::string alias = str();
         tb.also.emplace_back(std::move(alias), str());
       }
+      auto is_column = [&](const std::string& c) {
+        return std::find(tb.columns.begin(), tb.columns.end(), c) != tb.columns.end();
+      };
+      for (const auto& row : tb.rows)
+        if (row.size() != tb.columns.size())
+          throw ProtocolError(fmt::format("a table row of {} cells under {} columns", row.size(), tb.columns.size()));
+      for (const auto& c : tb.hex_columns)
+        if (!is_column(c)) throw ProtocolError(fmt::format("a hex column '{}' that is no column", one_line(c, 40)));
+      for (const auto& [alias, column] : tb.also)
+        if (!is_column(column))
+          throw ProtocolError(fmt::format("an alias for a column '{}' that is no column", one_line(column, 40)));
       return tb;
     }
     case tag_result: {
@@ -340,6 +369,12 @@ Value WireReader::value(std::uint32_t pid, int depth) {
       m.lua_count = lua_count < 0 ? Result::all : static_cast<std::size_t>(lua_count);
       for (std::uint32_t i = 0, n = count(); i < n; ++i) m.names.push_back(intern_name(str()));
       for (std::uint32_t i = 0, n = count(); i < n; ++i) m.values.push_back(value(pid, depth + 1));
+      if (!m.names.empty() && m.names.size() != m.values.size())  // (no names: values by position)
+        throw ProtocolError(fmt::format("a '{}' result of {} names and {} values", one_line(m.shape, 40),
+                                        m.names.size(), m.values.size()));
+      if (m.lua_count != Result::all && m.lua_count > m.values.size())
+        throw ProtocolError(fmt::format("a '{}' result that gives Lua {} of its {} values", one_line(m.shape, 40),
+                                        m.lua_count, m.values.size()));
       return m;
     }
     case tag_list: {
@@ -348,7 +383,7 @@ Value WireReader::value(std::uint32_t pid, int depth) {
       return l;
     }
   }
-  throw std::runtime_error("agent channel: an unknown value tag");
+  throw ProtocolError(fmt::format("an unknown value tag {}", static_cast<int>(static_cast<unsigned char>(t))));
 }
 
 Value remote_handle(std::int64_t value, std::string kind, std::string name, std::string role, std::uint32_t pid,

@@ -8,9 +8,11 @@
 #include <winsock2.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,17 +44,27 @@ class Stream {
   bool read_exact(char* data, std::size_t n);
   virtual bool write_all(std::string_view data) = 0;
   virtual void close() = 0;
-  // A pipe server: waits for its client (close() stops the wait); false if
-  // none came or it is not process `pid` (0: any).
-  virtual bool accept(DWORD pid) { (void)pid; return true; }
+  // A pipe server: waits for its client, process `pid` (0: any); close()
+  // stops the wait. Another process that opens the pipe first is
+  // disconnected at once, handed to `refused` (its pid, 0 if unknown), and
+  // the wait goes on. False if the wait was stopped.
+  virtual bool accept(DWORD pid, const std::function<void(DWORD)>& refused) {
+    (void)pid, (void)refused;
+    return true;
+  }
   // One frame out (whole, under a lock: several threads may send); one in,
   // of at most `most` bytes (a longer declared length ends the channel at
   // once; the frame's memory grows as its bytes arrive, not as declared).
   bool send(std::string_view frame);
   std::optional<std::string> receive(std::uint32_t most = most_frame);
   static constexpr std::uint32_t most_frame = 64u << 20;  // a 60 MB message still fits
+  // Why receive() ended the channel when the peer broke the framing (a
+  // zero or oversized length); "" when the stream simply ended.
+  std::string fault() const;
  private:
   std::mutex send_lock_;
+  mutable std::mutex fault_lock_;
+  std::string fault_;
 };
 // `pipe`: a named pipe end opened with FILE_FLAG_OVERLAPPED; owned.
 std::unique_ptr<Stream> pipe_stream(HANDLE pipe);
@@ -74,7 +86,15 @@ class WireWriter {
   std::string out_;
 };
 
-// Reads a frame's fields; a malformed frame throws std::runtime_error.
+// A peer broke the protocol: a frame too short, a value that makes no sense.
+struct ProtocolError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads a frame's fields; a malformed frame throws ProtocolError. Values are
+// checked as they are read, so what comes out is as well-formed as what a
+// command here returns (a result has a value per name, a table a cell per
+// column), whatever the peer sent.
 class WireReader {
  public:
   explicit WireReader(std::string_view frame);

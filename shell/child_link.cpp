@@ -108,7 +108,12 @@ void ChildLink::print(int stream, std::string_view text) {
 }
 
 void ChildLink::read_loop() {
-  bool connected = !connect_first_ || stream_->accept(check_client_ ? pid_ : 0);
+  bool connected = !connect_first_ || stream_->accept(check_client_ ? pid_ : 0, [this](DWORD intruder) {
+    std::lock_guard lock(lock_);
+    print(2, fmt::format("refused a process ({}) that opened this agent's private pipe first; still waiting for the "
+                         "agent\n",
+                         intruder ? fmt::format("pid {}", intruder) : std::string("pid unknown")));
+  });
   {
     std::lock_guard lock(lock_);
     connected_ = connected;
@@ -136,22 +141,26 @@ void ChildLink::read_loop() {
             break;
           }
           case Frame::values: case Frame::failure: {
-            WireReader peek(*frame);
-            if (pending_ && peek.u32() == pending_ && pending_done_) SetEvent(pending_done_.get());
+            std::uint32_t id = r.u32();  // every answer starts with its request's id
+            if (pending_ && id == pending_ && pending_done_) SetEvent(pending_done_.get());
             replies_.push_back(std::move(*frame));
             break;
           }
           case Frame::exited: exit_code_ = static_cast<int>(r.u32()); break;
           default: break;  // hello, and what a newer child may send
         }
-      } catch (const std::exception&) {
-        break;  // not our protocol: end the channel
+      } catch (const std::exception& e) {
+        std::lock_guard lock(lock_);
+        broken_ = e.what();  // not our protocol: end the channel
+        break;
       }
       SetEvent(changed_.get());
     }
   }
+  std::string fault = stream_->fault();
   stream_->close();  // the channel's handle goes before anyone hears it ended
   std::lock_guard lock(lock_);
+  if (broken_.empty()) broken_ = fault;
   for (int s : {1, 2})
     if (!partial_[s].empty()) print(s, "\n");
   ended_ = true;
@@ -209,12 +218,7 @@ std::string ChildLink::request(Session& session, WireWriter* frame, std::uint32_
                                    label_locked()));
   }
   // (with lock_ held: label_locked)
-  auto gone = [&] {
-    std::string how;
-    if (process_ && win::wait_now(process_.get()) == WAIT_OBJECT_0)
-      how = fmt::format(" (exit code {})", win::get_exit_code(process_.get()));
-    return Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has ended{}", label_locked(), how));
-  };
+  auto gone = [&] { return gone_locked(); };
   // Connected? An agent whose process ended first never will.
   std::vector<HANDLE> waits{changed_.get()};
   if (process_) waits.push_back(process_.get());
@@ -307,7 +311,7 @@ std::string ChildLink::request(Session& session, WireWriter* frame, std::uint32_
 namespace {
 
 // The child's answer: its values, or its error thrown here.
-ChildLink::Results answer(const std::string& reply, const std::string& label, DWORD pid) {
+ChildLink::Results decode(const std::string& reply, const std::string& label, DWORD pid) {
   WireReader r(reply);
   r.u32();  // the id
   if (r.type() == Frame::failure) {
@@ -318,11 +322,41 @@ ChildLink::Results answer(const std::string& reply, const std::string& label, DW
   for (std::uint32_t i = 0, n = r.u32(); i < n; ++i) out.values.push_back(r.value(pid));
   if (!r.at_end())
     for (std::uint32_t i = 0, n = r.u32(); i < n; ++i) out.assigned.push_back(r.str());
+  if (out.assigned.size() > out.values.size())
+    throw ProtocolError(fmt::format("{} variable names for {} values", out.assigned.size(), out.values.size()));
   out.assigned.resize(out.values.size());
   return out;
 }
 
 }  // namespace
+
+Win32Error ChildLink::gone_locked() const {
+  if (!broken_.empty())
+    return Win32Error("agent", ERROR_INVALID_DATA,
+                      fmt::format("the agent {} broke the agent protocol ({}): its channel was closed", label_locked(),
+                                  broken_));
+  std::string how;
+  if (process_ && win::wait_now(process_.get()) == WAIT_OBJECT_0)
+    how = fmt::format(" (exit code {})", win::get_exit_code(process_.get()));
+  return Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has ended{}", label_locked(), how));
+}
+
+ChildLink::Results ChildLink::answer(const std::string& reply) {
+  try {
+    return decode(reply, label(), pid_);
+  } catch (const ProtocolError& e) {
+    // A peer that answers with what no command returns is not believed
+    // again: the channel ends (and a local agent with it).
+    {
+      std::lock_guard lock(lock_);
+      broken_ = e.what();
+    }
+    stream_->close();
+    std::lock_guard lock(lock_);
+    throw gone_locked();
+  }
+}
+
 
 ChildLink::Results ChildLink::run(Session& session, std::string_view text, DWORD timeout_ms) {
   std::uint32_t id = next_id_++;
@@ -330,7 +364,7 @@ ChildLink::Results ChildLink::run(Session& session, std::string_view text, DWORD
   frame.u32(id).str(text);
   std::string reply = request(session, &frame, id, timeout_ms);
   if (reply.empty()) return {};
-  return answer(reply, label(), pid_);
+  return answer(reply);
 }
 
 std::uint32_t ChildLink::begin_run(Session& session, std::string_view text, HANDLE done) {
@@ -384,7 +418,7 @@ ChildLink::Results ChildLink::collect(Session& session, std::uint32_t id, DWORD 
     pending_ = 0;
   }
   if (reply.empty()) return {};
-  return answer(reply, label(), pid_);
+  return answer(reply);
 }
 
 void ChildLink::show(std::string_view lines) {
@@ -399,7 +433,7 @@ Value ChildLink::bind(Session& session, std::string_view name, std::int64_t valu
   frame.u32(id).str(name).i64(value).str(kind).str(role).str(object_name);
   std::string reply = request(session, &frame, id);
   if (reply.empty()) throw Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has exited", label()));
-  auto values = answer(reply, label(), pid_).values;
+  auto values = answer(reply).values;
   return values.empty() ? Value() : values.front();
 }
 
@@ -409,7 +443,7 @@ std::vector<Value> ChildLink::user_handles(Session& session) {
   frame.u32(id);
   std::string reply = request(session, &frame, id);
   if (reply.empty()) return {};
-  return answer(reply, label(), pid_).values;
+  return answer(reply).values;
 }
 
 }  // namespace ipcsh

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "agent_wire.hpp"
+#include "error.hpp"
 #include "unique_handle.hpp"
 #include "value.hpp"
 
@@ -103,6 +104,11 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
  private:
   void read_loop();
   std::string label_locked() const;  // with lock_ held
+  // The error for a channel that has ended (with lock_ held): the peer
+  // broke the protocol, or it has gone.
+  Win32Error gone_locked() const;
+  // A reply decoded; one that breaks the protocol ends the channel.
+  Results answer(const std::string& reply);
   void print(int stream, std::string_view text);
   // `frame` nullptr: only wait for the answer to `id` (sent before);
   // `send_only`: return "" once the frame is sent.
@@ -120,6 +126,7 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   std::string partial_[3];               // an unfinished line per stream
   bool connected_ = false, ended_ = false;
   std::optional<int> exit_code_;
+  std::string broken_;                   // how the peer broke the protocol
   std::deque<std::string> replies_;      // values / failure frames
   UniqueHandle changed_;                 // set when any of the above changes
   UniqueHandle at_end_;

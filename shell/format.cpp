@@ -130,6 +130,20 @@ std::string text_of(const Result& r, std::string_view name) {
   return v ? format_cell(*v) : std::string();
 }
 
+// A field's bytes (a message's data), "" when it holds none: a result that
+// came from a peer is shown whatever it holds.
+const std::string& bytes_of(const Result& r, std::string_view name) {
+  static const std::string none;
+  auto v = r.get(name);
+  auto b = v ? v->as<Bytes>() : nullptr;
+  return b ? b->data : none;
+}
+
+bool flag_of(const Result& r, std::string_view name) {
+  auto v = r.get(name);
+  return v && v->as<bool>() && *v->as<bool>();
+}
+
 // A handle an agent sent: a record with the line its holder describes it by.
 const std::string* remote_line(const Value* v) {
   auto r = v ? v->as<Record>() : nullptr;
@@ -155,7 +169,10 @@ std::string handle_value_of(const Value* v) {
 std::string handle_of(const Result& r, std::string_view name) {
   auto v = r.get(name);
   if (auto h = v ? v->as<HandleRef>() : nullptr) return fmt::format("{} {}", kind_name((*h)->kind), (*h)->value_text());
-  if (remote_line(v)) return format_cell(*v->as<Record>()->get("kind")) + " " + handle_value_of(v);
+  if (remote_line(v)) {
+    auto kind = v->as<Record>()->get("kind");
+    return (kind ? format_cell(*kind) : std::string("handle")) + " " + handle_value_of(v);
+  }
   return std::string();
 }
 
@@ -166,8 +183,7 @@ std::string wait_text(const Result& r) {
   std::string raw = win::value_text(static_cast<std::uint64_t>(int_of(r, "code")), names);
   if (text_of(r, "status") == "timeout") return fmt::format("timeout after {} ({})", ms_text(r.get("timeout")), raw);
   std::string status = text_of(r, "status");
-  auto all = r.get("all");
-  if (all && all->as<bool>() && *all->as<bool>()) return fmt::format("{}: all handles ({})", status, raw);
+  if (flag_of(r, "all")) return fmt::format("{}: all handles ({})", status, raw);
   auto h = r.get("handle");
   std::string which = h && !h->is_nil() ? handle_text(h) : "";
   std::string var = text_of(r, "var");
@@ -189,14 +205,13 @@ const std::map<std::string, Render, std::less<>>& sentences() {
        }},
       {"more-data",
        [](const Result& r) {
-         auto d = r.get("data");
-         const std::string& data = d->as<Bytes>()->data;
+         const std::string& data = bytes_of(r, "data");
          return fmt::format("{} ({}; more of this message remains: ERROR_MORE_DATA)", quote_bytes(data),
                             plural(static_cast<std::int64_t>(data.size()), "byte"));
        }},
       {"cut-short",
        [](const Result& r) {
-         const std::string& data = r.get("data")->as<Bytes>()->data;
+         const std::string& data = bytes_of(r, "data");
          auto whole = int_of(r, "message_size"), got = static_cast<std::int64_t>(data.size());
          return fmt::format("{} ({}; the message was {} bytes and this kernel dropped the other {}, as Wine does; "
                             "Windows fails with ERROR_INSUFFICIENT_BUFFER and keeps the message)",
@@ -235,7 +250,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"wait", wait_text},
       {"unmapped", [](const Result& r) { return "unmapped the view at " + handle_value_of(r.get("view")); }},
       {"wrote", [](const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, "bytes"), "byte"), int_of(r, "offset")); }},
-      {"hexdump", [](const Result& r) { return *r.get("text")->as<std::string>(); }},
+      {"hexdump", [](const Result& r) { return text_of(r, "text"); }},
       {"still-active", [](const Result& r) { return fmt::format("still active ({})", int_of(r, "raw")); }},
       {"terminated",
        [](const Result& r) { return fmt::format("terminated pid {} with exit code {}", int_of(r, "pid"), int_of(r, "code")); }},
@@ -265,7 +280,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
       {"posted", [](const Result& r) { return "posted " + message_text(static_cast<std::uint32_t>(int_of(r, "msg"))); }},
       {"message-result", [](const Result& r) { return fmt::format("result {}", int_of(r, "result")); }},
       {"no-message", [](const Result& r) { return "no message within " + ms_text(r.get("timeout")); }},
-      {"trace", [](const Result& r) { return std::string(r.get("on")->as<bool>() && *r.get("on")->as<bool>() ? "trace on" : "trace off"); }},
+      {"trace", [](const Result& r) { return std::string(flag_of(r, "on") ? "trace on" : "trace off"); }},
       {"help", [](const Result&) { return help_text(); }},
       {"ran",
        [](const Result& r) {
@@ -665,9 +680,11 @@ std::string family_help(std::string_view family) {
 std::string search_help(const Result& r) {
   std::vector<const Command*> commands;
   if (auto list = r.get("commands"); list && list->as<List>())
-    for (const auto& item : list->as<List>()->items)
-      if (auto c = find_command(*item.as<std::string>()) ? find_command(*item.as<std::string>()) : find_lua_command(*item.as<std::string>()))
-        commands.push_back(c);
+    for (const auto& item : list->as<List>()->items) {
+      auto name = item.as<std::string>();
+      if (!name) continue;
+      if (auto c = find_command(*name) ? find_command(*name) : find_lua_command(*name)) commands.push_back(c);
+    }
   std::string word = r.get("word") ? format_cell(*r.get("word")) : "";
   if (commands.empty()) return fmt::format("nothing about '{}'", word);
   return fmt::format("{} about '{}':{}", plural(static_cast<std::int64_t>(commands.size()), "command"), word,
