@@ -148,24 +148,38 @@ Value connect_agent_command(Session& s, const Args& a) {
   std::string host = a.string("HOST");
   auto port = static_cast<std::uint16_t>(a.integer("PORT"));
   ConnectedAgent agent = connect_agent(host, port, a.string("token"), a.timeout("timeout", 10000));
+  auto link = ChildLink::start(ChildLink::Mode::agent, agent.stream, false, agent.pid);
   // On this computer the agent is a process we can hold (wait, kill, its
-  // handle table); elsewhere an event stands in, set when the channel ends.
+  // handle table) - once it has shown it is the process it says (a peer
+  // may give any pid); elsewhere an event stands in, set when the channel
+  // ends.
   HANDLE process = nullptr;
-  if (agent.computer == computer_name())
+  bool unproven = false;
+  if (agent.computer == computer_name()) {
     process = win::open_process(agent.pid, SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_QUERY_INFORMATION |
                                                PROCESS_DUP_HANDLE | PROCESS_TERMINATE);
+    if (process && !link->proves_process(s, process)) {
+      win::close_handle(process);
+      process = nullptr;
+      unproven = true;
+    }
+  }
   bool stand_in = !process;
   if (stand_in) process = win::create_event(false, true, false, {});
   auto ref = s.add(Kind::process, process,
                    fmt::format("ipcsh agent at {}:{}{}", host, port, stand_in ? " on " + agent.computer : ""));
   ref->pid = agent.pid;
-  ref->link = ChildLink::start(ChildLink::Mode::agent, agent.stream, false, agent.pid);
+  ref->link = std::move(link);
+  ref->stand_in = stand_in;
   if (stand_in) {
     DWORD error = 0;
     HANDLE copy = win::duplicate_handle(GetCurrentProcess(), process, GetCurrentProcess(), 0, false,
                                         DUPLICATE_SAME_ACCESS, &error);
     if (!error) ref->link->signal_at_end(copy);
-    ref->role = "(remote: wait returns when the channel ends)";
+    ref->role = unproven ? fmt::format("(says it is pid {} here but could not show it: treated as remote; wait "
+                                       "returns when the channel ends)",
+                                       agent.pid)
+                         : "(remote: wait returns when the channel ends)";
   }
   return ref;
 }

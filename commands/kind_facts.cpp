@@ -49,6 +49,11 @@ void pipe_facts(const HandleObject& h, Record& r) {
 }
 
 void process_facts(const HandleObject& h, Record& r) {
+  if (h.stand_in) {  // an agent over TCP: an event here, the pid it gave
+    r.fields.push_back({"pid", as_int(h.pid)});
+    r.fields.push_back({"remote", true});
+    return;
+  }
   r.fields.push_back({"pid", as_int(win::get_process_id(h.handle()))});
   if (auto parent = win::parent_process_id(h.handle())) r.fields.push_back({"parent_pid", as_int(*parent)});
   std::string image = win::process_image(h.handle());

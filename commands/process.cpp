@@ -236,8 +236,20 @@ void refuse_self(const HandleRef& p, std::string_view what, std::string_view ins
     throw UsageError(fmt::format("P: {} is this shell itself; {} ({})", p->value_text(), what, instead), 1);
 }
 
-Value exit_code(Session&, const Args& a) {
+// A remote agent's stand-in is no process: say so rather than hand an event
+// to a process API.
+HandleRef held_process(const Args& a, std::string_view api) {
   auto p = a.handle("P");
+  if (p->stand_in)
+    throw Win32Error(std::string(api), ERROR_NOT_SUPPORTED,
+                     fmt::format("{} is an agent over TCP whose process is not held here (pid {} it says): an event "
+                                 "stands in for it",
+                                 p->value_text(), p->pid));
+  return p;
+}
+
+Value exit_code(Session&, const Args& a) {
+  auto p = held_process(a, "GetExitCodeProcess");
   DWORD code = win::get_exit_code(p->handle());
   // STILL_ACTIVE is also a code a process may really exit with: ask the
   // process object whether it is signaled (exited) to tell them apart.
@@ -247,7 +259,7 @@ Value exit_code(Session&, const Args& a) {
 }
 
 Value kill(Session&, const Args& a) {
-  auto p = a.handle("P");
+  auto p = held_process(a, "TerminateProcess");
   refuse_self(p, "it cannot be killed from inside", "use `exit CODE`");
   auto code = static_cast<UINT>(a.integer("CODE", 1));
   DWORD pid = win::get_process_id(p->handle());
@@ -268,7 +280,10 @@ Value resume(Session&, const Args& a) {
   return result("resumed", {as_int(previous)}, {"previous"});
 }
 
-Value pid(Session&, const Args& a) { return as_int(win::get_process_id(a.handle("P")->handle())); }
+Value pid(Session&, const Args& a) {
+  auto p = a.handle("P");
+  return as_int(p->stand_in ? p->pid : win::get_process_id(p->handle()));
+}
 
 Value self(Session& s, const Args&) { return s.self(); }
 

@@ -4,6 +4,7 @@
 #include <ws2tcpip.h>
 
 #include <atomic>
+#include <cstring>
 #include <deque>
 #include <fmt/format.h>
 #include <memory>
@@ -215,6 +216,20 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
             values.emplace_back(std::move(r));
           }
           reply(*stream, Frame::values, id, values);
+          break;
+        }
+        case Frame::prove: {
+          // A mapping the parent duplicated into this process: its nonce
+          // read through that handle shows this is the process we said.
+          HANDLE mapping = reinterpret_cast<HANDLE>(static_cast<std::intptr_t>(r.i64()));
+          if (!win::query_object(mapping).valid || win::query_object(mapping).type != "Section")
+            throw Win32Error("prove", ERROR_INVALID_HANDLE, "not a mapping this process holds");
+          std::string nonce(proof_bytes, '\0');
+          void* view = win::map_view(mapping, FILE_MAP_READ, 0, proof_bytes);
+          std::memcpy(nonce.data(), view, proof_bytes);
+          win::unmap_view(view);
+          win::close_handle(mapping);  // the runtime's, put here for this
+          reply(*stream, Frame::values, id, {Bytes{std::move(nonce)}});
           break;
         }
         default: throw std::runtime_error("agent: an unknown request");

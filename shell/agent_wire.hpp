@@ -21,7 +21,7 @@
 
 namespace ipcsh {
 
-// Frame types. Parent -> child: run, interrupt, bind, user_handles.
+// Frame types. Parent -> child: run, interrupt, bind, user_handles, prove.
 // Child -> parent: hello, output, values, failure, exited.
 enum class Frame : char {
   hello = 'H',         // pid
@@ -29,6 +29,8 @@ enum class Frame : char {
   interrupt = 'I',     // id: Ctrl+C for that request
   bind = 'B',          // id, variable name, value, kind, role, object name
   user_handles = 'U',  // id: the values of the handles the child's user holds
+  prove = 'P',         // id, a handle value: a mapping the parent put into the agent's process; the agent
+                       // answers with its first bytes, which shows it is that process
   output = 'O',        // stream (1 out, 2 err), text
   values = 'V',        // id, the results; for a run, then each one's variable ('x = ...')
   failure = 'F',       // id, the error (see RemoteFailure)
@@ -72,6 +74,9 @@ std::unique_ptr<Stream> pipe_stream(HANDLE pipe);
 std::string random_hex(std::size_t bytes);
 // A connected socket; owned.
 std::unique_ptr<Stream> socket_stream(SOCKET socket);
+
+// The bytes a `prove` frame's mapping holds (a random nonce).
+constexpr std::size_t proof_bytes = 32;
 
 // Builds a frame's fields.
 class WireWriter {

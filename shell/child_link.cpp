@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "console.hpp"
 #include "error.hpp"
 #include "format.hpp"
@@ -431,17 +433,45 @@ Value ChildLink::bind(Session& session, std::string_view name, std::int64_t valu
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::bind);
   frame.u32(id).str(name).i64(value).str(kind).str(role).str(object_name);
-  std::string reply = request(session, &frame, id);
+  std::string reply = request(session, &frame, id, question_ms);
   if (reply.empty()) throw Win32Error("agent", ERROR_BROKEN_PIPE, fmt::format("the agent {} has exited", label()));
   auto values = answer(reply).values;
   return values.empty() ? Value() : values.front();
 }
 
-std::vector<Value> ChildLink::user_handles(Session& session) {
+bool ChildLink::proves_process(Session& session, HANDLE process) {
+  constexpr DWORD answer_ms = 5000;
+  std::string nonce = random_hex(proof_bytes / 2);
+  UniqueHandle mapping(win::create_file_mapping(false, PAGE_READWRITE, proof_bytes, {}));
+  void* view = win::map_view(mapping.get(), FILE_MAP_WRITE, 0, proof_bytes);
+  std::memcpy(view, nonce.data(), proof_bytes);
+  win::unmap_view(view);
+  DWORD error = 0;
+  HANDLE there = win::duplicate_handle(GetCurrentProcess(), mapping.get(), process, FILE_MAP_READ, false, 0, &error);
+  if (error) return false;
+  std::uint32_t id = next_id_++;
+  WireWriter frame(Frame::prove);
+  frame.u32(id).i64(static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(there)));
+  bool shown = false;
+  try {
+    std::string reply = request(session, &frame, id, answer_ms);
+    auto values = reply.empty() ? std::vector<Value>{} : answer(reply).values;
+    auto bytes = values.size() == 1 ? values[0].as<Bytes>() : nullptr;
+    shown = bytes && bytes->data == nonce;
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception&) {
+  }
+  // The agent closes its copy when it reads it; anyone else's is taken back.
+  if (!shown) win::duplicate_handle(process, there, nullptr, 0, false, DUPLICATE_CLOSE_SOURCE, &error);
+  return shown;
+}
+
+std::vector<Value> ChildLink::user_handles(Session& session, DWORD timeout_ms) {
   std::uint32_t id = next_id_++;
   WireWriter frame(Frame::user_handles);
   frame.u32(id);
-  std::string reply = request(session, &frame, id);
+  std::string reply = request(session, &frame, id, timeout_ms);
   if (reply.empty()) return {};
   return answer(reply).values;
 }

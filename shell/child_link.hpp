@@ -83,10 +83,18 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   void abandon(std::uint32_t id);
   // Lines printed labelled with the child, as its own output is.
   void show(std::string_view lines);
+  // bind and user_handles are the runtime's own questions: an agent that
+  // does not answer within `timeout_ms` fails them with WAIT_TIMEOUT.
+  static constexpr DWORD question_ms = 10000;
   Value bind(Session& session, std::string_view name, std::int64_t value, std::string_view kind,
              std::string_view role, std::string_view object_name);
+  // Whether the agent is `process` (one on this computer whose pid it
+  // gave): a mapping holding a nonce is put into that process and the
+  // agent must read it back through its handle there. A peer that cannot
+  // (another process, another user, an older agent) answers false.
+  bool proves_process(Session& session, HANDLE process);
   // The handles the agent's user holds: records of value, kind, role, var.
-  std::vector<Value> user_handles(Session& session);
+  std::vector<Value> user_handles(Session& session, DWORD timeout_ms = question_ms);
   std::optional<int> exit_code() const;  // once the agent said it is leaving
 
   // An event (owned) set when the channel ends: a remote agent's stand-in.

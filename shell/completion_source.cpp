@@ -66,7 +66,8 @@ std::vector<CompletionTable::Variable> agent_variables(Session& session, const s
   auto h = it == session.vars.end() ? nullptr : it->second.as<HandleRef>();
   if (!h || !(*h)->link || !(*h)->link->agent() || (*h)->closed()) return out;
   try {
-    for (const auto& v : (*h)->link->user_handles(session)) {
+    constexpr DWORD tab_ms = 1500;  // Tab waits no longer for an agent that is busy or stalls
+    for (const auto& v : (*h)->link->user_handles(session, tab_ms)) {
       auto r = v.as<Record>();
       auto var = r ? r->get("var") : nullptr;
       auto kind = r ? r->get("kind") : nullptr;

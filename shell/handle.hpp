@@ -37,6 +37,10 @@ class HandleObject {
   UniqueHandle thread;  // a spawned process's main thread, closed with it
   std::shared_ptr<ChildLink> link;  // a spawned process's output and, for an agent, its channel
   bool received = false;  // passed to this process by name (spawn --pass, dup --as)
+  // An agent over TCP whose process is not held here (on another computer,
+  // or it could not show it is the pid it gave): an event stands in,
+  // signaled when the channel ends; `pid` is the one it gave.
+  bool stand_in = false;
 
   HANDLE handle() const { return handle_; }
   std::int64_t value() const { return reinterpret_cast<std::intptr_t>(handle_); }

@@ -25,9 +25,9 @@ end
 
 local fake_port, fake_token
 -- A fake agent, and a connection to it that answers as an agent would.
-local function fake_agent()
+local function fake_agent(claim)
   local out_r, out_w = ipc.pipe{inherit = "write"}
-  local fake = ipc.spawn{args = {exe, "tests/peers/fake_agent.lua"}, stdout = out_w}
+  local fake = ipc.spawn{args = {exe, "tests/peers/fake_agent.lua", claim}, stdout = out_w}
   out_w:close()
   local banner = out_r:read{timeout = 10000}
   out_r:close()
@@ -159,3 +159,35 @@ intruder:close()
 kid:resume()
 assert(kid:run("echo up", {timeout = 10000}) == "up", "the agent connected after the intruder was turned away")
 kid:close()
+
+-- A peer that says it is a process of this computer (here: this very
+-- shell) must show it (read a nonce through a handle put into that
+-- process); one that cannot is held as remote - no handle to the process
+-- it named, so `kill` cannot reach an innocent one.
+fake, connect = fake_agent(tostring(ipc.self().pid))
+local liar = connect()
+assert(liar.pid == ipc.self().pid, "it says it is us")
+assert(tostring(liar):find("could not show it: treated as remote", 1, true), tostring(liar))
+assert(liar:info().type == "Event", "an event stands in: " .. tostring(liar:info().type))
+assert(liar:run("echo still usable") == "still usable")
+assert(ipc.pid(liar) == ipc.self().pid and liar:info().remote == true)
+local err = expect_error("ERROR_NOT_SUPPORTED", ipc.kill, liar)
+assert(tostring(err):find("whose process is not held here", 1, true), tostring(err))
+liar:close()
+fake:kill(0)
+fake:close()
+-- a real agent on this computer shows it at once, and is its process
+local out_r, out_w = ipc.pipe{inherit = "write"}
+local real = ipc.spawn{args = {exe, "--agent-listen", "0"}, stdout = out_w}
+out_w:close()
+local port, token = out_r:read{timeout = 10000}:match("listening on 127%.0%.0%.1:(%d+) token (%x+)")
+out_r:close()
+local r = ipc.connect_agent("127.0.0.1", tonumber(port), {token = token})
+assert(r:info().type == "Process" and r:info().pid == real.pid, tostring(r))
+assert(not tostring(r):find("remote", 1, true), tostring(r))
+-- no mapping of the proof is left in it
+local left = r:run("lua local n = 0 for _, h in ipairs(ipc.handles{all = true}) do if h.type == 'Section' then n = n + 1 end end return n")
+assert(left == 0, ("%d mappings left in the agent"):format(left))
+r:close()
+assert(real:wait(5000) == "signaled")
+real:close()

@@ -10,8 +10,10 @@
 --   wrong-id        an answer to a request never made, then nothing
 --   exit N          the process ends with code N, mid-request
 --   flood-exit      output lines, and the process ends in the middle
--- Connections are served one after another until `exit`.
--- usage: ipcsh tests/peers/fake_agent.lua
+-- Connections are served one after another until `exit`. With a PID it
+-- says it is that process on this computer (a lie), and answers the
+-- parent's request to show it (a `prove` frame) with the wrong bytes.
+-- usage: ipcsh tests/peers/fake_agent.lua [PID]
 local wire = dofile("tests/peers/wire.lua")
 local listener = ipc.tcp_listen(0)
 local token = string.rep("5a", 16)  -- a test peer: no secret to keep
@@ -25,11 +27,15 @@ local function serve(peer)
   end)
   local hello = next_frame()
   if not hello or hello ~= "H" .. wire.str(token) then return end
-  peer:send(wire.frame("H" .. wire.le32(ipc.self().pid) .. wire.str("FAKE")))
+  local claim = tonumber(arg[1])
+  peer:send(wire.frame("H" .. wire.le32(claim or ipc.self().pid) ..
+                       wire.str(claim and os.getenv("COMPUTERNAME") or "FAKE")))
   while true do
     local body = next_frame()
     if not body then return end
-    if body:sub(1, 1) == "R" then
+    if body:sub(1, 1) == "P" then
+      peer:send(wire.values(string.unpack("<I4", body, 2), {string.char(5) .. wire.str(string.rep("0", 32))}))
+    elseif body:sub(1, 1) == "R" then
       local id, at = string.unpack("<I4", body, 2)
       local text = string.unpack("<s4", body, at)
       local fault = wire.faults[text] and wire.faults[text][1] or wire.odd[text]
