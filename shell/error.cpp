@@ -29,10 +29,33 @@ std::string error_name(unsigned long code) {
   return fmt::format("error {}", code);
 }
 
+// Windows' own text for codes whose message Wine 8's system tables lack
+// (FormatMessage fails there, and the line would say "unknown error").
+struct KnownText {
+  unsigned long code;
+  const char* text;
+};
+constexpr KnownText texts_wine_lacks[] = {
+    {WAIT_TIMEOUT, "The wait operation timed out."},
+    {10035, "A non-blocking socket operation could not be completed immediately."},
+    {10038, "An operation was attempted on something that is not a socket."},
+    {10048, "Only one usage of each socket address (protocol/network address/port) is normally permitted."},
+    {10049, "The requested address is not valid in its context."},
+    {10053, "An established connection was aborted by the software in your host machine."},
+    {10057, "A request to send or receive data was disallowed because the socket is not connected and (when sending "
+            "on a datagram socket using a sendto call) no address was supplied."},
+    {10060, "A connection attempt failed because the connected party did not properly respond after a period of "
+            "time, or established connection failed because connected host has failed to respond."},
+    {10065, "A socket operation was attempted to an unreachable host."},
+};
+
 std::string system_message(unsigned long code) {
   // fmt's windows_error formats "<prefix>: <FormatMessageW text>".
   std::string text = fmt::windows_error(static_cast<int>(code), "x").what();
   text = text.size() >= 3 && text.compare(0, 3, "x: ") == 0 ? text.substr(3) : text;
+  if (text == "unknown error")
+    for (const auto& known : texts_wine_lacks)
+      if (known.code == code) return known.text;
   std::replace(text.begin(), text.end(), '\r', ' ');
   std::replace(text.begin(), text.end(), '\n', ' ');
   while (!text.empty() && text.back() == ' ') text.pop_back();
