@@ -187,27 +187,56 @@ Value connect_agent_command(Session& s, const Args& a) {
 const KindSet process_only{Kind::process};
 
 const CommandRegistration registration{
-    {"on", "process",
-     "run shell text inside an agent child and print its results, labelled (Lua: kid:run(CMD)); $x in CMD is the "
-     "child's variable, $^x this shell's value put into the text",
-     {{"P", ArgType::handle, process_only}, {"CMD", ArgType::text}},
-     {{"timeout", ArgType::timeout, "MS|forever",
-       "no answer within MS: interrupt the request there (as Ctrl+C does) and fail with WAIT_TIMEOUT (default "
-       "forever); in the shell flags come before CMD: on $k --timeout 500 CMD..."},
-      {"async", ArgType::boolean, "", "return at once a request (an event, signaled when answered) for wait and result"}},
-     on, {}, {}, false, "run"},
-    {"agent-start", "process", "start CMD in an agent and return at once a request for wait and result (kid:start)",
-     {{"P", ArgType::handle, process_only}, {"CMD", ArgType::text}}, {}, agent_start, {}, {}, true, "start"},
-    {"result", "process",
-     "the results of a request started with on --async (kid:start): what on would have returned, or its error",
-     {{"REQ", ArgType::handle, {Kind::event}}},
-     {{"timeout", ArgType::timeout, "MS|forever", "no answer within MS: interrupt it there, fail with WAIT_TIMEOUT"}},
-     result_command, {}, {}, false, "result"},
-    {"connect-agent", "process", "connect to `ipcsh --agent-listen` over TCP; use it with on/run like a child",
-     {{"HOST", ArgType::name}, {"PORT", ArgType::integer, {}, false, false, {1, 65535}}},
-     {{"token", ArgType::name, "T", "the token the agent printed when it started"},
-      {"timeout", ArgType::timeout, "MS", "give up connecting after MS (default 10000)"}},
-     connect_agent_command},
+    {.name = "on",
+     .family = "process",
+     .summary =
+         "run shell text inside an agent child and print its results, labelled (Lua: kid:run(CMD)); $x in CMD is the "
+         "child's variable, $^x this shell's value put into the text",
+     .params = {{.name = "P", .type = ArgType::handle, .kinds = process_only}, {.name = "CMD", .type = ArgType::text}},
+     .flags =
+         {{.name = "timeout",
+           .type = ArgType::timeout,
+           .value_name = "MS|forever",
+           .help =
+               "no answer within MS: interrupt the request there (as Ctrl+C does) and fail with WAIT_TIMEOUT (default "
+               "forever); in the shell flags come before CMD: on $k --timeout 500 CMD..."},
+          {.name = "async",
+           .type = ArgType::boolean,
+           .help = "return at once a request (an event, signaled when answered) for wait and result"}},
+     .run = on,
+     .method = "run"},
+    {.name = "agent-start",
+     .family = "process",
+     .summary = "start CMD in an agent and return at once a request for wait and result (kid:start)",
+     .params = {{.name = "P", .type = ArgType::handle, .kinds = process_only}, {.name = "CMD", .type = ArgType::text}},
+     .run = agent_start,
+     .lua_only = true,
+     .method = "start"},
+    {.name = "result",
+     .family = "process",
+     .summary =
+         "the results of a request started with on --async (kid:start): what on would have returned, or its error",
+     .params = {{.name = "REQ", .type = ArgType::handle, .kinds = {Kind::event}}},
+     .flags = {{.name = "timeout",
+                .type = ArgType::timeout,
+                .value_name = "MS|forever",
+                .help = "no answer within MS: interrupt it there, fail with WAIT_TIMEOUT"}},
+     .run = result_command,
+     .method = "result"},
+    {.name = "connect-agent",
+     .family = "process",
+     .summary = "connect to `ipcsh --agent-listen` over TCP; use it with on/run like a child",
+     .params = {{.name = "HOST", .type = ArgType::name},
+                {.name = "PORT", .type = ArgType::integer, .range = {1, 65535}}},
+     .flags = {{.name = "token",
+                .type = ArgType::name,
+                .value_name = "T",
+                .help = "the token the agent printed when it started"},
+               {.name = "timeout",
+                .type = ArgType::timeout,
+                .value_name = "MS",
+                .help = "give up connecting after MS (default 10000)"}},
+     .run = connect_agent_command},
 };
 
 }  // namespace

@@ -250,13 +250,21 @@ Value graph(Session& s, const Args& a) {
 }
 
 const CommandRegistration registration{
-    {"graph", "handle", "this shell, its children and the kernel objects they share, like the textbook's handle-table drawings",
-     {{"FILE", ArgType::name, {}, true}},
-     {{"dot", ArgType::boolean, "", "Graphviz source instead of text (to FILE if given)"},
-      {"svg", ArgType::name, "FILE", "render with Graphviz's dot to an SVG file"},
-      {"png", ArgType::name, "FILE", "render with Graphviz's dot to a PNG file"},
-      {"all", ArgType::boolean, "", "the runtime's own handles too"}},
-     graph},
+    {.name = "graph",
+     .family = "handle",
+     .summary = "this shell, its children and the kernel objects they share, like the textbook's handle-table drawings",
+     .params = {{.name = "FILE", .type = ArgType::name, .optional = true}},
+     .flags = {{.name = "dot", .type = ArgType::boolean, .help = "Graphviz source instead of text (to FILE if given)"},
+               {.name = "svg",
+                .type = ArgType::name,
+                .value_name = "FILE",
+                .help = "render with Graphviz's dot to an SVG file"},
+               {.name = "png",
+                .type = ArgType::name,
+                .value_name = "FILE",
+                .help = "render with Graphviz's dot to a PNG file"},
+               {.name = "all", .type = ArgType::boolean, .help = "the runtime's own handles too"}},
+     .run = graph},
 };
 
 }  // namespace

@@ -278,24 +278,48 @@ Value recv(Session& s, const Args& a) {
   return read_value(read_bytes(s, *a.handle("H"), max, a.find("timeout"), a.lend_result));
 }
 
-const Flag max_flag{"max", ArgType::integer, "N", "read at most N bytes (default: the whole message; 0: a 0-byte read)",
-                    {}, {0, size_range.max}};
-const Flag read_timeout{"timeout", ArgType::timeout, "MS|forever",
-                        "how long to wait for data (default: the object's own timeout, else forever)"};
-const Flag write_timeout{"timeout", ArgType::timeout, "MS|forever",
-                         "how long to wait for room in a full pipe, mailslot or socket (default forever; Ctrl+C "
-                         "ends it)"};
-const Param data_param{"DATA", ArgType::string};
+const Flag max_flag{.name = "max",
+                    .type = ArgType::integer,
+                    .value_name = "N",
+                    .help = "read at most N bytes (default: the whole message; 0: a 0-byte read)",
+                    .range = {0, size_range.max}};
+const Flag read_timeout{.name = "timeout",
+                        .type = ArgType::timeout,
+                        .value_name = "MS|forever",
+                        .help = "how long to wait for data (default: the object's own timeout, else forever)"};
+const Flag write_timeout{.name = "timeout",
+                         .type = ArgType::timeout,
+                         .value_name = "MS|forever",
+                         .help =
+                             "how long to wait for room in a full pipe, mailslot or socket (default forever; Ctrl+C "
+                             "ends it)"};
+const Param data_param{.name = "DATA", .type = ArgType::string};
 
 const CommandRegistration registration{
-    {"send", "file-like", "send DATA as one message (WriteFile; send on sockets)",
-     {{"H", ArgType::handle, file_like}, data_param}, {write_timeout}, send},
-    {"recv", "file-like", "receive one message (ReadFile; recv on sockets), waiting up to --timeout",
-     {{"H", ArgType::handle, file_like}}, {max_flag, read_timeout}, recv},
-    {"write", "file-like", "write DATA to a file-like handle (WriteFile)",
-     {{"H", ArgType::handle, file_like}, data_param}, {write_timeout}, send},
-    {"read", "file-like", "read from a file-like handle (ReadFile), waiting up to --timeout",
-     {{"H", ArgType::handle, file_like}}, {max_flag, read_timeout}, recv},
+    {.name = "send",
+     .family = "file-like",
+     .summary = "send DATA as one message (WriteFile; send on sockets)",
+     .params = {{.name = "H", .type = ArgType::handle, .kinds = file_like}, data_param},
+     .flags = {write_timeout},
+     .run = send},
+    {.name = "recv",
+     .family = "file-like",
+     .summary = "receive one message (ReadFile; recv on sockets), waiting up to --timeout",
+     .params = {{.name = "H", .type = ArgType::handle, .kinds = file_like}},
+     .flags = {max_flag, read_timeout},
+     .run = recv},
+    {.name = "write",
+     .family = "file-like",
+     .summary = "write DATA to a file-like handle (WriteFile)",
+     .params = {{.name = "H", .type = ArgType::handle, .kinds = file_like}, data_param},
+     .flags = {write_timeout},
+     .run = send},
+    {.name = "read",
+     .family = "file-like",
+     .summary = "read from a file-like handle (ReadFile), waiting up to --timeout",
+     .params = {{.name = "H", .type = ArgType::handle, .kinds = file_like}},
+     .flags = {max_flag, read_timeout},
+     .run = recv},
 };
 
 }  // namespace

@@ -58,11 +58,16 @@ Value record(Session& s, const Args& a) {
 }
 
 const CommandRegistration registration{
-    {"record", "session", "write every command from now on as Lua to FILE (a scenario to replay); `record off` stops",
-     {{"FILE", ArgType::name, {}, true}},
-     {{"assert", ArgType::boolean, "", "also write what each result was, as assertions"},
-      {"c", ArgType::name, "FILE.c", "write the session's Win32 calls as a standalone C program instead"}},
-     record},
+    {.name = "record",
+     .family = "session",
+     .summary = "write every command from now on as Lua to FILE (a scenario to replay); `record off` stops",
+     .params = {{.name = "FILE", .type = ArgType::name, .optional = true}},
+     .flags = {{.name = "assert", .type = ArgType::boolean, .help = "also write what each result was, as assertions"},
+               {.name = "c",
+                .type = ArgType::name,
+                .value_name = "FILE.c",
+                .help = "write the session's Win32 calls as a standalone C program instead"}},
+     .run = record},
 };
 
 }  // namespace

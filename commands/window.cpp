@@ -83,24 +83,43 @@ Value get_message(Session& s, const Args& a) {
 }
 
 const KindSet window_only{Kind::window};
-const Param window_param{"W", ArgType::handle, window_only};
+const Param window_param{.name = "W", .type = ArgType::handle, .kinds = window_only};
 const std::vector<Param> message_params{window_param,
                                         {"MSG", ArgType::message},
                                         {"WPARAM", ArgType::integer, {}, true, false, any_integer},
                                         {"LPARAM", ArgType::integer, {}, true, false, any_integer}};
 
 const CommandRegistration registration{
-    {"create-window", "window", "create a message-only window named NAME (CreateWindowExW, HWND_MESSAGE)",
-     {{"NAME", ArgType::name}}, {}, create_window},
-    {"find-window", "window", "find a message-only window by name, in any process (FindWindowExW)",
-     {{"NAME", ArgType::name}}, {}, find_window},
-    {"post-message", "window", "queue message MSG (0x400 = WM_USER and up) and return (PostMessageW)",
-     message_params, {}, post_message},
-    {"send-message", "window", "deliver MSG and wait for the window's answer (SendMessageTimeoutW)",
-     message_params, {{"timeout", ArgType::timeout, "MS", "give up after MS (default 5000)"}}, send_message},
-    {"get-message", "window", "take the next message our windows received: msg, wparam, lparam",
-     {}, {{"timeout", ArgType::timeout, "MS|forever", "wait at most MS (default forever; Ctrl+C ends it)"}},
-     get_message},
+    {.name = "create-window",
+     .family = "window",
+     .summary = "create a message-only window named NAME (CreateWindowExW, HWND_MESSAGE)",
+     .params = {{.name = "NAME", .type = ArgType::name}},
+     .run = create_window},
+    {.name = "find-window",
+     .family = "window",
+     .summary = "find a message-only window by name, in any process (FindWindowExW)",
+     .params = {{.name = "NAME", .type = ArgType::name}},
+     .run = find_window},
+    {.name = "post-message",
+     .family = "window",
+     .summary = "queue message MSG (0x400 = WM_USER and up) and return (PostMessageW)",
+     .params = message_params,
+     .run = post_message},
+    {.name = "send-message",
+     .family = "window",
+     .summary = "deliver MSG and wait for the window's answer (SendMessageTimeoutW)",
+     .params = message_params,
+     .flags =
+         {{.name = "timeout", .type = ArgType::timeout, .value_name = "MS", .help = "give up after MS (default 5000)"}},
+     .run = send_message},
+    {.name = "get-message",
+     .family = "window",
+     .summary = "take the next message our windows received: msg, wparam, lparam",
+     .flags = {{.name = "timeout",
+                .type = ArgType::timeout,
+                .value_name = "MS|forever",
+                .help = "wait at most MS (default forever; Ctrl+C ends it)"}},
+     .run = get_message},
 };
 
 }  // namespace
