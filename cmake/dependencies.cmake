@@ -14,7 +14,7 @@ endforeach()
 
 # Lua is compiled as C++ on purpose: lua_error then unwinds with a C++
 # exception instead of longjmp, so destructors of C++ objects between a Lua
-# error and its pcall run (RAII handles, strings) - see shell/lua_binding.cpp.
+# error and its pcall run (RAII handles, strings) - see src/lua/lua_binding.cpp.
 file(GLOB LUA_SOURCES ${LUA_SOURCE_DIR}/src/*.c)
 list(FILTER LUA_SOURCES EXCLUDE REGEX "/(lua|luac|onelua)\\.c$")
 set_source_files_properties(${LUA_SOURCES} PROPERTIES LANGUAGE CXX)

@@ -13,9 +13,9 @@
 #include <string>
 #include <string_view>
 
-#include "../../shell/command.hpp"
-#include "../../shell/error.hpp"
-#include "../../shell/syntax.hpp"
+#include "../../src/core/command.hpp"
+#include "../../src/core/error.hpp"
+#include "../../src/core/syntax.hpp"
 
 namespace ipcsh {
 // The fuzzer's stand-in for a kernel handle: the binder sees handles only

@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "../../shell/completion.hpp"
-#include "../../shell/line_editor.hpp"
-#include "../../shell/syntax.hpp"
+#include "../../src/console/completion.hpp"
+#include "../../src/console/line_editor.hpp"
+#include "../../src/core/syntax.hpp"
 
 namespace {
 

@@ -17,10 +17,11 @@ command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (tools/setup.s
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -DFMT_HEADER_ONLY -I"$root/deps/fmt/include")
-s=$root/shell
-clang++ "${flags[@]}" "$here/fuzz_line.cpp" "$s/syntax.cpp" "$s/line_editor.cpp" "$s/completion.cpp" -o "$work/line" &
-clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/command.cpp" "$s/syntax.cpp" "$s/messages.cpp" "$s/kinds.cpp" \
+       -DFMT_HEADER_ONLY -I"$root/deps/fmt/include" -I"$root/src")
+s=$root/src
+clang++ "${flags[@]}" "$here/fuzz_line.cpp" "$s/core/syntax.cpp" "$s/console/line_editor.cpp" "$s/console/completion.cpp" \
+  -o "$work/line" &
+clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/core/command.cpp" "$s/core/syntax.cpp" "$s/core/messages.cpp" "$s/core/kinds.cpp" \
   -o "$work/bind" &
 wait %1 && wait %2 || { echo "fuzz: the targets did not build"; exit 1; }
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -1,5 +1,5 @@
 -- The agent wire, written by hand for peers that lie (tests/peers): a frame
--- is a 4-byte little-endian length, a type byte and its fields (shell/
+-- is a 4-byte little-endian length, a type byte and its fields (src/agents/
 -- agent_wire.hpp). `faults` are the ways a peer answers a request wrongly,
 -- each the bytes it sends instead of a well-formed answer to request `id`.
 local wire = {}

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <string>
 
-#include "../../shell/completion.hpp"
-#include "../../shell/line_editor.hpp"
-#include "../../shell/syntax.hpp"
+#include "../../src/console/completion.hpp"
+#include "../../src/console/line_editor.hpp"
+#include "../../src/core/syntax.hpp"
 
 using namespace ipcsh;
 

@@ -1,11 +1,11 @@
-// Unit tests for SmallVector (shell/small_vector.hpp): the in-place
+// Unit tests for SmallVector (src/core/small_vector.hpp): the in-place
 // elements, the move to the heap past N, copies and moves of both, and that
 // every element made is destroyed once.
 #include <cstdio>
 #include <string>
 #include <utility>
 
-#include "../../shell/small_vector.hpp"
+#include "../../src/core/small_vector.hpp"
 
 using ipcsh::SmallVector;
 

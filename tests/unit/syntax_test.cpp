@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <string>
 
-#include "../../shell/syntax.hpp"
+#include "../../src/core/syntax.hpp"
 
 using namespace ipcsh;
 

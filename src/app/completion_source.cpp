@@ -1,0 +1,126 @@
+// The data completion works from: the command table, the session's
+// variables with their kinds and fields, and file names (for `run`).
+#include <algorithm>
+#include <windows.h>
+
+#include "agents/child_link.hpp"
+#include "completion_source.hpp"
+#include "core/command.hpp"
+#include "core/text.hpp"
+#include "session/handle.hpp"
+#include "session/session.hpp"
+
+namespace ipcsh {
+namespace {
+
+std::vector<std::string> kinds_of(KindSet kinds) {
+  std::vector<std::string> out;
+  if (kinds.any()) return out;
+  for (int k = 0; k < static_cast<int>(Kind::other); ++k)
+    if (kinds.has(static_cast<Kind>(k))) out.emplace_back(kind_name(static_cast<Kind>(k)));
+  return out;
+}
+
+template <class P>
+CompletionTable::Slot slot_of(const P& p) {
+  CompletionTable::Slot s;
+  s.handle = p.type == ArgType::handle || p.type == ArgType::handles;
+  s.kinds = kinds_of(p.kinds);
+  for (auto c : p.choices) s.choices.emplace_back(c);
+  if (p.type == ArgType::boolean) s.choices = {"on", "off"};
+  return s;
+}
+
+// Files and folders starting with `typed` (a path as typed, / or \ alike).
+std::vector<std::string> files_like(const std::string& typed) {
+  std::size_t slash = typed.find_last_of("/\\");
+  std::string dir = slash == std::string::npos ? "" : typed.substr(0, slash + 1);
+  std::vector<std::string> out;
+  WIN32_FIND_DATAW found;
+  HANDLE search = FindFirstFileW(to_wide(typed + "*").c_str(), &found);
+  if (search == INVALID_HANDLE_VALUE) return out;
+  do {
+    std::string name = to_utf8(found.cFileName);
+    if (name == "." || name == "..") continue;
+    bool folder = found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY;
+    if (folder || name.size() > 4 && name.compare(name.size() - 4, 4, ".lua") == 0)
+      out.push_back(dir + name + (folder ? "/" : ""));
+  } while (FindNextFileW(search, &found));
+  FindClose(search);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The fields $h.FIELD reaches on a handle of `kind`.
+std::vector<std::string> handle_fields(std::string_view kind) {
+  std::vector<std::string> fields{"value", "kind", "name", "inherit", "closed"};
+  if (kind == kind_name(Kind::process)) fields.push_back("pid");
+  if (kind == kind_name(Kind::socket)) fields.push_back("port");
+  return fields;
+}
+
+// The variables of the agent in $agent: its user's handles, asked of it.
+std::vector<CompletionTable::Variable> agent_variables(Session& session, const std::string& agent) {
+  std::vector<CompletionTable::Variable> out;
+  auto it = session.vars.find(agent);
+  auto h = it == session.vars.end() ? nullptr : it->second.as<HandleRef>();
+  if (!h || !(*h)->link || !(*h)->link->agent() || (*h)->closed()) return out;
+  try {
+    constexpr DWORD tab_ms = 1500;  // Tab waits no longer for an agent that is busy or stalls
+    for (const auto& v : (*h)->link->user_handles(session, tab_ms)) {
+      auto r = v.as<Record>();
+      auto var = r ? r->get("var") : nullptr;
+      auto kind = r ? r->get("kind") : nullptr;
+      if (!var || !var->as<std::string>() || var->as<std::string>()->size() < 2) continue;
+      std::string k = kind && kind->as<std::string>() ? *kind->as<std::string>() : "";
+      out.push_back({var->as<std::string>()->substr(1), k, handle_fields(k)});
+    }
+  } catch (const std::exception&) {  // an agent that cannot answer offers nothing
+  }
+  return out;
+}
+
+}  // namespace
+
+CompletionTable completion_table(Session& session) {
+  CompletionTable t;
+  for (const auto& c : all_commands()) {
+    if (c.lua_only) continue;
+    CompletionTable::Command cmd{std::string(c.name)};
+    for (const auto& p : c.params) {
+      if (p.type == ArgType::text) break;
+      cmd.params.push_back(slot_of(p));
+      if (c.name == "run" && cmd.params.size() == 1) cmd.params.back().file = true;
+      if (c.name == "help" && cmd.params.size() == 1) {  // help COMMAND|FAMILY
+        auto& names = cmd.params.back().choices;
+        for (const auto& other : all_commands())
+          if (!other.lua_only) names.emplace_back(other.name);
+        for (auto family : families())  // (`pipe` is a family and a command)
+          if (std::find(names.begin(), names.end(), family) == names.end()) names.emplace_back(family);
+        std::sort(names.begin(), names.end());
+      }
+    }
+    cmd.variadic = !c.params.empty() && c.params.back().variadic;
+    for (const auto& f : c.flags) {
+      cmd.flags.push_back({std::string(f.name), f.takes_value(), slot_of(f)});
+    }
+    t.commands.push_back(std::move(cmd));
+  }
+  for (const auto& [name, value] : session.vars) {
+    CompletionTable::Variable v{name};
+    if (auto h = value.as<HandleRef>()) {
+      v.kind = std::string(kind_name((*h)->kind));
+      v.fields = handle_fields(v.kind);
+    } else if (auto r = value.as<Result>()) {
+      v.fields.assign(r->names.begin(), r->names.end());
+    } else if (auto rec = value.as<Record>()) {
+      for (const auto& f : rec->fields) v.fields.push_back(f.key);
+    }
+    t.variables.push_back(std::move(v));
+  }
+  t.files = files_like;
+  t.agent_variables = [&session](const std::string& agent) { return agent_variables(session, agent); };
+  return t;
+}
+
+}  // namespace ipcsh

@@ -1,0 +1,79 @@
+// Small helpers the command families share.
+#pragma once
+#include <windows.h>
+
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/command.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "core/value.hpp"
+#include "session/session.hpp"
+#include "win32/win32_api.hpp"
+
+namespace ipcsh {
+
+// "demo" -> "\\.\mailslot\demo"; a name that starts with \\ passes unchanged.
+// \\host\pipe\x or \\host\mailslot\x for a host other than this one
+// ("." or "localhost"; "*" is a broadcast, not a host).
+inline bool remote_name(std::string_view name) {
+  if (name.rfind("\\\\", 0) != 0) return false;
+  std::string_view host = name.substr(2, name.find('\\', 2) - 2);
+  return host != "." && host != "?" && host != "*" && host != "localhost";
+}
+
+inline std::string object_path(std::string_view name, std::string_view prefix) {
+  if (name.rfind("\\\\", 0) == 0) return std::string(name);
+  return std::string(prefix) + std::string(name);
+}
+
+// A result the shell puts into words by its `shape` (shell/format.cpp) and
+// Lua receives as `values`; `names` reach them as $VAR.NAME.
+inline Value result(std::string shape, std::vector<Value> values, SmallVector<std::string_view, 2> names = {},
+                    std::size_t lua_count = Result::all) {
+  return Result{std::move(shape), std::move(values), std::move(names), lua_count};
+}
+// The same for a report Lua gets nothing from ("closed", "set").
+inline Value report(std::string shape, std::vector<Value> facts = {}, SmallVector<std::string_view, 2> names = {}) {
+  return Result{std::move(shape), std::move(facts), std::move(names), 0};
+}
+
+// Registers a handle a Create* call returned; the call leaves
+// ERROR_ALREADY_EXISTS when the name was taken and the existing object was
+// opened instead, and the role says so.
+inline HandleRef add_created(Session& s, Kind kind, HANDLE h, const std::string& name, std::string role) {
+  bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
+  auto ref = s.add(kind, h, name);
+  ref->role = role + (existed ? (role.empty() ? "(opened existing)" : " (opened existing)") : "");
+  return ref;
+}
+
+// What a piece of shell text or Lua gave back: nothing, one value, or several.
+inline Value lua_values(std::vector<Value> values) {
+  if (values.empty()) return {};
+  if (values.size() == 1) return values[0];
+  return result("values", std::move(values));
+}
+
+inline std::int64_t as_int(DWORD v) { return static_cast<std::int64_t>(v); }
+
+// --share read|write|both|none on a command that opens by name with
+// CreateFileW: its dwShareMode (`fallback` when not given).
+inline DWORD share_mode(const Args& a, DWORD fallback) {
+  if (!a.has("share")) return fallback;
+  std::string share = a.string("share");
+  if (share == "read") return FILE_SHARE_READ;
+  if (share == "write") return FILE_SHARE_WRITE;
+  if (share == "both") return FILE_SHARE_READ | FILE_SHARE_WRITE;
+  return 0;
+}
+inline Flag share_flag(std::string_view help) {
+  return {"share", ArgType::choice, "read|write|both|none", help, {}, {}, {"read", "write", "both", "none"}};
+}
+
+const Flag inherit_flag{"inherit", ArgType::boolean, "", "make the new handle inheritable"};
+
+}  // namespace ipcsh

@@ -1,0 +1,74 @@
+// record: write the session from now on as a Lua scenario (record.hpp).
+#include <memory>
+
+#include "common.hpp"
+#include "record/c_exporter.hpp"
+#include "record/recorder.hpp"
+
+namespace ipcsh {
+namespace {
+
+std::shared_ptr<LuaRecorder> recording;  // the one Lua recording under way
+std::shared_ptr<CExporter> exporting;    // the one C export under way
+
+Value start_c(Session& s, const Args& a) {
+  if (exporting) throw UsageError(fmt::format("--c: already exporting to {}; `record off` first", exporting->path()));
+  std::string path = a.string("c");
+  exporting = std::make_shared<CExporter>(path, "record --c " + path);
+  std::weak_ptr<CExporter> weak = exporting;
+  s.call_sink = [weak](const win::CallEvent& e) {
+    if (auto x = weak.lock()) x->call(e);
+  };
+  s.observers["record-c"] = [weak](const Invocation& call) {
+    if (auto x = weak.lock()) x->observe(call);
+  };
+  return report("record-on", {path, false}, {"file", "assert"});
+}
+
+Value record(Session& s, const Args& a) {
+  const std::string& target = a.string("FILE");
+  if (target == "off") {
+    if (a.flag("assert") || a.has("c")) throw UsageError("off: no --assert or --c with off; `record off` ends every recording", 1);
+    if (!recording && !exporting) throw UsageError("nothing is being recorded", 1);
+    std::string path = recording ? recording->path() : exporting->path();
+    if (recording && exporting) path += " and " + exporting->path();
+    s.observers.erase("record");
+    s.observers.erase("record-c");
+    s.call_sink = nullptr;
+    recording.reset();
+    exporting.reset();
+    return report("record-off", {path}, {"file"});
+  }
+  if (a.has("c")) {
+    if (!target.empty()) throw UsageError("give FILE.lua or --c FILE.c, not both; record each in turn", 1);
+    // The C program prints each call's outcome; it has no assertions.
+    if (a.flag("assert"))
+      throw UsageError("--assert: only with FILE.lua (the C of --c prints each result instead)", 1);
+    return start_c(s, a);
+  }
+  if (target.empty()) throw UsageError("FILE: a file name (FILE.lua), --c FILE.c, or off expected", 1);
+  if (recording) throw UsageError(fmt::format("already recording to {}; `record off` first", recording->path()), 1);
+  std::string how = "record " + target + (a.flag("assert") ? " --assert" : "");
+  recording = std::make_shared<LuaRecorder>(s, target, a.flag("assert"), how, s.invoke_depth);
+  std::weak_ptr<LuaRecorder> weak = recording;
+  s.observers["record"] = [weak](const Invocation& call) {
+    if (auto r = weak.lock()) r->observe(call);
+  };
+  return report("record-on", {target, a.flag("assert")}, {"file", "assert"});
+}
+
+const CommandRegistration registration{
+    {.name = "record",
+     .family = "session",
+     .summary = "write every command from now on as Lua to FILE (a scenario to replay); `record off` stops",
+     .params = {{.name = "FILE", .type = ArgType::name, .optional = true}},
+     .flags = {{.name = "assert", .type = ArgType::boolean, .help = "also write what each result was, as assertions"},
+               {.name = "c",
+                .type = ArgType::name,
+                .value_name = "FILE.c",
+                .help = "write the session's Win32 calls as a standalone C program instead"}},
+     .run = record},
+};
+
+}  // namespace
+}  // namespace ipcsh

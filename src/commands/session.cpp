@@ -1,0 +1,224 @@
+// Session commands: help, vars, echo, sleep, run, lua, trace, exit, and
+// ipc.run (shell text from Lua).
+#include <algorithm>
+#include <set>
+
+#include "common.hpp"
+#include "console/console.hpp"
+#include "lua/lua_binding.hpp"
+#include "session/executor.hpp"
+#include "session/format.hpp"
+
+namespace ipcsh {
+namespace {
+
+Value help_result(const Args& a) {
+  if (!a.has("COMMAND")) return result("help", {});
+  const std::string& name = a.string("COMMAND");
+  if (name.size() > 1 && name[0] == '/') {
+    // help /WORD: commands whose name or summary holds WORD
+    std::string word = name.substr(1);
+    auto lower = [](std::string t) {
+      for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return t;
+    };
+    List found;
+    for (const auto& c : all_commands())
+    {
+      std::string text = std::string(c.name) + " " + std::string(c.summary);
+      for (const auto& f : c.flags) text += " --" + std::string(f.name) + " " + std::string(f.help);
+      if (lower(text).find(lower(word)) != std::string::npos) found.items.push_back(std::string(c.name));
+    }
+    return result("help-search", {word, found}, {"word", "commands"});
+  }
+  for (auto family : families())
+    if (family == name) return result("help-family", {name}, {"family"});
+  const Command* c = find_command(name);
+  if (!c) c = find_lua_command(name);
+  if (!c) {
+    std::vector<std::string_view> words = families();
+    for (auto n : nearest_commands(name)) words.push_back(n);
+    std::string hint;
+    for (auto n : nearest_words(name, words)) hint += (hint.empty() ? "; did you mean " : " or ") + std::string(n);
+    throw UsageError("no command or family '" + name.substr(0, 40) + "'" + (hint.empty() ? "; try `help`" : hint + "?"), 1);
+  }
+  return result("help-command", {std::string(c->name)}, {"command"});
+}
+
+// At the prompt help prints; from Lua, ipc.help returns the same text.
+Value help(Session&, const Args& a) {
+  Value found = help_result(a);
+  if (a.from_shell) return found;
+  return format_whole(found);
+}
+
+Value show(Session&, const Args& a) { return result("show", {*a.find("VALUE")}, {"value"}); }
+
+Value vars(Session& s, const Args&) {
+  // A handle that was closed is still a variable, marked so.
+  Table t{{"name", "value", "state"}, {}};
+  for (const auto& [name, value] : s.vars) {
+    auto h = value.as<HandleRef>();
+    t.rows.push_back({"$" + name, value, h && (*h)->closed() ? Value("closed") : Value()});
+  }
+  return t;
+}
+
+Value echo(Session&, const Args& a) {
+  std::string out;
+  for (const auto& item : a.find("TEXT")->as<List>()->items)
+    out += (out.empty() ? "" : " ") + (item.as<std::string>() ? *item.as<std::string>() : format_result(item));
+  return out;
+}
+
+Value sleep_ms(Session& s, const Args& a) {
+  win::pause(a.timeout("MS", 0), s.between());
+  return {};
+}
+
+
+// Whether `v` holds `h` (a returned value keeps its handle open).
+bool holds(const Value& v, const HandleObject* h) {
+  if (auto r = v.as<HandleRef>()) return r->get() == h;
+  if (auto l = v.as<List>()) return std::any_of(l->items.begin(), l->items.end(), [&](const Value& x) { return holds(x, h); });
+  if (auto r = v.as<Result>()) return std::any_of(r->values.begin(), r->values.end(), [&](const Value& x) { return holds(x, h); });
+  if (auto r = v.as<Record>())
+    return std::any_of(r->fields.begin(), r->fields.end(), [&](const Field& f) { return holds(f.value, h); });
+  return false;
+}
+
+// run FILE: like a process, a script's handles close when it ends, except
+// those it returns or stored in shell variables (ipc.vars.x = h), or all
+// of them with --keep.
+Value run_file(Session& s, const Args& a) {
+  std::vector<std::string> args;
+  if (auto list = a.find("ARG"))
+    for (const auto& item : list->as<List>()->items) args.push_back(*item.as<std::string>());
+  std::set<const HandleObject*> before;
+  for (const auto& [value, h] : s.handles()) before.insert(h.get());
+  std::vector<Value> values;
+  auto close_left = [&] {
+    if (a.flag("keep")) return std::int64_t{0};
+    std::vector<HandleRef> left;
+    for (const auto& [value, h] : s.handles())
+      if (!before.count(h.get()) && !h->closed() && !h->pseudo && !s.variable_of(*h).size() &&
+          std::none_of(values.begin(), values.end(), [&](const Value& v) { return holds(v, h.get()); }))
+        left.push_back(h);
+    for (const auto& h : left) {
+      try {
+        h->close();
+      } catch (const std::exception&) {  // one that cannot be closed stays; the rest close
+      }
+    }
+    s.forget_closed();
+    return static_cast<std::int64_t>(left.size());
+  };
+  try {
+    values = s.lua->run_file(a.string("FILE"), args);
+  } catch (...) {
+    close_left();
+    throw;
+  }
+  std::int64_t closed = close_left();
+  std::size_t returned = values.size();
+  if (!a.from_shell) return lua_values(std::move(values));
+  // The shell says what it closed, after the script's values.
+  values.push_back(closed);
+  return Result{"ran", std::move(values), {}, returned};
+}
+
+Value run_lua(Session& s, const Args& a) { return lua_values(s.lua->run_chunk(a.string("CODE"), "=lua")); }
+
+Value run_shell(Session& s, const Args& a) {
+  std::vector<Value> values;
+  execute_line(s, a.string("TEXT"), [&](const CommandText&, const Value& v) {
+    if (!v.is_nil()) values.push_back(v);
+  });
+  return lua_values(std::move(values));
+}
+
+Value trace(Session& s, const Args& a) {
+  const Value& state = *a.find("STATE");
+  if (auto callback = state.as<Callback>()) {
+    // While the function runs, the calls it makes itself are not traced:
+    // a trace function that calls a command would otherwise trace its own
+    // calls, without end.
+    auto call = callback->call;
+    auto busy = std::make_shared<bool>(false);
+    s.trace_sink = [call, busy](const std::string& line) {
+      if (*busy) return;
+      *busy = true;
+      struct Done { bool& flag; ~Done() { flag = false; } } done{*busy};
+      (*call)(line);
+    };
+  } else if (*state.as<bool>()) {
+    s.trace_sink = [](const std::string& line) { write_out(line + "\n"); };
+  } else {
+    s.trace_sink = nullptr;
+  }
+  return report("trace", {static_cast<bool>(s.trace_sink)}, {"on"});
+}
+
+Value exit_shell(Session&, const Args& a) {
+  // Unwinds to the mode that is running, which returns CODE from main.
+  throw ExitRequest(static_cast<int>(static_cast<std::uint32_t>(a.integer("CODE", 0))));
+}
+
+const CommandRegistration registration{
+    {.name = "help",
+     .family = "session",
+     .summary = "the families; help FAMILY, help COMMAND, help /WORD (search)",
+     .params = {{.name = "COMMAND", .type = ArgType::string, .optional = true}},
+     .run = help},
+    {.name = "vars", .family = "session", .summary = "list the shell variables", .run = vars},
+    {.name = "show",
+     .family = "session",
+     .summary = "print all of a value, however long (results on a console are fitted to its width)",
+     .params = {{.name = "VALUE", .type = ArgType::any}},
+     .run = show},
+    {.name = "echo",
+     .family = "session",
+     .summary = "print the words (and variables) given",
+     .params = {{.name = "TEXT", .type = ArgType::any, .optional = true, .variadic = true}},
+     .run = echo},
+    {.name = "sleep",
+     .family = "session",
+     .summary = "pause for MS milliseconds (Ctrl+C ends it early)",
+     .params = {{.name = "MS", .type = ArgType::timeout}},
+     .run = sleep_ms},
+    {.name = "run",
+     .family = "session",
+     .summary = "run a Lua scenario file in this shell's Lua state (Lua: ipc.run_file)",
+     .params = {{.name = "FILE", .type = ArgType::name},
+                {.name = "ARG", .type = ArgType::string, .optional = true, .variadic = true}},
+     .flags = {{.name = "keep",
+                .type = ArgType::boolean,
+                .help = "keep the handles the script leaves open (by default they close when it ends)"}},
+     .run = run_file,
+     .lua_alias = "run_file"},
+    {.name = "lua",
+     .family = "session",
+     .summary = "run Lua code, the rest of the line as typed (an expression's values are printed)",
+     .params = {{.name = "CODE", .type = ArgType::text}},
+     .run = run_lua},
+    {.name = "trace",
+     .family = "session",
+     .summary = "print every Win32 call each command makes (Lua: ipc.trace(true|false|function))",
+     .params = {{.name = "STATE", .type = ArgType::callback}},
+     .run = trace},
+    {.name = "exit",
+     .family = "session",
+     .summary = "leave the shell with exit code CODE (default 0)",
+     .params = {{.name = "CODE", .type = ArgType::integer, .optional = true}},
+     .run = exit_shell},
+    {.name = "shell",
+     .family = "session",
+     .summary = "Lua only: run shell text and return its results, e.g. ipc.run(\"e = create-event\")",
+     .params = {{.name = "TEXT", .type = ArgType::string}},
+     .run = run_shell,
+     .lua_alias = "run",
+     .lua_only = true},
+};
+
+}  // namespace
+}  // namespace ipcsh

@@ -1,0 +1,82 @@
+// wait: WaitForMultipleObjects on one or many handles, in slices so Ctrl+C
+// brings the shell back.
+#include "agents/child_link.hpp"
+#include "common.hpp"
+
+#include <algorithm>
+
+namespace ipcsh {
+namespace {
+
+Value wait(Session& s, const Args& a) {
+  std::vector<HandleRef> targets = a.handles("H");
+  if (targets.size() > MAXIMUM_WAIT_OBJECTS)
+    throw UsageError(fmt::format("H: at most {} handles", MAXIMUM_WAIT_OBJECTS), 1);
+  std::vector<HANDLE> raw;
+  for (const auto& h : targets) raw.push_back(h->handle());
+  DWORD timeout = a.timeout("timeout", INFINITE);
+  bool all = a.flag("all");
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (timeout == INFINITE && targets[i]->kind == Kind::process &&
+        (targets[i]->pseudo || GetProcessId(targets[i]->handle()) == GetCurrentProcessId()))
+      throw UsageError(fmt::format("H: {} is this shell itself, which cannot end while it waits; give --timeout MS",
+                                   targets[i]->value_text()),
+                       static_cast<int>(i + 1));
+  DWORD code = s.wait_sliced(raw, all, timeout);
+  // A child that ended has printed its last lines: they come before what
+  // follows the wait.
+  for (const auto& h : targets)
+    if (h->kind == Kind::process && h->link && !h->link->agent() && win::wait_now(h->handle()) == WAIT_OBJECT_0)
+      h->link->settle(1000);
+  if (code == WAIT_TIMEOUT)
+    return result("wait", {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), all},
+                  {"status", "index", "code", "timeout", "all"}, 1);
+  bool abandoned = code >= WAIT_ABANDONED_0 && code < WAIT_ABANDONED_0 + raw.size();
+  DWORD index = code - (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0);
+  std::string var = s.variable_of(*targets[index]);
+  return result("wait",
+                {abandoned ? "abandoned" : "signaled", as_int(index + 1), as_int(code), Value(), all, targets[index],
+                 var.empty() ? Value() : Value(var)},
+                {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
+}
+
+// SignalObjectAndWait: signal one object and start waiting on another in
+// one step (no one can slip between). The first slice is the API's own
+// wait; the rest, if any, a sliced wait on the same handle, so Ctrl+C works.
+Value signal_and_wait(Session& s, const Args& a) {
+  auto signal = a.handle("SIGNAL"), target = a.handle("WAIT");
+  DWORD timeout = a.timeout("timeout", INFINITE);
+  if (timeout == INFINITE && target->kind == Kind::process &&
+      (target->pseudo || GetProcessId(target->handle()) == GetCurrentProcessId()))
+    throw UsageError(fmt::format("WAIT: {} is this shell itself, which cannot end while it waits; give --timeout MS",
+                                 target->value_text()),
+                     2);
+  DWORD first = std::min<DWORD>(timeout, win::slice_ms);
+  DWORD code = win::signal_object_and_wait(signal->handle(), target->handle(), first);
+  if (code == WAIT_TIMEOUT && timeout != first)
+    code = s.wait_sliced({target->handle()}, false, timeout == INFINITE ? INFINITE : timeout - first);
+  if (code == WAIT_TIMEOUT)
+    return result("wait", {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), false},
+                  {"status", "index", "code", "timeout", "all"}, 1);
+  std::string var = s.variable_of(*target);
+  return result("wait",
+                {code == WAIT_ABANDONED ? "abandoned" : "signaled", as_int(1), as_int(code), Value(), false, target,
+                 var.empty() ? Value() : Value(var)},
+                {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
+}
+
+const CommandRegistration registration{
+    {"wait", "wait", "wait until a handle (any, or --all) is signaled (WaitForMultipleObjects)",
+     {{"H", ArgType::handle, waitable, false, true}},
+     {{"all", ArgType::boolean, "", "wait for all of them"},
+      {"timeout", ArgType::timeout, "MS|forever", "give up after MS (default forever; Ctrl+C ends it)"}},
+     wait,
+     {"timeout"}},
+    {"signal-and-wait", "wait", "signal SIGNAL and wait for WAIT in one step (SignalObjectAndWait)",
+     {{"SIGNAL", ArgType::handle, {Kind::event, Kind::mutex, Kind::semaphore}}, {"WAIT", ArgType::handle, waitable}},
+     {{"timeout", ArgType::timeout, "MS|forever", "give up after MS (default forever; Ctrl+C ends it)"}},
+     signal_and_wait},
+};
+
+}  // namespace
+}  // namespace ipcsh

@@ -1,0 +1,216 @@
+// The command table: every command is declared once, in the file of its
+// family, as a Command row. The shell parser, `help`, the suggestions for an
+// unknown name and the Lua functions ipc.<name> are all generated from it.
+#pragma once
+#include <cstdint>
+#include <list>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kinds.hpp"
+#include "small_vector.hpp"
+#include "syntax.hpp"
+#include "value.hpp"
+
+namespace ipcsh {
+
+class Session;
+
+enum class ArgType {
+  string,   // bytes; a $variable holding a number or text also serves
+  name,     // an object, file or host name, or a command line: text without NUL
+  integer,  // 52, 0x34, -1; never wraps: checked against the Range
+  choice,   // one word of Choices
+  callback, // Lua: a function; shell: on/off (see trace)
+  message,  // a window message: 0x401, WM_USER+1, WM_CLOSE
+  handle,   // $var or a handle value; checked against Param::kinds
+  handles,  // shell: H,H,... ; Lua: a handle or an array of them
+  timeout,  // milliseconds or "forever"
+  boolean,  // a --switch (--x=yes|no|true|false|on|off); positional on/off; Lua: true/false
+  boolean_or_handles,  // a --switch; Lua: true, or an array of handles
+  text,     // the rest of the line verbatim (a Lua chunk, a command line)
+  strings,  // Lua only: an array of strings
+  any,      // taken as given: a $variable's value or the word
+};
+
+// The values an integer may take; a number outside is an error naming the
+// parameter, never wrapped.
+struct Range {
+  std::int64_t min = 0, max = 0xFFFFFFFF;  // default: a DWORD
+};
+inline constexpr Range dword_range{0, 0xFFFFFFFF};
+inline constexpr Range long_range{0, 0x7FFFFFFF};           // a LONG count, non-negative
+inline constexpr Range size_range{1, 16 * 1024 * 1024};     // a buffer ipcsh allocates
+inline constexpr Range offset_range{0, INT64_MAX};
+inline constexpr Range any_integer{INT64_MIN, INT64_MAX};   // WPARAM, LPARAM
+
+using Choices = std::vector<std::string_view>;
+
+struct Param {
+  std::string_view name;  // as shown in usage: "H", "DATA"
+  ArgType type;
+  KindSet kinds = {};     // for handle params: which kinds fit
+  bool optional = false;
+  bool variadic = false;  // collects every remaining positional into a List
+  Range range = {};       // for integers
+  Choices choices = {};   // for choices
+};
+
+struct Flag {
+  std::string_view name;        // "max-size"; Lua option max_size
+  ArgType type;
+  std::string_view value_name;  // "N", "MS|forever"; empty for a switch
+  std::string_view help;
+  KindSet kinds = {};
+  Range range = {};
+  Choices choices = {};
+  // A --switch takes no word after it (but --switch=yes|no).
+  bool takes_value() const {
+    return type != ArgType::boolean && type != ArgType::boolean_or_handles && type != ArgType::callback;
+  }
+};
+
+// Arguments after binding: typed Values keyed by parameter or flag name.
+class Args {
+ public:
+  Args() = default;
+  const Value* find(std::string_view name) const;
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+  HandleRef handle(std::string_view name) const;
+  std::vector<HandleRef> handles(std::string_view name) const;
+  std::int64_t integer(std::string_view name, std::int64_t fallback = 0) const;
+  std::uint32_t timeout(std::string_view name, std::uint32_t fallback) const;
+  const std::string& string(std::string_view name) const;
+  // Text or bytes as given, without a copy: Lua's own bytes, lent for the
+  // call, when a long string came from Lua (value.hpp, Borrowed).
+  std::string_view bytes(std::string_view name) const;
+  std::string string_or(std::string_view name, std::string fallback) const;
+  bool flag(std::string_view name) const;
+  // `name` is the command table's (static text): kept as a view.
+  void set(std::string_view name, Value v);
+  // Typed at the shell (or ipc.run), not called from Lua: results are shown.
+  bool from_shell = false;
+  // The caller turns the result into a Lua value at once and no observer
+  // sees it: a handler may return bytes it does not own (Borrowed, such as
+  // a view's memory) instead of a copy.
+  bool lend_result = false;
+
+ private:
+  // A handful of entries, searched in order: room for the usual few in
+  // place (a call allocates nothing for its arguments, and makes only the
+  // entries it has).
+  using Entry = std::pair<std::string_view, Value>;
+  SmallVector<Entry, 6> entries_;
+  mutable std::list<std::string> copies_;  // string() of a lent argument (a list: made empty without allocating)
+};
+
+using Handler = std::function<Value(Session&, const Args&)>;
+
+struct Command {
+  std::string_view name;     // "create-mailslot"; Lua ipc.create_mailslot
+  std::string_view family;   // "mailslot", "process", ...
+  std::string_view summary;  // one line for help
+  std::vector<Param> params;
+  std::vector<Flag> flags;
+  Handler run;
+  // Positional arguments of the method form (h:wait(5000)) that map to
+  // flags, in order: {"timeout"} for wait.
+  std::vector<std::string_view> method_args = {};
+  // The Lua name when it is not the shell name with - as _ ("run" is
+  // ipc.run_file: ipc.run runs shell text).
+  std::string_view lua_alias = {};
+  bool lua_only = false;  // no shell command: a Lua function only (ipc.run)
+  // The short method name on handles of the first parameter's kinds:
+  // ev:set() for set-event, view:read(off, len) for read-mem.
+  std::string_view method = {};
+
+  std::string usage() const;  // "send H DATA"
+  std::string help() const;   // usage, summary and one line per flag
+  // ipc.<name>: worked out once (every call from Lua names its function)
+  const std::string& lua_name() const;
+  mutable std::string lua_name_ = {};  // (lua_name's; a public member keeps the rows aggregates)
+};
+
+// Registers a family's rows; each commands/*.cpp has one static instance.
+struct CommandRegistration {
+  CommandRegistration(std::initializer_list<Command> rows);
+};
+
+const std::vector<Command>& all_commands();  // sorted by name
+const Command* find_command(std::string_view name);  // a shell command by name
+const Command* find_lua_command(std::string_view lua_name);  // ipc.<lua_name>
+std::vector<std::string_view> nearest_commands(std::string_view name);
+// Up to three of `words` nearest to `name` (edit distance, or containing it).
+std::vector<std::string_view> nearest_words(std::string_view name, const std::vector<std::string_view>& words);
+std::vector<std::string_view> families();  // in the order of first registration
+
+// Arguments as they arrive, before binding: shell words or Lua values.
+struct RawArgs {
+  // (in place: a call's few arguments allocate nothing)
+  SmallVector<Value, 3> positional;
+  SmallVector<std::pair<std::string, Value>, 2> flags;
+};
+// Checks counts, names and types against the table and converts; throws
+// UsageError naming the parameter.
+// What binding needs of the session: its variables and its handles. The
+// binder asks nothing of Windows itself (it builds natively, for fuzzing);
+// Session answers for the real program.
+struct HandleFacts {
+  Kind kind;
+  bool closed;
+};
+class BindContext {
+ public:
+  virtual const Value* variable(std::string_view name) = 0;  // $name; nullptr if there is none
+  // A word of a typed line as a value: its text, or what $var, $var.field
+  // or $_ holds (a list $a,$b stays text for the binder).
+  virtual Value word_value(const Word& word) = 0;
+  virtual HandleRef handle_at(std::int64_t value) = 0;       // a handle literal; -1: this process
+  virtual HandleRef this_process() = 0;                      // "self"
+  virtual HandleFacts facts(const HandleRef& handle) = 0;  // asked for every handle argument: cheap
+  virtual std::string value_text(const HandleRef& handle) = 0;  // "0x30", for an error
+  // A value the binder does not put into words itself (a result), for an error.
+  virtual std::string describe(const Value& value) = 0;
+  // A handle that was closed given to `command`: throws its Win32 error.
+  [[noreturn]] virtual void closed_handle(const HandleRef& handle, std::string_view command) = 0;
+
+ protected:
+  ~BindContext() = default;
+};
+
+// A typed line's words after the command name: --flag VALUE, --flag=VALUE,
+// --switch[=yes|no], `--` ending the flags, and positionals.
+RawArgs shell_args(const Command& command, const CommandText& text, BindContext& context);
+Args bind_args(const Command& command, const RawArgs& raw, BindContext& context);
+// The same, taking text arguments out of `raw` instead of copying them (a
+// 64 KB message is not copied twice) - for when no one looks at `raw` after.
+Args bind_args_moving(const Command& command, RawArgs& raw, BindContext& context);
+
+// An argument as an error message shows it: one line, never long.
+std::string describe_argument(const Value& v, BindContext* context);
+// What a handle literal may be: a value in a handle table, or -1 for this
+// process. A process holds at most 2^24 handles, so values end below
+// 0x4000000; larger ones are refused rather than passed on (Wine keeps
+// handle values in 32 bits, where 0xffffffff would also mean -1, and
+// resolves 0x7fffffff to this process).
+inline constexpr std::int64_t largest_handle_value = 0x3FFFFFF;
+
+// "52", "0x34", "-1": never wraps (nullopt past 64 bits).
+std::optional<std::int64_t> parse_number(std::string_view text);
+
+// "max-size" -> "max_size": a flag's name as a Lua option, a command's as ipc.<name>.
+std::string dashes_to_underscores(std::string_view s);
+
+// true/yes/on and false/no/off: the words a --switch=VALUE or an on/off
+// parameter takes.
+std::optional<bool> boolean_word(std::string_view word);
+
+inline constexpr std::uint32_t forever = 0xFFFFFFFF;  // INFINITE
+std::string timeout_text(std::uint32_t ms);  // "500 ms" / "forever"
+
+}  // namespace ipcsh

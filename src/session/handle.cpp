@@ -1,0 +1,87 @@
+#include "handle.hpp"
+
+#include <winsock2.h>
+
+#include <fmt/format.h>
+
+#include "core/command.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace ipcsh {
+
+HandleObject::HandleObject(Kind kind, HANDLE handle, std::string name)
+    : kind(kind), name(std::move(name)), handle_(handle) {}
+
+HandleObject::~HandleObject() = default;
+
+bool HandleObject::has_inherit_flag() const { return kind != Kind::view && kind != Kind::window && !pseudo; }
+
+bool HandleObject::inheritable() const {
+  if (closed_ || pseudo || !has_inherit_flag()) return false;
+  auto flags = win::get_handle_information(handle_);
+  return flags && (*flags & HANDLE_FLAG_INHERIT);
+}
+
+std::string HandleObject::value_text() const { return format_handle_value(value()); }
+
+const char* HandleObject::close_api() const {
+  switch (kind) {
+    case Kind::view: return "UnmapViewOfFile";
+    case Kind::window: return "DestroyWindow";
+    case Kind::socket: return "closesocket";
+    default: return "CloseHandle";
+  }
+}
+
+void HandleObject::close() {
+  if (closed_) throw_error(close_api(), ERROR_INVALID_HANDLE, value_text() + " is already closed");
+  switch (kind) {
+    case Kind::view: win::unmap_view(handle_); break;
+    case Kind::window: win::destroy_window(static_cast<HWND>(handle_)); break;
+    case Kind::socket: win::close_socket(reinterpret_cast<SOCKET>(handle_)); break;
+    default:
+      win::close_handle(handle_);
+      if (pseudo) return;  // CloseHandle(GetCurrentProcess()) succeeds and does nothing
+  }
+  closed_ = true;
+  ++closings;
+  thread.reset();
+  if (link) end_link(*link);  // an agent ends with its parent's handle
+  link.reset();
+}
+
+Kind kind_of(const win::ObjectFacts& facts) {
+  if (!facts.valid) return Kind::other;
+  const std::string& type = facts.type;
+  if (type == "File") {
+    if (facts.name.rfind("\\Device\\MailSlot\\", 0) == 0) return Kind::mailslot;
+    if (facts.name.rfind("\\Device\\NamedPipe\\", 0) == 0) return Kind::pipe;
+    return Kind::file;
+  }
+  static const std::pair<const char*, Kind> types[] = {
+      {"Event", Kind::event},     {"Mutant", Kind::mutex},   {"Semaphore", Kind::semaphore},
+      {"Timer", Kind::timer},     {"Section", Kind::mapping}, {"Process", Kind::process},
+      {"Thread", Kind::thread},   {"Job", Kind::job}};
+  for (const auto& [t, k] : types)
+    if (type == t) return k;
+  return Kind::other;
+}
+
+std::int64_t handle_value_arg(const Value& given, std::string_view what, int position) {
+  const Value& v = given.as<Result>() && !given.as<Result>()->values.empty() ? given.as<Result>()->values[0] : given;
+  std::optional<std::int64_t> n;
+  if (auto h = v.as<HandleRef>()) return (*h)->value();
+  if (auto i = v.as<std::int64_t>()) n = *i;
+  if (auto s = v.as<std::string>()) n = *s == "self" ? std::optional<std::int64_t>(-1) : parse_number(*s);
+  if (!n)
+    throw UsageError(fmt::format("{}: a handle expected ($variable or a value like 0x34), got {}", what, describe_argument(v, nullptr)),
+                     position);
+  if (*n != -1 && (*n < 0 || *n > largest_handle_value))
+    throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
+                                 largest_handle_value, format_handle_value(*n)),
+                     position);
+  return *n;
+}
+
+}  // namespace ipcsh

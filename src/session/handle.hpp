@@ -1,0 +1,83 @@
+// Handle objects: one per kernel handle (or view, socket, window) the user
+// holds. They are shared by shell variables and Lua values and closed only by
+// an explicit close, a Lua <close> variable, or process exit - never by the
+// garbage collector, so usage counts stay exact.
+#pragma once
+#include <atomic>
+#include <windows.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/kinds.hpp"
+#include "core/value.hpp"
+#include "win32/unique_handle.hpp"
+#include "win32/win32_api.hpp"
+
+namespace ipcsh {
+
+// A child's link is the agents layer's (agents/child_link.hpp), above this
+// one: what a handle and the session do to it, that layer provides.
+class ChildLink;
+void end_link(ChildLink& link);                     // the parent closed the child's handle
+void name_link(ChildLink& link, std::string name);  // the variable that now holds the child
+
+class HandleObject {
+ public:
+  HandleObject(Kind kind, HANDLE handle, std::string name = {});
+  ~HandleObject();  // closes nothing: see the header comment
+  HandleObject(const HandleObject&) = delete;
+  HandleObject& operator=(const HandleObject&) = delete;
+
+  Kind kind;
+  std::string name;    // kernel or user-facing name, may be empty
+  std::string role;    // "writer", "server", ...: shown after the name
+  std::string origin;  // what made it: "test.lua:12", or the shell command
+  bool pseudo = false; // GetCurrentProcess(): value -1, closing does nothing
+  DWORD pid = 0;       // for processes
+  UniqueHandle thread;  // a spawned process's main thread, closed with it
+  std::shared_ptr<ChildLink> link;  // a spawned process's output and, for an agent, its channel
+  bool received = false;  // passed to this process by name (spawn --pass, dup --as)
+  // An agent over TCP whose process is not held here (on another computer,
+  // or it could not show it is the pid it gave): an event stands in,
+  // signaled when the channel ends; `pid` is the one it gave.
+  bool stand_in = false;
+
+  HANDLE handle() const { return handle_; }
+  std::int64_t value() const { return reinterpret_cast<std::intptr_t>(handle_); }
+  bool closed() const { return closed_; }
+  bool inheritable() const;        // read live with GetHandleInformation
+  bool has_inherit_flag() const;   // views and windows are not kernel handles
+  bool overlapped = false;         // opened with FILE_FLAG_OVERLAPPED
+  DWORD message_limit = 0;         // a mailslot reader's max message size as created here (0: any)
+  // A view's region as mapped (size 0 until known): read-mem and write-mem
+  // check against it without asking the kernel on every call.
+  std::size_t view_size = 0;
+  DWORD view_protect = 0;
+  void close();                    // the one place handles, views, windows, sockets are closed
+  const char* close_api() const;
+  void mark_closed() { closed_ = true; ++closings; }  // closed by the kernel (DUPLICATE_CLOSE_SOURCE)
+  // How many handle objects have been closed so far (Session::forget_closed
+  // looks through its table only when this has moved).
+  static inline std::atomic<unsigned long> closings{0};
+  std::string value_text() const;  // "0x30", or "-1" for the pseudo handle
+
+ private:
+  HANDLE handle_;
+  bool closed_ = false;
+};
+
+// A handle value given as a handle, a number, a literal ("0x7c", "-1") or
+// "self", checked as every handle parameter is (0..0x3ffffff or -1) but
+// not looked up: `dup VALUE --from P` names a value in another process.
+std::int64_t handle_value_arg(const Value& v, std::string_view what, int position);
+
+// The kind of object behind a handle, from the kernel's type and object
+// name (win::query_object); Kind::other if the value is no handle.
+Kind kind_of(const win::ObjectFacts& facts);
+
+
+}  // namespace ipcsh
