@@ -21,7 +21,7 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 s=$root/src
 clang++ "${flags[@]}" "$here/fuzz_line.cpp" "$s/core/syntax.cpp" "$s/console/line_editor.cpp" "$s/console/completion.cpp" \
   -o "$work/line" &
-clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/core/command.cpp" "$s/core/syntax.cpp" "$s/core/messages.cpp" "$s/core/kinds.cpp" \
+clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/core/command.cpp" "$s/core/binder.cpp" "$s/core/syntax.cpp" "$s/core/messages.cpp" "$s/core/kinds.cpp" \
   -o "$work/bind" &
 wait %1 && wait %2 || { echo "fuzz: the targets did not build"; exit 1; }
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
