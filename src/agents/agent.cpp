@@ -81,6 +81,7 @@ HandleRef bind_received(Session& session, const std::string& name, std::int64_t 
     if (k == Kind::other) k = held;
   }
   auto ref = session.add(k, raw, std::move(object_name));
+  ref->end = end_from_word(role);  // the wire's word for what it is ("writer")
   ref->role = std::move(role);
   ref->received = true;
   if (k == Kind::process) {
@@ -212,6 +213,7 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
             r.fields = {{"value", value},
                         {"kind", std::string(kind_name(h->kind))},
                         {"role", h->role},
+                        {"end", std::string(end_word(h->end))},
                         {"var", var}};
             values.emplace_back(std::move(r));
           }

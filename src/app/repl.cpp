@@ -111,7 +111,7 @@ int run_test_one(Session& session, const std::string& path) {
   // What the scenario created and left open: not the runtime's own, not
   // values it only adopted.
   for (const auto& [value, h] : session.handles()) {
-    if (h->closed() || h->pseudo || h->role == "adopted") continue;
+    if (h->closed() || h->pseudo || h->adopted) continue;
     write_out(fmt::format("{}leak {} {}{}{}\n", test_marker, kind_name(h->kind), h->value_text(),
                           h->name.empty() ? "" : " " + h->name,
                           h->origin.empty() ? "" : " (created at " + h->origin + ")"));

@@ -23,7 +23,7 @@ ChildLink& agent_of(const HandleRef& p) {
     throw UsageError(fmt::format("P: {} is not an agent (start one with spawn --agent, or connect-agent)",
                                  p->pid ? "pid " + std::to_string(p->pid) : p->value_text()),
                      1);
-  if (p->role == "(suspended)")
+  if (p->suspended)
     throw UsageError(fmt::format("P: pid {} is suspended and cannot answer; resume it first", p->pid), 1);
   return *p->link;
 }

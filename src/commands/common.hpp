@@ -47,6 +47,7 @@ inline Value report(std::string shape, std::vector<Value> facts = {}, SmallVecto
 inline HandleRef add_created(Session& s, Kind kind, HANDLE h, const std::string& name, std::string role) {
   bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
   auto ref = s.add(kind, h, name);
+  ref->existed = existed;
   ref->role = role + (existed ? (role.empty() ? "(opened existing)" : " (opened existing)") : "");
   return ref;
 }

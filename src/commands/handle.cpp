@@ -99,13 +99,14 @@ Value dup(Session& s, const Args& a) {
     if (!a.has("as")) return result("dup-to", {v, as_int(pid)}, {"value", "pid"}, 1);
     // An agent binds the copy to a variable of its own.
     Kind kind = source ? source->kind : kind_of(win::query_object(source_value));
-    to->link->bind(s, a.string("as"), v, kind_name(kind), source && source->role == "writer" ? "writer" : "",
+    to->link->bind(s, a.string("as"), v, kind_name(kind), source ? end_word(source->end) : "",
                    source ? source->name : "");
     return result("dup-to", {v, as_int(pid), a.string("as")}, {"value", "pid", "as"}, 1);
   }
   win::ObjectFacts facts = source ? win::ObjectFacts{} : win::query_object(copy);  // what a copy from P is
   Kind kind = source ? source->kind : kind_of(facts);
   std::string name = source ? source->name : facts.name, role;
+  HandleObject::End end = HandleObject::End::none;
   if (!source) {
     // A handle to an object we hold too (a writer end we handed out) is
     // what ours is: the kernel cannot tell a mailslot writer from a file.
@@ -114,19 +115,26 @@ Value dup(Session& s, const Args& a) {
           win::same_object(copy, h->handle()).value_or(false)) {
         kind = h->kind;
         name = h->name;
-        role = h->role == "writer" ? "writer" : "";
+        end = h->end == HandleObject::End::mailslot_writer ? h->end : HandleObject::End::none;
+        role = end_word(end);
         break;
       }
   }
   auto ref = s.add(kind, copy, name);
   ref->role = role;
+  ref->end = end;
   if (source && source->pseudo) {
     ref->pid = GetCurrentProcessId();
     ref->name = "(this process)";
   } else if (ref->kind == Kind::process) {
     ref->pid = win::get_process_id(copy);
   }
-  if (source) ref->role = source->role == "writer" ? "writer" : "";
+  if (source && source->end == HandleObject::End::mailslot_writer) {
+    ref->end = source->end;
+    ref->role = end_word(source->end);
+  } else if (source) {
+    ref->role.clear();
+  }
   return ref;
 }
 

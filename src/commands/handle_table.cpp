@@ -19,9 +19,9 @@ bool kernel_handle(const HandleObject& h) {
   return !h.closed() && !h.pseudo && h.kind != Kind::view && h.kind != Kind::window;
 }
 
-std::string kind_label(Kind kind, const std::string& role) {
+std::string kind_label(Kind kind, HandleObject::End end) {
   std::string k(kind_name(kind));
-  return role == "writer" ? k + " writer" : k;
+  return end == HandleObject::End::mailslot_writer ? k + " writer" : k;
 }
 
 }  // namespace
@@ -168,7 +168,7 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
       if (ours) {
         row.var = s.variable_of(*known->second);
         row.origin = known->second->origin;
-        row.kind = kind_label(known->second->kind, known->second->role);
+        row.kind = kind_label(known->second->kind, known->second->end);
       }
       bool is_std = std::find(std::begin(std_handles), std::end(std_handles), h) != std::end(std_handles);
       // The user's: what they made or adopted here, and what was inherited.
@@ -179,10 +179,10 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
         const Record& r = agent_row->second;
         row.var = r.get("var") && r.get("var")->as<std::string>() ? *r.get("var")->as<std::string>() : "";
         std::string kind = r.get("kind") && r.get("kind")->as<std::string>() ? *r.get("kind")->as<std::string>() : "";
-        std::string role = r.get("role") && r.get("role")->as<std::string>() ? *r.get("role")->as<std::string>() : "";
-        row.kind = role == "writer" ? kind + " writer" : kind;
+        std::string end = r.get("end") && r.get("end")->as<std::string>() ? *r.get("end")->as<std::string>() : "";
+        row.kind = kind_label(kind_from_name(kind), end_from_word(end));
       } else if (user) {
-        row.kind = kind_label(user->kind, user->role);
+        row.kind = kind_label(user->kind, user->end);
       }
       // The user's: inherited (it keeps its flag), shared with the user's
       // handles here, put there by dup --to, or held by the agent's user.

@@ -84,7 +84,7 @@ DWORD write_bytes(Session& s, const HandleObject& h, std::string_view data, DWOR
   try {
     return handle_io(s, h, request);
   } catch (const Win32Error& e) {
-    if (h.kind == Kind::mailslot && e.code() == ERROR_ACCESS_DENIED && h.role != "writer")
+    if (h.kind == Kind::mailslot && e.code() == ERROR_ACCESS_DENIED && h.end != HandleObject::End::mailslot_writer)
       throw e.with_hint("a mailslot is one-way: this is its reader; send through a writer (open-mailslot NAME)");
     throw;
   }
@@ -105,7 +105,7 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
   }
   auto size_or = [&](DWORD whole) { return zero ? 0 : max ? max : whole; };
   if (h.kind == Kind::socket) return {socket_recv(s, h, max ? max : default_chunk, timeout_or(timeout, INFINITE))};
-  if (h.kind == Kind::mailslot && h.role == "writer") {
+  if (h.kind == Kind::mailslot && h.end == HandleObject::End::mailslot_writer) {
     win::IoRequest request{win::Io::read, h.handle(), false};
     std::string buffer(1, '\0');
     request.buffer = buffer.data();
@@ -238,7 +238,7 @@ Value send(Session& s, const Args& a) {
   // A WriteFile to a full mailslot (Wine's queue holds ~277 messages)
   // blocks for good on the synchronous writer; with a bound, the message
   // goes through an overlapped writer of its own, which CancelIoEx ends.
-  if (h->kind == Kind::mailslot && timeout != INFINITE && h->role == "writer") {
+  if (h->kind == Kind::mailslot && timeout != INFINITE && h->end == HandleObject::End::mailslot_writer) {
     if (h->name.empty())
       throw UsageError("--timeout: this mailslot writer has no name to open an overlapped writer by; drop --timeout");
     HANDLE ov = win::create_file(h->name, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, false, OPEN_EXISTING,

@@ -24,8 +24,8 @@ void mailslot_facts(const HandleObject& h, Record& r) {
 void pipe_facts(const HandleObject& h, Record& r) {
   auto info = win::get_named_pipe_info(h.handle());
   if (!info) return;
-  bool anonymous = h.name == "(anonymous)";
-  r.fields.push_back({"end", anonymous ? (h.role == "read end" ? "read" : "write")
+  bool anonymous = h.nameless;
+  r.fields.push_back({"end", anonymous ? (h.end == HandleObject::End::pipe_read ? "read" : "write")
                                        : (info->flags & PIPE_SERVER_END) ? "server" : "client"});
   r.fields.push_back({"mode", (info->flags & PIPE_TYPE_MESSAGE) ? "message" : "byte"});
   if (auto st = win::get_named_pipe_state(h.handle())) {
@@ -101,7 +101,7 @@ void add_kind_facts(const HandleObject& h, Record& r) {
     }
     case Kind::timer: {
       win::TimerState s;
-      if (!h.role.empty()) r.fields.push_back({"manual", h.role.rfind("manual", 0) == 0});  // as created here
+      if (h.manual) r.fields.push_back({"manual", *h.manual});  // as created here
       if (win::query_timer(h.handle(), s))
         r.fields.push_back({"remaining_ms", static_cast<std::int64_t>(std::max<LONGLONG>(s.remaining.QuadPart, 0) / 10000)});
       break;

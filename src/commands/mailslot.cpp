@@ -39,6 +39,7 @@ Value open_mailslot(Session& s, const Args& a) {
   }
   auto ref = s.add(Kind::mailslot, h, name);
   ref->role = "writer";
+  ref->end = HandleObject::End::mailslot_writer;
   return ref;
 }
 

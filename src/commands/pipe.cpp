@@ -33,6 +33,7 @@ Value create_pipe(Session& s, const Args& a) {
                                     static_cast<DWORD>(a.integer("in-buffer", 4096)), a.flag("inherit"));
   auto ref = s.add(Kind::pipe, h, name);
   ref->role = "server (" + mode + ")";
+  ref->end = HandleObject::End::pipe_server;
   ref->overlapped = true;
   return ref;
 }
@@ -94,6 +95,7 @@ Value open_pipe(Session& s, const Args& a) {
   }
   auto ref = s.add(Kind::pipe, h, name);
   ref->overlapped = true;
+  ref->end = HandleObject::End::pipe_client;
   // A client reads the way the server writes: messages for a message pipe.
   auto info = win::get_named_pipe_info(h);
   if (info && (info->flags & PIPE_TYPE_MESSAGE)) {
@@ -173,8 +175,12 @@ Value anonymous_pipe(Session& s, const Args& a) {
   if (inherit == "write" || inherit == "both") win::set_handle_information(w, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
   auto read_end = s.add(Kind::pipe, r, "(anonymous)");
   read_end->role = "read end";
+  read_end->end = HandleObject::End::pipe_read;
+  read_end->nameless = true;
   auto write_end = s.add(Kind::pipe, w, "(anonymous)");
   write_end->role = "write end";
+  write_end->end = HandleObject::End::pipe_write;
+  write_end->nameless = true;
   return result("pipe-ends", {read_end, write_end}, {"read", "write"});
 }
 

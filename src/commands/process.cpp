@@ -225,7 +225,10 @@ Value spawn(Session& s, const Args& a) {
       ref->link->watch_process(win::duplicate_handle(GetCurrentProcess(), child.process, GetCurrentProcess(),
                                                      SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, false, 0));
   }
-  if (options.stay_suspended) ref->role = "(suspended)";
+  if (options.stay_suspended) {
+    ref->role = "(suspended)";
+    ref->suspended = true;
+  }
   return ref;
 }
 
@@ -277,6 +280,7 @@ Value resume(Session&, const Args& a) {
     throw UsageError(fmt::format("P: {} was not started by this shell, so its thread is unknown", p->value_text()), 1);
   DWORD previous = win::resume_thread(p->thread.get());
   p->role.clear();
+  p->suspended = false;
   return result("resumed", {as_int(previous)}, {"previous"});
 }
 

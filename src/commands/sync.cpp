@@ -15,7 +15,9 @@ Handler opener(win::SyncKind sync, Kind kind) {
 
 Value create_event(Session& s, const Args& a) {
   HANDLE h = win::create_event(a.flag("inherit"), a.flag("manual"), a.flag("set"), a.string("NAME"));
-  return add_created(s, Kind::event, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset");
+  auto ref = add_created(s, Kind::event, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset");
+  if (!ref->existed) ref->manual = a.flag("manual");
+  return ref;
 }
 
 Value create_mutex(Session& s, const Args& a) {
@@ -31,7 +33,9 @@ Value create_semaphore(Session& s, const Args& a) {
 
 Value create_timer(Session& s, const Args& a) {
   HANDLE h = win::create_waitable_timer(a.flag("inherit"), a.flag("manual"), a.string("NAME"));
-  return add_created(s, Kind::timer, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset");
+  auto ref = add_created(s, Kind::timer, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset");
+  if (!ref->existed) ref->manual = a.flag("manual");
+  return ref;
 }
 
 // set-event, reset-event, pulse-event, release-mutex, cancel-timer: one

@@ -103,7 +103,7 @@ int lua_wrap_handle(lua_State* L) {
       for (int k = 0; k < static_cast<int>(Kind::other); ++k)
         if (kind_name(static_cast<Kind>(k)) == kind) wanted = static_cast<Kind>(k);
       if (wanted == Kind::other) throw UsageError(fmt::format("KIND: unknown kind '{}'", kind), 2);
-      bool adopted_file = ref->role == "adopted" && refinable.has(ref->kind) && refinable.has(wanted);
+      bool adopted_file = ref->adopted && refinable.has(ref->kind) && refinable.has(wanted);
       if (!adopted_file)
         throw UsageError(fmt::format("KIND: {} is a {} here, not a {}", ref->value_text(), kind_name(ref->kind), kind), 2);
       ref->kind = wanted;

@@ -84,4 +84,23 @@ std::int64_t handle_value_arg(const Value& given, std::string_view what, int pos
   return *n;
 }
 
+namespace {
+constexpr std::pair<HandleObject::End, const char*> end_words[] = {
+    {HandleObject::End::none, ""},                {HandleObject::End::mailslot_writer, "writer"},
+    {HandleObject::End::pipe_server, "server"},   {HandleObject::End::pipe_client, "client"},
+    {HandleObject::End::pipe_read, "read end"},   {HandleObject::End::pipe_write, "write end"}};
+}  // namespace
+
+const char* end_word(HandleObject::End end) {
+  for (const auto& [e, word] : end_words)
+    if (e == end) return word;
+  return "";
+}
+
+HandleObject::End end_from_word(std::string_view word) {
+  for (const auto& [e, w] : end_words)
+    if (word == w) return e;
+  return HandleObject::End::none;
+}
+
 }  // namespace ipcsh

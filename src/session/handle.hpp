@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,7 +35,15 @@ class HandleObject {
 
   Kind kind;
   std::string name;    // kernel or user-facing name, may be empty
-  std::string role;    // "writer", "server", ...: shown after the name
+  std::string role;    // how it is described after its name ("server (byte)"): words to show, never to test
+  // What the handle is, as state to decide by (the role only says it):
+  enum class End : unsigned char { none, mailslot_writer, pipe_server, pipe_client, pipe_read, pipe_write };
+  End end = End::none;
+  bool adopted = false;    // wrapped from a value this process already held (a literal, ipc.handle)
+  bool suspended = false;  // a process spawned --suspended, not resumed since
+  bool nameless = false;   // an object with no name (an anonymous pipe's ends)
+  bool existed = false;    // a Create* call opened an object of that name that existed (ERROR_ALREADY_EXISTS)
+  std::optional<bool> manual;  // an event's or timer's manual reset, as created here (unknown when opened)
   std::string origin;  // what made it: "test.lua:12", or the shell command
   bool pseudo = false; // GetCurrentProcess(): value -1, closing does nothing
   DWORD pid = 0;       // for processes
@@ -69,6 +78,10 @@ class HandleObject {
   HANDLE handle_;
   bool closed_ = false;
 };
+
+// The End as a word of the agent wire (bind, user_handles) and back.
+const char* end_word(HandleObject::End end);
+HandleObject::End end_from_word(std::string_view word);
 
 // A handle value given as a handle, a number, a literal ("0x7c", "-1") or
 // "self", checked as every handle parameter is (0..0x3ffffff or -1) but

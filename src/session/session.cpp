@@ -88,6 +88,7 @@ HandleRef Session::resolve(std::int64_t value) {
   Kind kind = kind_of(facts);
   auto ref = add(kind, raw, facts.name);
   ref->role = "adopted";
+  ref->adopted = true;
   if (kind == Kind::process) ref->pid = GetProcessId(raw);  // 0 when the handle may not ask
   return ref;
 }

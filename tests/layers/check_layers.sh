@@ -4,7 +4,8 @@
 # below it, never above: this reads every #include "layer/file" under src/
 # and fails on one that goes up, unless tests/layers/allowed.txt lists it
 # (each with why; an entry no longer needed fails too, so the list only
-# shrinks). It also fails on a command row written positionally.
+# shrinks). It also fails on a command row written positionally, and on
+# display text tested to decide behaviour (a handle's role, a shown name).
 # usage: check_layers.sh [SRC_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,5 +44,11 @@ done <<<"$allowed"
 for f in "$src"/*/*.cpp; do
   awk -v f="$f" '/CommandRegistration registration\{/ { on = 1 } on && /\{"[^"]*", *ArgType::/ { print "layers: " f ":" NR ": a row written positionally: " $0; bad = 1 } on && /^};/ { on = 0 } END { exit bad }' "$f" || status=1
 done
+# A handle's role and a name like "(anonymous)" are words to show; what a
+# handle is lives in typed fields (HandleObject::end, adopted, suspended...).
+if grep -rnE 'role *[!=]= *"|role\.r?find\(|role\.(starts|ends)_with|name *[!=]= *"\(' "$src" --include=*.cpp --include=*.hpp; then
+  echo "layers: display text decides behaviour above (test a typed field instead)"
+  status=1
+fi
 [ $status = 0 ] && echo "layers: ${#layers[@]} layers (${layers[*]}), every include goes down or sideways$( [ -n "$allowed" ] && echo " but $(wc -l <<<"$allowed") listed in allowed.txt")"
 exit $status
