@@ -35,6 +35,15 @@ struct PeekResult {
 };
 // nullopt and `error` set when PeekNamedPipe fails (broken, not connected).
 std::optional<PeekResult> peek_named_pipe(HANDLE h, DWORD size, DWORD* error = nullptr);
+// FSCTL_PIPE_PEEK through NtFsControlFile, with no data: PeekNamedPipe's
+// facts plus the number of messages waiting, which PeekNamedPipe does not
+// pass on (Windows' NPFS counts an empty message there; Wine 8 always says
+// 0). nullopt and `error` (a Win32 error) when the end cannot be peeked:
+// the other end gone, not connected, no read access.
+struct PipePeek {
+  DWORD available = 0, messages = 0, message_length = 0;
+};
+std::optional<PipePeek> peek_pipe_messages(HANDLE h, DWORD& error);
 struct PipeInfo {
   DWORD flags = 0, out_buffer = 0, in_buffer = 0, max_instances = 0;
 };

@@ -2,17 +2,24 @@
 // counts as signaled when a read would not wait. Nothing in Win32 signals
 // that (a pipe's file handle is signaled when an I/O on it completes), so:
 //
-// - PeekNamedPipe first, in the list's order: data there, or a peek that
-//   fails (the other end gone), is readable at once, with no read started;
+// - first a peek (FSCTL_PIPE_PEEK, what PeekNamedPipe sends, asked
+//   directly for the number of messages too), in the list's order: bytes or
+//   a message waiting, or a peek that fails (the other end gone), is
+//   readable at once, with no read started;
 // - then a zero-byte ReadFile: on an overlapped end with an OVERLAPPED and
 //   an event of its own, on a synchronous end (anonymous pipes, handles
 //   opened by C programs) on a helper thread, since a synchronous handle's
 //   read blocks even when given an OVERLAPPED. Such a read completes when
-//   data comes or the other end goes, and moves no bytes: in byte mode it
-//   returns TRUE, in message mode ERROR_MORE_DATA, leaving the message;
-//   what it does take is an empty message at the head of a message-mode
-//   queue (Wine's server/named_pipe.c reads it whole, as Windows' NPFS
-//   does), which the caller keeps for the next read;
+//   data comes or the other end goes and moves no bytes: the message or
+//   the bytes stay (in message mode Wine answers ERROR_MORE_DATA, Windows'
+//   NPFS TRUE). What it can take is an empty message, read whole: one that
+//   comes while it is pending, on both systems (the writer hands it the
+//   whole message, 0 bytes), and under Wine also one already at the head of
+//   the queue (server/named_pipe.c reads a message whose size equals the
+//   read's whole). Windows' peek counts an empty message, so there no read
+//   is started while one waits; Wine's peek counts no messages (0, always).
+//   Either way a zero-byte read that returns TRUE in message read mode took
+//   an empty message, and the caller keeps it for the next read;
 // - the events and threads join the objects in one sliced
 //   WaitForMultipleObjects;
 // - every read still pending then is cancelled - CancelIoEx for an
@@ -237,9 +244,9 @@ DWORD wait_readable(const std::vector<WaitItem>& items, bool all, DWORD timeout_
         ready[i] = true;
       } else {
         DWORD error = 0;
-        auto peeked = peek_named_pipe(items[i].h, 0, &error);
-        if (!peeked && cannot_wait_on(error)) not_waitable("PeekNamedPipe", error, probes[i]);
-        ready[i] = !peeked || peeked->available > 0;
+        auto peeked = peek_pipe_messages(items[i].h, error);
+        if (!peeked && cannot_wait_on(error)) not_waitable("NtFsControlFile", error, probes[i]);
+        ready[i] = !peeked || peeked->available > 0 || peeked->messages > 0;
       }
       if (ready[i] && !all) return i;
     }
