@@ -97,7 +97,7 @@ std::optional<DWORD> mailslot_limit(const Session& s, const HandleObject& writer
   return std::nullopt;
 }
 
-ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value* timeout, bool lend) {
+ReadResult read_bytes(Session& s, HandleObject& h, DWORD max, const Value* timeout, bool lend) {
   const bool zero = max == zero_bytes;  // a 0-byte read, asked for
   if (zero) {
     if (h.kind == Kind::socket) throw UsageError("--max: a 0-byte recv is for pipes, mailslots and files, not sockets");
@@ -164,6 +164,12 @@ ReadResult read_bytes(Session& s, const HandleObject& h, DWORD max, const Value*
       }
       return read_waiting();
     }
+  }
+  if (h.kind == Kind::pipe && h.kept_empty_messages > 0) {
+    // An empty message a wait's zero-byte read took (win32_readable.cpp):
+    // it was the next message, so it is what this read returns.
+    --h.kept_empty_messages;
+    return {};
   }
   if (h.kind == Kind::pipe && h.overlapped) {
     // An overlapped read waits on its own event, so it returns the moment

@@ -32,7 +32,7 @@ DWORD write_bytes(Session& session, const HandleObject& h, std::string_view data
 // cancel a blocked read. `max` 0: the whole message, or up to 64 KB.
 // `lend` (Args::lend_result): a mailslot's or pipe's bytes may stay in the
 // thread's read buffer (ReadResult::lent), saving a copy and an allocation.
-ReadResult read_bytes(Session& session, const HandleObject& h, DWORD max, const Value* timeout, bool lend = false);
+ReadResult read_bytes(Session& session, HandleObject& h, DWORD max, const Value* timeout, bool lend = false);
 Value read_value(ReadResult result);  // Bytes (or Borrowed when lent), or data + "more" when more remains
 
 // One request through win::io for a handle of ours; throws `api`'s error

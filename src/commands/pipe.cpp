@@ -1,7 +1,9 @@
 // Named pipes (a server creates instances, clients open them by name) and
 // anonymous pipes (a read end and a write end, for a child's stdin/stdout).
 // Named pipe handles are opened overlapped so connect, transact and writes
-// can time out and Ctrl+C can cancel them.
+// can time out and Ctrl+C can cancel them (open-pipe --sync opens a client
+// end as C programs mostly do, which the same commands serve on helper
+// threads).
 #include "io.hpp"
 
 #include <algorithm>
@@ -68,7 +70,7 @@ Value open_pipe(Session& s, const Args& a) {
   DWORD last_error = 0, wait_error = 0;
   bool opened = s.poll_until(wait, [&] {
     try {
-      h = win::create_file(name, access, share, a.flag("inherit"), OPEN_EXISTING, FILE_FLAG_OVERLAPPED);
+      h = win::create_file(name, access, share, a.flag("inherit"), OPEN_EXISTING, a.flag("sync") ? 0 : FILE_FLAG_OVERLAPPED);
       return true;
     } catch (const Win32Error& e) {
       last_error = e.code();
@@ -94,7 +96,7 @@ Value open_pipe(Session& s, const Args& a) {
     throw;
   }
   auto ref = s.add(Kind::pipe, h, name);
-  ref->overlapped = true;
+  ref->overlapped = !a.flag("sync");
   ref->end = HandleObject::End::pipe_client;
   // A client reads the way the server writes: messages for a message pipe.
   auto info = win::get_named_pipe_info(h);
@@ -156,6 +158,11 @@ Value flush(Session& s, const Args& a) {
 Value transact(Session& s, const Args& a) {
   auto h = a.handle("H");
   std::string_view request_data = a.bytes("DATA");
+  // An empty message a wait took is unread, as far as the caller knows:
+  // TransactNamedPipe refuses while a message waits, so this does too.
+  if (h->kept_empty_messages > 0)
+    throw_error("TransactNamedPipe", ERROR_PIPE_BUSY,
+                "an empty message waits (a wait's zero-byte read took it for the next read): read it first");
   ReadResult reply;
   reply.data.assign(static_cast<std::size_t>(a.integer("max", 64 * 1024)), '\0');
   win::IoRequest request{win::Io::transact, h->handle(), false, reply.data.data(), static_cast<DWORD>(reply.data.size()),
@@ -243,7 +250,11 @@ const CommandRegistration registration{
                 .value_name = "MS|forever",
                 .help = "wait up to MS for a free instance (WaitNamedPipeW) or for the name to appear"},
                share_flag("CreateFileW's share mode (default none: 0)"),
-               inherit_flag},
+               inherit_flag,
+               {.name = "sync",
+                .type = ArgType::boolean,
+                .help = "open it synchronous (no FILE_FLAG_OVERLAPPED), as C programs mostly do: its I/O then runs "
+                        "on helper threads"}},
      .run = open_pipe},
     {.name = "peek",
      .family = "pipe",

@@ -1,5 +1,6 @@
 // wait: WaitForMultipleObjects on one or many handles, in slices so Ctrl+C
-// brings the shell back.
+// brings the shell back; a pipe end in the list counts as signaled when it
+// is readable (a read would not wait).
 #include "agents/child_link.hpp"
 #include "common.hpp"
 
@@ -22,7 +23,22 @@ Value wait(Session& s, const Args& a) {
       throw UsageError(fmt::format("H: {} is this shell itself, which cannot end while it waits; give --timeout MS",
                                    targets[i]->value_text()),
                        static_cast<int>(i + 1));
-  DWORD code = s.wait_sliced(raw, all, timeout);
+  // Pipe ends are waited for readable (win32_readable.cpp); a list without
+  // one is one WaitForMultipleObjects, as ever.
+  bool pipes = std::any_of(targets.begin(), targets.end(), [](const HandleRef& h) { return h->kind == Kind::pipe; });
+  DWORD code;
+  if (!pipes) {
+    code = s.wait_sliced(raw, all, timeout);
+  } else {
+    std::vector<win::WaitItem> items;
+    items.reserve(targets.size());
+    for (const auto& h : targets) {
+      bool pipe = h->kind == Kind::pipe;
+      items.push_back({h->handle(), pipe, pipe && h->overlapped, pipe && h->kept_empty_messages > 0});
+    }
+    code = win::wait_readable(items, all, timeout, s.between(),
+                              [&targets](std::size_t i) { ++targets[i]->kept_empty_messages; });
+  }
   // A child that ended has printed its last lines: they come before what
   // follows the wait.
   for (const auto& h : targets)
@@ -65,17 +81,34 @@ Value signal_and_wait(Session& s, const Args& a) {
                 {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
 }
 
+// What SignalObjectAndWait can wait for: objects the kernel signals (a
+// pipe end's readiness is wait's own doing, not the kernel's).
+constexpr KindSet signaled_only{Kind::event, Kind::mutex,   Kind::semaphore, Kind::timer, Kind::process,
+                                Kind::thread, Kind::file, Kind::mailslot,  Kind::job};
+
 const CommandRegistration registration{
-    {"wait", "wait", "wait until a handle (any, or --all) is signaled (WaitForMultipleObjects)",
-     {{"H", ArgType::handle, waitable, false, true}},
-     {{"all", ArgType::boolean, "", "wait for all of them"},
-      {"timeout", ArgType::timeout, "MS|forever", "give up after MS (default forever; Ctrl+C ends it)"}},
-     wait,
-     {"timeout"}},
-    {"signal-and-wait", "wait", "signal SIGNAL and wait for WAIT in one step (SignalObjectAndWait)",
-     {{"SIGNAL", ArgType::handle, {Kind::event, Kind::mutex, Kind::semaphore}}, {"WAIT", ArgType::handle, waitable}},
-     {{"timeout", ArgType::timeout, "MS|forever", "give up after MS (default forever; Ctrl+C ends it)"}},
-     signal_and_wait},
+    {.name = "wait",
+     .family = "wait",
+     .summary = "wait until a handle (any, or --all) is signaled (WaitForMultipleObjects); a pipe end: until a read "
+                "would not wait",
+     .params = {{.name = "H", .type = ArgType::handle, .kinds = waitable, .variadic = true}},
+     .flags = {{.name = "all", .type = ArgType::boolean, .help = "wait for all of them"},
+               {.name = "timeout",
+                .type = ArgType::timeout,
+                .value_name = "MS|forever",
+                .help = "give up after MS (default forever; Ctrl+C ends it)"}},
+     .run = wait,
+     .method_args = {"timeout"}},
+    {.name = "signal-and-wait",
+     .family = "wait",
+     .summary = "signal SIGNAL and wait for WAIT in one step (SignalObjectAndWait)",
+     .params = {{.name = "SIGNAL", .type = ArgType::handle, .kinds = {Kind::event, Kind::mutex, Kind::semaphore}},
+                {.name = "WAIT", .type = ArgType::handle, .kinds = signaled_only}},
+     .flags = {{.name = "timeout",
+                .type = ArgType::timeout,
+                .value_name = "MS|forever",
+                .help = "give up after MS (default forever; Ctrl+C ends it)"}},
+     .run = signal_and_wait},
 };
 
 }  // namespace

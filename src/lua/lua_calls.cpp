@@ -36,10 +36,20 @@ RawArgs lua_args(lua_State* L, const Command& command, bool as_method, bool lend
     // An array given for a variadic parameter spreads into it.
     bool spreads = v.as<List>() && !command.params.empty() && command.params.back().variadic &&
                    raw.positional.size() + 1 >= command.params.size();
-    if (spreads)
+    if (spreads) {
       for (auto& item : v.as<List>()->items) raw.positional.push_back(item);
-    else
+      // ipc.wait{a, b, timeout = 0}: the same table's names are the options
+      // (a list keeps only its array part, and they would go unheard).
+      if (i == top && !command.flags.empty()) {
+        lua_pushnil(L);
+        while (lua_next(L, i)) {
+          if (lua_type(L, -2) == LUA_TSTRING) raw.flags.emplace_back(lua_tostring(L, -2), to_value(L, -1));
+          lua_pop(L, 1);
+        }
+      }
+    } else {
       raw.positional.push_back(std::move(v));
+    }
   }
   return raw;
 }

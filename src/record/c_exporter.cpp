@@ -165,6 +165,16 @@ std::string CExporter::statement(const win::CallEvent& e) {
     return out;
   };
   auto h = [&](std::size_t i) { return i < e.args.size() ? arg(e.args[i]) : std::string("NULL"); };
+  // A wait on pipe ends (win32_readable.cpp) is a mechanism: zero-byte
+  // reads with events of ipcsh's own, a wait on those, cancels and results.
+  // Its calls are written as comments, not as C that would act otherwise.
+  bool readable_wait = (api == "ReadFile" && e.args.size() == 3) || api == "CancelIoEx" ||
+                       api == "GetOverlappedResult" || api == "CancelSynchronousIo" ||
+                       (api == "WaitForMultipleObjects" && e.args.size() > 1 &&
+                        e.args[1].text.find("readable") != std::string::npos);
+  if (readable_wait)
+    return fmt::format("/* {}: part of ipcsh's wait on a pipe end (a zero-byte read), not exported */",
+                       comment_text(e.line()));
   if (api == "WriteFile") return fmt::format("io_write({}, {});", h(0), arg(e.args[1]));
   if (api == "ReadFile") return fmt::format("io_read({}, {});", h(0), arg(e.args[1]));
   if (api == "ConnectNamedPipe") return fmt::format("io_connect({});", h(0));

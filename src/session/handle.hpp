@@ -62,6 +62,10 @@ class HandleObject {
   bool has_inherit_flag() const;   // views and windows are not kernel handles
   bool overlapped = false;         // opened with FILE_FLAG_OVERLAPPED
   DWORD message_limit = 0;         // a mailslot reader's max message size as created here (0: any)
+  // A pipe end's empty messages that a wait's zero-byte read took (in
+  // message mode such a read takes an empty message whole): the next reads
+  // return them first, as the kernel would have.
+  unsigned kept_empty_messages = 0;
   // A view's region as mapped (size 0 until known): read-mem and write-mem
   // check against it without asking the kernel on every call.
   std::size_t view_size = 0;

@@ -210,7 +210,10 @@ inline constexpr DWORD slice_ms = 50;  // how long Ctrl+C may go unnoticed
 // Returns WAIT_OBJECT_0+i, WAIT_ABANDONED_0+i or WAIT_TIMEOUT.
 // `traced` false: a wait that is part of another call's mechanism (an
 // overlapped read's event, a helper thread), which that call's line covers.
-DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced = true);
+// `shown`: the handles as the trace line names them (a pipe's event says
+// which pipe it stands for), instead of their values.
+DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced = true,
+           const std::vector<std::string>* shown = nullptr);
 // Blocks until `h` is signaled (true) or a message arrives for this
 // thread's windows (false): MsgWaitForMultipleObjects, no timeout, no
 // slices, so an idle waiter costs no CPU. Untraced (an agent's idling).

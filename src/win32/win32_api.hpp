@@ -6,6 +6,7 @@
 #include <winsock2.h>
 #include <windows.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,15 @@ struct PeekResult {
 };
 // nullopt and `error` set when PeekNamedPipe fails (broken, not connected).
 std::optional<PeekResult> peek_named_pipe(HANDLE h, DWORD size, DWORD* error = nullptr);
+// FSCTL_PIPE_PEEK through NtFsControlFile, with no data: PeekNamedPipe's
+// facts plus the number of messages waiting, which PeekNamedPipe does not
+// pass on (Windows' NPFS counts an empty message there; Wine 8 always says
+// 0). nullopt and `error` (a Win32 error) when the end cannot be peeked:
+// the other end gone, not connected, no read access.
+struct PipePeek {
+  DWORD available = 0, messages = 0, message_length = 0;
+};
+std::optional<PipePeek> peek_pipe_messages(HANDLE h, DWORD& error);
 struct PipeInfo {
   DWORD flags = 0, out_buffer = 0, in_buffer = 0, max_instances = 0;
 };
@@ -71,6 +81,28 @@ struct IoRequest {
   bool never_blocks = false;    // a synchronous handle this operation cannot block (a mailslot, a disk file)
 };
 DWORD io(const IoRequest& request, DWORD& error, const Between& between);
+
+// ---- A wait on pipe ends and objects together (win32_readable.cpp) -------
+// One entry of the list: an object the kernel signals, or a pipe end, which
+// counts as signaled when a read would not wait - data or a message is
+// there, or a read fails at once (the other end gone: ERROR_BROKEN_PIPE).
+struct WaitItem {
+  HANDLE h;
+  bool pipe = false;
+  bool overlapped = false;  // (a pipe end) opened with FILE_FLAG_OVERLAPPED
+  bool held = false;        // (a pipe end) a message kept for its next read: readable now
+};
+// WaitForMultipleObjects' answer for the list (WAIT_OBJECT_0+i,
+// WAIT_ABANDONED_0+i, WAIT_TIMEOUT), in slices (Ctrl+C). A pipe is looked
+// at with PeekNamedPipe, then watched with a zero-byte ReadFile (overlapped,
+// or on a helper thread for a synchronous end), and every such read still
+// pending at the end is cancelled and reaped before this returns. A
+// zero-byte read takes one thing: an empty message at the head of a
+// message-mode queue; `took_empty(i)` is told, for the caller to keep it.
+// Throws for a pipe end that cannot be waited on (no read access,
+// PIPE_NOWAIT).
+DWORD wait_readable(const std::vector<WaitItem>& items, bool all, DWORD timeout_ms, const Between& between,
+                    const std::function<void(std::size_t)>& took_empty);
 
 // ---- Sync objects (win32_sync.cpp) ---------------------------------------
 HANDLE create_event(bool inherit, bool manual, bool initial, std::string_view name);

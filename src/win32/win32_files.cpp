@@ -238,6 +238,34 @@ std::optional<PeekResult> peek_named_pipe(HANDLE h, DWORD size, DWORD* error) {
   return p;
 }
 
+std::optional<PipePeek> peek_pipe_messages(HANDLE h, DWORD& error) {
+  constexpr ULONG fsctl_pipe_peek = 0x0011400C;  // CTL_CODE(FILE_DEVICE_NAMED_PIPE, 3, METHOD_BUFFERED, FILE_READ_DATA)
+  struct { ULONG state, available, messages, message_length; } buffer{};  // FILE_PIPE_PEEK_BUFFER without Data
+  struct { LONG_PTR status; ULONG_PTR information; } iosb{};
+  using Fn = LONG(NTAPI*)(HANDLE, HANDLE, void*, void*, void*, ULONG, void*, ULONG, void*, ULONG);
+  using ToDos = ULONG(NTAPI*)(LONG);
+  static HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  static auto control = reinterpret_cast<Fn>(reinterpret_cast<void*>(GetProcAddress(ntdll, "NtFsControlFile")));
+  static auto to_dos = reinterpret_cast<ToDos>(reinterpret_cast<void*>(GetProcAddress(ntdll, "RtlNtStatusToDosError")));
+  LONG status = control(h, nullptr, nullptr, nullptr, &iosb, fsctl_pipe_peek, nullptr, 0, &buffer, sizeof buffer);
+  if (status == 0x103) {  // STATUS_PENDING: NPFS answers a peek at once, but as PeekNamedPipe does, wait
+    WaitForSingleObject(h, INFINITE);
+    status = static_cast<LONG>(iosb.status);
+  }
+  // STATUS_BUFFER_OVERFLOW is a warning: a message waits that the 0 bytes asked for do not hold.
+  bool ok = status >= 0 || static_cast<ULONG>(status) == 0x80000005;
+  if (tracing())
+    emit_call("NtFsControlFile", {handle(h), literal("FSCTL_PIPE_PEEK")},
+              value_text(static_cast<ULONG>(status), ntstatus_names), 0,
+              ok ? fmt::format("(available {}, messages {})", buffer.available, buffer.messages) : std::string());
+  if (!ok) {
+    error = to_dos ? to_dos(status) : ERROR_GEN_FAILURE;
+    return std::nullopt;
+  }
+  error = 0;
+  return PipePeek{buffer.available, buffer.messages, buffer.message_length};
+}
+
 std::optional<PipeInfo> get_named_pipe_info(HANDLE h) {
   PipeInfo info;
   if (attempt("GetNamedPipeInfo", {handle(h)}, [&] {

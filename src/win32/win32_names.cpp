@@ -65,7 +65,15 @@ const NameTable ntstatus_names{Name{0, "STATUS_SUCCESS"},
                                Name{0xC0000022, "STATUS_ACCESS_DENIED"},
                                Name{0xC0000024, "STATUS_OBJECT_TYPE_MISMATCH"},
                                Name{0xC0000003, "STATUS_INVALID_INFO_CLASS"},
-                               Name{0xC0000002, "STATUS_NOT_IMPLEMENTED"}};
+                               Name{0xC0000002, "STATUS_NOT_IMPLEMENTED"},
+                               Name{0x00000103, "STATUS_PENDING"},
+                               Name{0x80000005, "STATUS_BUFFER_OVERFLOW"},
+                               Name{0xC00000AD, "STATUS_INVALID_PIPE_STATE"},
+                               Name{0xC00000B0, "STATUS_PIPE_DISCONNECTED"},
+                               Name{0xC00000B2, "STATUS_PIPE_CLOSING"},
+                               Name{0xC00000B3, "STATUS_PIPE_LISTENING"},
+                               Name{0xC00000D9, "STATUS_PIPE_EMPTY"},
+                               Name{0xC000014B, "STATUS_PIPE_BROKEN"}};
 const NameTable move_method_names{N(FILE_BEGIN), N(FILE_CURRENT), N(FILE_END)};
 
 #undef N

@@ -169,12 +169,14 @@ void emit_call(const char* api, std::initializer_list<Arg> args, const std::stri
 
 DWORD socket_error() { return static_cast<DWORD>(WSAGetLastError()); }
 
-DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced) {
+DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced,
+           const std::vector<std::string>* shown) {
   // The handles in words only for a trace line (a wait in a loop must not
   // format them each time).
   auto list = [&] {
     std::string text;
-    for (HANDLE h : handles) text += (text.empty() ? "" : ", ") + handle_text(h);
+    for (std::size_t i = 0; i < handles.size(); ++i)
+      text += (text.empty() ? "" : ", ") + (shown && i < shown->size() ? (*shown)[i] : handle_text(handles[i]));
     return text;
   };
   ULONGLONG started = GetTickCount64(), deadline = started + timeout_ms;

@@ -96,6 +96,18 @@ interrupted' 10
 type_line 'lua print(select(2, pcall(ipc.write, w, string.rep("y", 200000), {timeout = 200})))'
 check "a write times out" 'WriteFile: WAIT_TIMEOUT \(258\).*not done within 200 ms; cancelled' 10
 
+# a wait on pipe ends (an overlapped zero-byte read and a helper thread's):
+# Ctrl+C cancels and reaps both reads, and what comes next is read whole
+type_line "ws = create-pipe console-wait-$$ --mode message; wc = open-pipe console-wait-$$; wr = pipe; connect \$ws"
+type_line 'wait $ws $wr.read'
+sleep 1.5
+tm send-keys -t "$session" C-c
+check "Ctrl+C ends a wait on pipe ends" 'wait \$ws \$wr.read
+interrupted' 10
+type_line 'send $wc "after the wait"; write $wr.write anonymous; recv $ws --timeout 1000; read $wr.read --timeout 1000'
+check "the named pipe reads as before after it" '^"after the wait" \(14 bytes\)$' 10
+check "the anonymous pipe reads as before after it" '^"anonymous" \(9 bytes\)$' 10
+
 type_line 'k = spawn --ipcsh "sleep 30000"'
 check "child spawned" '^k = process 0x' 10
 tm send-keys -t "$session" C-c

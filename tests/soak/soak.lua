@@ -32,12 +32,14 @@ local function cycle(i)
   local view = ipc.map(map); view:write(0, "x" .. i); assert(view:read(0, #("x" .. i)) == "x" .. i)
   view:close(); map:close()
 
-  local r, wr = ipc.pipe(); wr:write("p"); assert(r:read() == "p"); r:close(); wr:close()
+  local r, wr = ipc.pipe(); assert(r:wait(0) == "timeout"); wr:write("p"); assert(r:wait(0) == "signaled")
+  assert(r:read() == "p"); r:close(); wr:close()
 
   local server = ipc.create_pipe(tag .. "-np", {mode = "message"})
   local client = ipc.open_pipe(tag .. "-np")
   server:connect{timeout = 1000}
-  client:send("q"); assert(server:recv() == "q")
+  assert(ipc.wait(server, client, {timeout = 0}) == "timeout")
+  client:send("q"); assert(server:wait(0) == "signaled"); assert(server:recv() == "q")
   client:close(); server:close()
 
   local listener = ipc.tcp_listen(0)
