@@ -2,8 +2,10 @@
 -- Everything comes from ipc.commands(): a command added to the table is
 -- covered without touching this file.
 --
---   ipcsh badinput.lua gen RUNTAG
---       writes, in the working directory:
+--   ipcsh badinput.lua gen RUNTAG [SHARD SHARDS]
+--       writes, in the working directory, for the commands of shard SHARD
+--       of SHARDS (default 1 of 1: every command; the shards are balanced by
+--       their inputs and processes, the same split on every run of a build):
 --         commands.txt        IDX <tab> NAME <tab> LUA <tab> LUA_ONLY
 --         sh-IDX.in           shell-mode input: fixtures, "@@ 0", then each
 --                             input line followed by its marker "@@ K" (on
@@ -20,7 +22,7 @@
 --       "=> ..." on stdout - followed by its marker "@@ K" on both streams;
 --       then a final command and "@@ end".
 local mode, runtag = arg[1], arg[2]
-assert(mode == "gen" or mode == "lua", "usage: badinput.lua gen RUNTAG | lua RUNTAG IDX START")
+assert(mode == "gen" or mode == "lua", "usage: badinput.lua gen RUNTAG [SHARD SHARDS] | lua RUNTAG IDX START")
 assert(runtag and runtag:match("^[%w-]+$"), "RUNTAG: letters, digits and dashes")
 
 local commands = ipc.commands()
@@ -255,8 +257,10 @@ local function exit_code_of(c, values, extra)
 end
 
 ------------------------------------------------------------------ shell mode
--- One case: {desc, line, ends}. Words: positional words in order, then
--- flags; a text parameter goes last (after "--" when the command has flags).
+-- One case: {desc, words, ends}; the line is the words joined by blanks
+-- (never made as one string: a fresh 1 MB string costs ~12 ms under Wine).
+-- Words: positional words in order, then flags; a text parameter goes last
+-- (after "--" when the command has flags).
 local function sh_line(c, pos, text, flags)
   local parts = {c.name}
   for _, w in ipairs(pos) do parts[#parts + 1] = w end
@@ -267,7 +271,7 @@ local function sh_line(c, pos, text, flags)
   end
   local shown = {}
   for i, w in ipairs(parts) do shown[i] = show(w) end
-  return table.concat(parts, " "), table.concat(shown, " ")
+  return parts, table.concat(shown, " ")
 end
 
 local function sh_safety(c, except)
@@ -284,8 +288,8 @@ end
 local function sh_cases(c)
   local cases = {}
   local function add(desc, pos, text, flags, ends)
-    local line, shown = sh_line(c, pos, text, flags)
-    cases[#cases + 1] = {desc = desc .. ": " .. shown, line = line, ends = ends or "-"}
+    local words, shown = sh_line(c, pos, text, flags)
+    cases[#cases + 1] = {desc = desc .. ": " .. shown, words = words, ends = ends or "-"}
   end
   -- valid positional words and text: every parameter, or the required ones
   local function base(all)
@@ -346,8 +350,10 @@ local function sh_cases(c)
   add("nameless flag", bpos, btext, (function()
     local f = sh_safety(c); f[#f + 1] = "--=junk"; return f end)())
   for _, f in ipairs(c.flags) do
-    local function with(word)
-      local fl = sh_safety(c, f.name); fl[#fl + 1] = word; return fl
+    local function with(...)
+      local fl = sh_safety(c, f.name)
+      for _, word in ipairs{...} do fl[#fl + 1] = word end
+      return fl
     end
     if is_switch(f) then
       add(("--%s=junk"):format(f.name), bpos, btext, with("--" .. f.name .. "=junk"), bends)
@@ -359,7 +365,7 @@ local function sh_cases(c)
       for _, b in ipairs(sh_bad(f)) do
         local ends = bends
         if takes_process(f) and b[2] == "-1" then ends = "any" end
-        add(("--%s %s"):format(f.name, b[1]), bpos, btext, with("--" .. f.name .. " " .. b[2]), ends)
+        add(("--%s %s"):format(f.name, b[1]), bpos, btext, with("--" .. f.name, b[2]), ends)
       end
     end
   end
@@ -546,8 +552,36 @@ if mode == "gen" then
     closed = function(k) return setmetatable({}, {__tostring = function() return "<closed " .. k .. ">" end}) end,
     fn = function() end, cyclic = {}, deep = {},
   }
+  -- The shards: each command (both its modes) goes to the shard with the
+  -- least work so far, the heaviest commands first; a command's work is its
+  -- inputs plus 80 per process (a Wine process's start costs about as much
+  -- as 80 inputs).
+  local shard, shards = math.tointeger(tonumber(arg[3] or "1")), math.tointeger(tonumber(arg[4] or "1"))
+  assert(shards and shards >= 1 and shard and shard >= 1 and shard <= shards, "SHARD SHARDS: 1 <= SHARD <= SHARDS")
+  local mine = {}
+  do
+    local work = {}
+    for idx, c in ipairs(commands) do
+      local saved = runtag
+      runtag = ("%s-%d"):format(saved, idx)
+      local w = #lua_cases(c, placeholder) + 80
+      if not c.lua_only then w = w + #sh_cases(c) + 80 end
+      runtag = saved
+      work[#work + 1] = {idx = idx, w = w}
+    end
+    table.sort(work, function(a, b) if a.w ~= b.w then return a.w > b.w end return a.idx < b.idx end)
+    local load = {}
+    for i = 1, shards do load[i] = 0 end
+    for _, x in ipairs(work) do
+      local best = 1
+      for i = 2, shards do if load[i] < load[best] then best = i end end
+      load[best] = load[best] + x.w
+      if best == shard then mine[x.idx] = true end
+    end
+  end
   local unfixtured = {}
   for idx, c in ipairs(commands) do
+    if not mine[idx] then goto next_command end
     listing:write(("%d\t%s\t%s\t%s\n"):format(idx, c.name, c.lua, tostring(c.lua_only)))
     local function check_kinds(p)
       for _, k in ipairs(kinds_of(p.kinds)) do
@@ -579,7 +613,16 @@ if mode == "gen" then
       local off = assert(io.open(("sh-%d.off"):format(idx), "wb"))
       local desc = assert(io.open(("sh-%d.desc"):format(idx), "wb"))
       local pos = 0
-      local function put(line)
+      local function put(line, words)
+        if words then
+          for i, w in ipairs(words) do
+            f:write(i > 1 and " " or "", w)
+            pos = pos + (i > 1 and 1 or 0) + #w
+          end
+          f:write("\n")
+          pos = pos + 1
+          return
+        end
         f:write(line, "\n")
         pos = pos + #line + 1
       end
@@ -593,7 +636,7 @@ if mode == "gen" then
       for k, case in ipairs(cases) do
         off:write(("%d\t%d\n"):format(k, pos))
         desc:write(("%d\t%s\t%s\n"):format(k, case.ends, case.desc))
-        put(case.line)
+        put(nil, case.words)
         put(marker(k))
       end
       off:write(("%d\t%d\n"):format(#cases + 1, pos))
@@ -613,6 +656,7 @@ if mode == "gen" then
       for k, case in ipairs(cases) do desc:write(("%d\t%s\t%s\n"):format(k, case.ends, case.desc)) end
       desc:close()
     end
+    ::next_command::
   end
   listing:close()
   local nf = assert(io.open("notes.txt", "wb"))

@@ -13,29 +13,40 @@
 # to say whether it does it again (a failure either way). Processes that end
 # together with exit 0 and nothing said lost their wineserver: the report
 # groups them, since any of the inputs then in flight may have crashed it.
-# usage: badinput.sh WINE_RUN IPCSH.EXE
+# usage: badinput.sh WINE_RUN IPCSH.EXE [SHARD/SHARDS]
+# SHARD/SHARDS (default 1/1, every command): this run takes the commands of
+# shard SHARD of SHARDS, split by badinput.lua gen so the shards have about
+# the same work; the suite runs them as separate ctest tests (badinput-N),
+# side by side under ctest -j. Shards may meet each other's objects of the
+# same bad name ("bogus", "0", Hangul): that can only turn an accepted
+# input into a clear error or the other way round, both passes; a
+# command's two runs (shell and Lua) are in one shard, one after the other.
 # Environment: BADINPUT_JOBS (parallel processes, default 1: under more churn Wine 8's wineserver now and then dies during `handles`; Wine processes
 # wait on wineserver much of the time),
-# BADINPUT_LIMIT (seconds per process, default 30), BADINPUT_ONLY (a regex
+# BADINPUT_LIMIT (seconds per process, default 30), BADINPUT_DEADLINE
+# (seconds for the whole run, default none: no process starts after it, and
+# what was not run is reported as unfinished, a failure - so a run under a
+# test runner's time limit still says what it found), BADINPUT_ONLY (a regex
 # of command names to run, for debugging), BADINPUT_KEEP=1 (keep the work
 # directory and print its path).
 set -u
 wine_run=$(readlink -f "$1")
 exe=$(readlink -f "$2")
+shard=${3:-1/1}
+[[ "$shard" =~ ^([0-9]+)/([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] && [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] ||
+  { echo "badinput: SHARD/SHARDS expected (1/4), got '$shard'"; exit 2; }
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 jobs_max=${BADINPUT_JOBS:-1}
 limit=${BADINPUT_LIMIT:-30}
+deadline=${BADINPUT_DEADLINE:-0}
 only=${BADINPUT_ONLY:-}
 work=$(mktemp -d)
 # Processes left behind: children whose shell lost its wineserver (and so
 # its kill-on-close job) keep running. Ours have their working directory in
 # $work; they are ended by id.
 leftovers() {
-  local p pids=""
-  for p in /proc/[0-9]*; do
-    case $(readlink "$p/cwd" 2>/dev/null) in "$work"/*) pids+=" ${p#/proc/}" ;; esac
-  done
-  echo $pids
+  # (one find: a readlink per process took seconds on a busy machine)
+  find /proc/[0-9]*/cwd -maxdepth 0 -lname "$work/*" 2>/dev/null | sed 's|^/proc/||; s|/cwd$||' | tr '\n' ' '
 }
 cleanup() {
   local pids
@@ -57,7 +68,7 @@ cd "$work" || exit 2
 export LC_ALL=C
 runtag=bi$$
 started=$SECONDS
-started_at=$(date +%s.%N)
+started_at=$EPOCHREALTIME
 
 # Run a copy of the program: a rebuild during the run must not swap it
 # underneath (spawn finds "ipcsh.exe" beside it). The Wine prefix stays the
@@ -81,18 +92,13 @@ ipcsh() { "$wine_run" "$exe" "$@"; }
 
 # Generate the inputs from the command table.
 cp "$here/badinput.lua" .
-if ! ipcsh badinput.lua gen "$runtag" >gen.out 2>&1; then
+if ! ipcsh badinput.lua gen "$runtag" "${shard%/*}" "${shard#*/}" >gen.out 2>&1; then
   echo "badinput: generating the inputs failed:"
   cat gen.out
   echo "0 passed, 1 failed"
   exit 1
 fi
-
-# Lines longer than 1000 bytes are cut and marked; NUL bytes become '?'; the
-# C library's stderr (Lua's io.stderr) ends lines with CR LF.
-clean() {
-  tr '\000' '?' <"$1" | awk '{ sub(/\r$/, ""); if (length($0) > 1000) $0 = substr($0, 1, 200) "... [LONG " length($0) " bytes]"; print }'
-}
+generated=$SECONDS
 
 # classify DESC OUT ERR RC START RETRY WHERE: appends one line per input tried to
 # the results (STATUS <tab> K <tab> detail; for input RETRY, tried again
@@ -102,10 +108,13 @@ clean() {
 # in ../server-crashes as "TIME WHERE #K".
 classify() {
   local desc=$1 out=$2 err=$3 rc=$4 start=$5 retry=$6 where=$7
-  clean "$out" >"$out.c"
-  clean "$err" >"$err.c"
-  awk -F'\t' -v descf="$desc" -v outf="$out.c" -v errf="$err.c" -v rc="$rc" -v start="$start" -v limit="$limit" \
-      -v retry="$retry" -v where="$where" -v now="$(date +%s.%N)" '
+  # Output lines longer than 1000 bytes are cut and marked; NUL bytes become
+  # '?'; the C library's stderr (Lua's io.stderr) ends lines with CR LF.
+  # The files: the descriptions, stdout, stderr (ARGV: either may be empty).
+  awk -F'\t' -v rc="$rc" -v start="$start" -v limit="$limit" \
+      -v retry="$retry" -v where="$where" -v now="$EPOCHREALTIME" '
+    { file = FILENAME == ARGV[1] ? 1 : FILENAME == ARGV[2] ? 2 : 3 }
+    file > 1 { sub(/\r$/, ""); if (length($0) > 1000) $0 = substr($0, 1, 200) "... [LONG " length($0) " bytes]" }
     function marker(line) { return line ~ /^@@ ([0-9]+|end)$/ ? substr(line, 4) : "" }
     function unclear(line) {
       if (line ~ /^[ \t]*$/) return "an empty error line"
@@ -124,8 +133,8 @@ classify() {
       if (k == retry) printf "retry\t%s\t%s: %s\n", k, status, detail >> "results"
       else printf "%s\t%s\t%s\n", status, k, detail >> "results"
     }
-    FILENAME == descf { n = $1; ends[$1] = $2; d = $0; sub(/^[^\t]*\t[^\t]*\t/, "", d); what[$1] = d; next }
-    FILENAME == outf {
+    file == 1 { n = $1; ends[$1] = $2; d = $0; sub(/^[^\t]*\t[^\t]*\t/, "", d); what[$1] = d; next }
+    file == 2 {
       olines++
       if (olines == 1) oline1 = $0
       m = marker($0)
@@ -133,7 +142,7 @@ classify() {
       if (opend == "") opend = $0
       next
     }
-    FILENAME == errf {
+    file == 3 {
       elines++
       m = marker($0)
       if (m != "") { eseen[m] = 1; ecount[m] = ecur; etext[m] = epend; ecur = 0; epend = ""; next }
@@ -193,7 +202,7 @@ classify() {
       else if (rc != 0 && rc != 1)
         result("crashed", "end", "exit " rc " after the final command")
       print "0 0"
-    }' "$desc" "$out.c" "$err.c"
+    }' "$desc" <(tr '\000' '?' <"$out") <(tr '\000' '?' <"$err")
 }
 
 # run_command MODE IDX NAME: every input of one command in one mode, in as
@@ -208,13 +217,18 @@ run_command() {
   local desc=../$mode-$idx.desc
   local most=$(($(wc -l <"$desc") + 10))
   while [ "$attempt" -lt "$most" ]; do
+    if [ "$deadline" -gt 0 ] && [ $((SECONDS - started)) -ge "$deadline" ]; then
+      printf 'unfinished\t%s\tnot run: the run'"'"'s deadline (BADINPUT_DEADLINE=%s s) passed first\n' "$start" "$deadline" >>results
+      break
+    fi
     attempt=$((attempt + 1))
     # when each process ran (BADINPUT_KEEP=1: what ran alongside a crash)
-    echo "start $attempt $(date +%s.%N)" >>times.log
+    echo "start $attempt $EPOCHREALTIME" >>times.log
     if [ "$mode" = sh ]; then
       if [ "$start" = 1 ]; then
-        cp "../sh-$idx.in" in
+        ln -sf "../sh-$idx.in" in
       else
+        rm -f in
         local first at
         first=$(awk -F'\t' '$1 == 1 { print $2 }' "../sh-$idx.off")
         at=$(awk -F'\t' -v s="$start" '$1 == s { print $2 }' "../sh-$idx.off")
@@ -227,7 +241,7 @@ run_command() {
         >"out.$attempt" 2>"err.$attempt"
       rc=$?
     fi
-    echo "end $attempt $(date +%s.%N) rc=$rc" >>times.log
+    echo "end $attempt $EPOCHREALTIME rc=$rc" >>times.log
     read -r next crashed < <(classify "$desc" "out.$attempt" "err.$attempt" "$rc" "$start" "$retry" "$mode-$idx")
     [ "$next" = 0 ] && break
     if ! [[ "$next" =~ ^([0-9]+|setup)$ ]]; then
@@ -268,49 +282,71 @@ for mode in sh lua; do
 done
 wait
 
-# Report: one line per command and mode, every failure with its input.
-tried=0 clear=0 accepted=0 ended=0 crashed=0 hung=0 unclear=0 bogus=0 setup=0 flaked=0 processes=0
-failures=""
+ran=$SECONDS
+
+# Report: one line per command and mode, every failure with its input (one
+# awk for all of them: a few processes per command took 20 s under load).
 while IFS=$'\t' read -r idx name lua lua_only; do
   if [ -n "$only" ] && ! [[ "$name" =~ $only ]]; then continue; fi
   for mode in sh lua; do
-    dir=$work/$mode-$idx
-    [ -d "$dir" ] || continue
-    label="shell $name"
-    [ "$mode" = lua ] && label="lua   ipc.$lua"
-    res=$dir/results
-    [ -f "$res" ] || : >"$res"
-    # a fixtures process that failed and then, tried again in a new
-    # process, made them: a flake of its start, reported but not counted
-    counts=$(awk -F'\t' '$2 != "end" && $1 != "setup" && $1 != "retry" { n++ } { c[$1]++ }
-      $1 == "retry" && $2 == 0 && $3 ~ /^made:/ { made++ }
-      END { printf "%d %d %d %d %d %d %d %d %d %d", n, c["clear"], c["accepted"], c["ended"], c["crashed"], c["hung"], c["unclear"], c["bogus"], c["setup"] - made, made }' "$res")
-    read -r t e a en cr h u b s fl <<<"$counts"
-    flaked=$((flaked + fl))
-    p=$(cat "$dir/processes" 2>/dev/null || echo 0)
-    tried=$((tried + t)) clear=$((clear + e)) accepted=$((accepted + a)) ended=$((ended + en))
-    crashed=$((crashed + cr)) hung=$((hung + h)) unclear=$((unclear + u)) bogus=$((bogus + b)) setup=$((setup + s))
-    processes=$((processes + p))
-    status=ok
-    [ $((cr + h + u + b + s)) -gt 0 ] && status=FAIL
-    printf '%-4s %-28s %3d inputs: %3d clear error, %3d accepted%s (%d process%s)\n' "$status" "$label" "$t" "$e" "$a" \
-      "$([ "$en" -gt 0 ] && echo ", $en ended the process by design")" "$p" "$([ "$p" = 1 ] || echo es)"
-    while IFS=$'\t' read -r st k detail; do
-      case $st in
-        retry)
-          failures+="$(printf '    tried again in a new process: %s' "$detail")"$'\n'
-          ;;
-        crashed | hung | unclear | bogus | setup)
-          if [ "$k" = end ] || [ "$st" = setup ]; then input="(after the inputs)"; [ "$st" = setup ] && input="(fixtures)"
-          else input=$(awk -F'\t' -v k="$k" '$1 == k { sub(/^[^\t]*\t[^\t]*\t/, ""); print; exit }' "$work/$mode-$idx.desc")
-          fi
-          [ "$st" = setup ] && [ "$fl" -gt 0 ] && st="setup (once; made when tried again, not counted as failed)"
-          failures+="$(printf '%s [%s] %s #%s %s\n    %s' "$st" "${mode/sh/shell}" "$name" "$k" "$input" "$detail")"$'\n'
-          ;;
-      esac
-    done <"$res"
+    [ -d "$work/$mode-$idx" ] && printf '%s\t%s\t%s\t%s\n' "$mode" "$idx" "$name" "$lua"
   done
-done <commands.txt
+done <commands.txt >runs.txt
+awk -F'\t' -v work="$work" '
+  # the description of input K of a run (MODE-IDX.desc: K <tab> ENDS <tab> text)
+  function input(descf, k,   line, f, d) {
+    d = ""
+    while ((getline line < descf) > 0) {
+      split(line, f, "\t")
+      if (f[1] == k) { d = line; sub(/^[^\t]*\t[^\t]*\t/, "", d); break }
+    }
+    close(descf)
+    return d
+  }
+  {
+    mode = $1; idx = $2; name = $3; dir = work "/" mode "-" idx
+    label = mode == "lua" ? "lua   ipc." $4 : "shell " name
+    p = 0
+    if ((getline line < (dir "/processes")) > 0) p = line + 0
+    close(dir "/processes")
+    delete c; n = 0; made = 0; nres = 0
+    res = dir "/results"
+    while ((getline line < res) > 0) {
+      split(line, f, "\t")
+      nres++; st[nres] = f[1]; kk[nres] = f[2]; d = line; sub(/^[^\t]*\t[^\t]*\t/, "", d); det[nres] = d
+      if (f[2] != "end" && f[1] != "setup" && f[1] != "retry" && f[1] != "unfinished") n++
+      c[f[1]]++
+      # a fixtures process that failed and then, tried again in a new
+      # process, made them: a flake of its start, reported but not counted
+      if (f[1] == "retry" && f[2] == 0 && d ~ /^made:/) made++
+    }
+    close(res)
+    s = c["setup"] - made
+    T["tried"] += n; T["clear"] += c["clear"]; T["accepted"] += c["accepted"]; T["ended"] += c["ended"]
+    T["crashed"] += c["crashed"]; T["hung"] += c["hung"]; T["unclear"] += c["unclear"]; T["bogus"] += c["bogus"]
+    T["setup"] += s; T["flaked"] += made; T["processes"] += p; T["unfinished"] += c["unfinished"]
+    status = c["crashed"] + c["hung"] + c["unclear"] + c["bogus"] + s + c["unfinished"] > 0 ? "FAIL" : "ok"
+    printf "%-4s %-28s %3d inputs: %3d clear error, %3d accepted%s (%d process%s)\n", status, label, n, c["clear"], c["accepted"],
+      (c["ended"] > 0 ? ", " c["ended"] " ended the process by design" : ""), p, (p == 1 ? "" : "es")
+    for (i = 1; i <= nres; i++) {
+      if (st[i] == "retry") {
+        printf "    tried again in a new process: %s\n", det[i] > "failures.txt"
+      } else if (st[i] ~ /^(crashed|hung|unclear|bogus|setup|unfinished)$/) {
+        if (st[i] == "setup") what = "(fixtures)"
+        else if (st[i] == "unfinished") what = "(this input and those after it)"
+        else if (kk[i] == "end") what = "(after the inputs)"
+        else what = input(work "/" mode "-" idx ".desc", kk[i])
+        shown = st[i]
+        if (st[i] == "setup" && made > 0) shown = "setup (once; made when tried again, not counted as failed)"
+        printf "%s [%s] %s #%s %s\n    %s\n", shown, mode == "sh" ? "shell" : "lua", name, kk[i], what, det[i] > "failures.txt"
+      }
+    }
+  }
+  END {
+    printf "%d %d %d %d %d %d %d %d %d %d %d %d\n", T["tried"], T["clear"], T["accepted"], T["ended"], T["crashed"], T["hung"],
+      T["unclear"], T["bogus"], T["setup"], T["flaked"], T["processes"], T["unfinished"] > "totals.txt"
+  }' runs.txt
+read -r tried clear accepted ended crashed hung unclear bogus setup flaked processes unfinished <totals.txt
 
 if [ -s notes.txt ]; then
   echo
@@ -329,19 +365,19 @@ if [ -s server-crashes ]; then
       line = line name($2) " #" $3; last = $1 }
     END { if (line != "") print line }' commands.txt -
 fi
-if [ -n "$failures" ]; then
+if [ -s failures.txt ]; then
   echo
   echo "failures (and flakes):"
-  printf '%s' "$failures" | sed -E 's/^/  /; s/(A{10})A{20,}/\1.../g' | cat -v
+  sed -E 's/^/  /; s/(A{10})A{20,}/\1.../g' failures.txt | cat -v
 fi
 left=$(leftovers)
 if [ -n "$left" ]; then
   echo
   echo "processes left running by the inputs (ended now): $(echo $left | wc -w)"
 fi
-failed=$((crashed + hung + unclear + bogus + setup))
+failed=$((crashed + hung + unclear + bogus + setup + unfinished))
 passed=$((clear + accepted + ended))
 echo
-echo "badinput: tried $tried, clear error $clear, accepted $accepted, ended by design $ended, crashed $crashed, hung $hung, unclear $unclear, bogus result $bogus$([ "$setup" -gt 0 ] && echo ", setup failed $setup")$([ "$flaked" -gt 0 ] && echo ", fixtures failed once and then were made $flaked") ($processes processes, $((SECONDS - started)) s)"
+echo "badinput$([ "$shard" = 1/1 ] || echo " shard $shard"): $(cut -f2 runs.txt | sort -u | wc -l) commands, tried $tried, clear error $clear, accepted $accepted, ended by design $ended, crashed $crashed, hung $hung, unclear $unclear, bogus result $bogus$([ "$setup" -gt 0 ] && echo ", setup failed $setup")$([ "$flaked" -gt 0 ] && echo ", fixtures failed once and then were made $flaked")$([ "$unfinished" -gt 0 ] && echo ", runs left unfinished at the deadline $unfinished") ($processes processes, $((SECONDS - started)) s: inputs made in $((generated - started)) s, run in $((ran - generated)) s, report $((SECONDS - ran)) s)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

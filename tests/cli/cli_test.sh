@@ -55,6 +55,30 @@ printf 'exit 4\necho never\n' | ipcsh >"$work/out"
 check "exit CODE" "$?" '^4$'
 check "exit stops" "$(cat "$work/out")" '^$'
 
+# stdin shared with a child: the shell takes its line and nothing past it,
+# so a child that reads the same stdin gets the next line ("exit 7" ends a
+# child ipcsh with 7), and a 1 MB line is read whole, a block at a time -
+# from a file, a Unix pipe and a Windows pipe (PeekNamedPipe)
+exe_win="Z:${exe//\//\\}"
+printf 'lua local k = ipc.spawn{cmd = [[%s]]}; print("child", k:wait(20000), k:exit_code())\nexit 7\necho after\nno-such-command %s\necho "%s"\n' \
+  "$exe_win" "$(head -c 1048576 /dev/zero | tr '\0' A)" "$(head -c 100 /dev/zero | tr '\0' B)" >shared.txt
+lines=$'child\tsignaled\t7\nafter\nB{100}'
+out=$(ipcsh <shared.txt 2>"$work/err"); check "stdin file shared with a child" "$?:$out" "^1:$lines\$"
+check "stdin file: the 1 MB line is one line" "$(cat "$work/err")" "^unknown command 'no-such-command'; try \`help\`$"
+out=$(cat shared.txt | ipcsh 2>"$work/err"); check "stdin Unix pipe shared with a child" "$?:$out" "^1:$lines\$"
+check "stdin Unix pipe: the 1 MB line is one line" "$(cat "$work/err")" "^unknown command 'no-such-command'; try \`help\`$"
+cat >piped.lua <<LUA
+local r, w = ipc.pipe{inherit = "read"}
+local f = assert(io.open("shared.txt", "rb"))
+local kid = ipc.spawn{cmd = [[$exe_win]], stdin = r}
+w:write(f:read("a")); w:close(); f:close()
+assert(kid:wait(60000) == "signaled")
+print("exit", kid:exit_code())
+LUA
+out=$(ipcsh piped.lua 2>"$work/err")
+check "stdin Windows pipe shared with a child" "$?:$out" "^0:$lines"$'\nexit\t1$'
+check "stdin Windows pipe: the 1 MB line is one line" "$(cat "$work/err")" "^unknown command 'no-such-command'; try \`help\`$"
+
 # scripts: arg, exit 0; errors as SCRIPT.lua:LINE: message, exit 1
 printf 'assert(arg[1] == "x" and arg[2] == "y z")\nprint("args ok")\n' >ok.lua
 out=$(ipcsh ok.lua x "y z"); check "script args" "$?:$out" '^0:args ok$'

@@ -1,32 +1,54 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh [SECONDS]: builds the fuzz targets natively with clang and
-# libFuzzer (address and undefined-behaviour sanitizers on), replays every
-# regression input, then fuzzes each target for SECONDS (default 30) from
-# the seed corpus of real command lines:
+# tests/fuzz/run.sh [--bin DIR] [SECONDS] [TARGET...]: the fuzz targets, built
+# natively with clang and libFuzzer (address and undefined-behaviour
+# sanitizers on), replay every regression input, then fuzz for SECONDS each
+# (default 30) from the seed corpus of real command lines:
 #   line - the line syntax and the line editor with completion (fuzz_line.cpp);
 #   bind - words to raw arguments and the argument binder (fuzz_bind.cpp).
+# --bin DIR: the targets as the CMake build made them (DIR/line, DIR/bind;
+# the suite passes build/fuzz); without it, or when they are missing, they
+# are built here into a temporary folder. TARGET...: line, bind (default both).
 # New inputs go to a temporary folder; a crash is saved as
 # tests/fuzz/regressions/TARGET/crash-* to be kept.
 # A long run: tests/fuzz/run.sh 3600
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+bin=""
+if [ "${1:-}" = --bin ]; then bin=$2; shift 2; fi
 seconds=${1:-30}
-command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (tools/setup.sh installs clang)"; exit 1; }
-[ -d "$root/deps/fmt/include" ] || { echo "fuzz: deps/fmt is missing (tools/setup.sh fetches it)"; exit 1; }
+[ $# -gt 0 ] && shift
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(line bind)
+for target in "${targets[@]}"; do
+  case $target in line|bind) ;; *) echo "fuzz: unknown target '$target' (line, bind)"; exit 2 ;; esac
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -DFMT_HEADER_ONLY -I"$root/deps/fmt/include" -I"$root/src")
-s=$root/src
-clang++ "${flags[@]}" "$here/fuzz_line.cpp" "$s/core/syntax.cpp" "$s/console/line_editor.cpp" "$s/console/completion.cpp" \
-  -o "$work/line" &
-clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/core/command.cpp" "$s/core/binder.cpp" "$s/core/syntax.cpp" "$s/core/messages.cpp" "$s/core/kinds.cpp" \
-  -o "$work/bind" &
-wait %1 && wait %2 || { echo "fuzz: the targets did not build"; exit 1; }
+built=1
+for target in "${targets[@]}"; do [ -n "$bin" ] && [ -x "$bin/$target" ] || built=0; done
+if [ $built = 1 ]; then
+  for target in "${targets[@]}"; do ln -s "$(readlink -f "$bin/$target")" "$work/$target"; done
+else
+  command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (tools/setup.sh installs clang)"; exit 1; }
+  [ -d "$root/deps/fmt/include" ] || { echo "fuzz: deps/fmt is missing (tools/setup.sh fetches it)"; exit 1; }
+  flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+         -DFMT_HEADER_ONLY -I"$root/deps/fmt/include" -I"$root/src")
+  s=$root/src
+  for target in "${targets[@]}"; do
+    case $target in
+      line) clang++ "${flags[@]}" "$here/fuzz_line.cpp" "$s/core/syntax.cpp" "$s/console/line_editor.cpp" "$s/console/completion.cpp" \
+              -o "$work/line" & ;;
+      bind) clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/core/command.cpp" "$s/core/binder.cpp" "$s/core/syntax.cpp" \
+              "$s/core/messages.cpp" "$s/core/kinds.cpp" \
+              -o "$work/bind" & ;;
+    esac
+  done
+  for job in $(jobs -p); do wait "$job" || { echo "fuzz: the targets did not build"; exit 1; }; done
+fi
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
-for target in line bind; do
+for target in "${targets[@]}"; do
   # every input that ever crashed stays fixed
   mkdir -p "$here/regressions/$target"
   regressions=("$here/regressions/$target"/*)
