@@ -1,6 +1,6 @@
 # `cmake --build build --target package`: ipcsh-VERSION-win64.zip, what a
 # Windows user unzips and runs - the one self-contained ipcsh.exe (static:
-# no runtime DLLs), the shipped scripts, the README, this project's LICENSE,
+# no runtime DLLs), the shipped scripts, the README and docs/, this project's LICENSE,
 # and the licences of the two libraries compiled into it (Lua's, from its
 # own lua.h; fmt's LICENSE.rst).
 set(PACKAGE_LICENSES ${CMAKE_BINARY_DIR}/licenses)
@@ -20,6 +20,7 @@ configure_file(${FMT_SOURCE_DIR}/LICENSE.rst ${PACKAGE_LICENSES}/fmt-LICENSE.rst
 install(TARGETS ipcsh RUNTIME DESTINATION .)
 install(DIRECTORY scripts/ DESTINATION scripts FILES_MATCHING PATTERN "*.lua")
 install(FILES README.md LICENSE DESTINATION .)
+install(DIRECTORY docs/ DESTINATION docs FILES_MATCHING PATTERN "*.md")
 install(FILES ${PACKAGE_LICENSES}/lua-LICENSE.txt ${PACKAGE_LICENSES}/fmt-LICENSE.rst DESTINATION licenses)
 
 set(CPACK_GENERATOR ZIP)

@@ -47,7 +47,7 @@ LuaEngine::LuaEngine(Session& session) : session_(session) {
   // in a loop makes garbage fast while keeping little alive (the state
   // holds ~40 KB), and the incremental collector ran a whole cycle for
   // nearly every 64 KB string; a minor collection looks at young objects
-  // only (pipe-bulk, memory: README's Performance). collectgarbage("incremental")
+  // only (pipe-bulk, memory: docs/performance.md). collectgarbage("incremental")
   // switches back.
   lua_gc(L_, LUA_GCGEN, 0, 0);
   watch_coroutines(L_);

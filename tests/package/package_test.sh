@@ -15,12 +15,12 @@ mkdir "$work/unzipped"
 (cd "$work/unzipped" && cmake -E tar xf "$zip")
 top=$(ls -d "$work"/unzipped/ipcsh-*-win64)
 fail() { echo "package: $*" >&2; exit 1; }
-for f in ipcsh.exe README.md LICENSE licenses/lua-LICENSE.txt licenses/fmt-LICENSE.rst scripts/signaled_states.lua; do
+for f in ipcsh.exe README.md docs/wine.md LICENSE licenses/lua-LICENSE.txt licenses/fmt-LICENSE.rst scripts/signaled_states.lua; do
   [ -s "$top/$f" ] || fail "$f is missing from $(basename "$zip")"
 done
 grep -q "Lua.org, PUC-Rio" "$top/licenses/lua-LICENSE.txt" || fail "Lua's licence is not Lua's"
 grep -q "Permission is hereby granted" "$top/LICENSE" || fail "LICENSE is not the MIT licence"
-[ -z "$(ls "$top" | grep -v -x -e ipcsh.exe -e README.md -e LICENSE -e licenses -e scripts)" ] ||
+[ -z "$(ls "$top" | grep -v -x -e ipcsh.exe -e README.md -e docs -e LICENSE -e licenses -e scripts)" ] ||
   fail "unexpected files: $(ls "$top")"
 # from the unzipped folder, with the build's prefix but nothing of the build tree
 cd "$top"

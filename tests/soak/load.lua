@@ -8,7 +8,7 @@
 -- that nothing is left over, and that this process's handle count is the
 -- same before and after.
 --   ./ipcsh tests/soak/load.lua [AGENTS] [MESSAGES]
--- The suite runs 32 x 20; bench/load runs 32 x 1000 (README, Performance).
+-- The suite runs 32 x 20; bench/load runs 32 x 1000 (docs/performance.md).
 local agents = math.tointeger(tonumber(arg and arg[1] or 32))
 local messages = math.tointeger(tonumber(arg and arg[2] or 20))
 assert(agents and agents >= 1 and agents <= 64, "AGENTS: 1..64")
