@@ -380,7 +380,7 @@ std::uint32_t ChildLink::begin_run(Session& session, std::string_view text, HAND
   try {
     request(session, &frame, id, INFINITE, true);
   } catch (...) {
-    CloseHandle(done);
+    win::close_handle(done);
     throw;
   }
   std::lock_guard lock(lock_);

@@ -141,7 +141,7 @@ std::optional<OutputPipe> output_pipe(const Args& a, ChildLine& line, LaunchOpti
   } else {
     out.client.reset(open_child_end(out.pipe));
     if (!out.client) {
-      CloseHandle(out.pipe.server);
+      win::close_handle(out.pipe.server);
       return std::nullopt;
     }
     options.std_in = GetStdHandle(STD_INPUT_HANDLE);
@@ -208,7 +208,7 @@ Value spawn(Session& s, const Args& a) {
   try {
     child = launch(options);
   } catch (...) {
-    if (output) CloseHandle(output->pipe.server);
+    if (output) win::close_handle(output->pipe.server);
     throw;
   }
   auto ref = s.add(Kind::process, child.process, line.shown);
@@ -235,7 +235,7 @@ Value spawn(Session& s, const Args& a) {
 // This process itself: waiting on it or killing it from inside would never
 // return or would skip the normal exit.
 void refuse_self(const HandleRef& p, std::string_view what, std::string_view instead) {
-  if (p->pseudo || GetProcessId(p->handle()) == GetCurrentProcessId())
+  if (p->pseudo || win::is_this_process(p->handle()))
     throw UsageError(fmt::format("P: {} is this shell itself; {} ({})", p->value_text(), what, instead), 1);
 }
 

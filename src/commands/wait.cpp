@@ -19,7 +19,7 @@ Value wait(Session& s, const Args& a) {
   bool all = a.flag("all");
   for (std::size_t i = 0; i < targets.size(); ++i)
     if (timeout == INFINITE && targets[i]->kind == Kind::process &&
-        (targets[i]->pseudo || GetProcessId(targets[i]->handle()) == GetCurrentProcessId()))
+        (targets[i]->pseudo || win::is_this_process(targets[i]->handle())))
       throw UsageError(fmt::format("H: {} is this shell itself, which cannot end while it waits; give --timeout MS",
                                    targets[i]->value_text()),
                        static_cast<int>(i + 1));
@@ -63,7 +63,7 @@ Value signal_and_wait(Session& s, const Args& a) {
   auto signal = a.handle("SIGNAL"), target = a.handle("WAIT");
   DWORD timeout = a.timeout("timeout", INFINITE);
   if (timeout == INFINITE && target->kind == Kind::process &&
-      (target->pseudo || GetProcessId(target->handle()) == GetCurrentProcessId()))
+      (target->pseudo || win::is_this_process(target->handle())))
     throw UsageError(fmt::format("WAIT: {} is this shell itself, which cannot end while it waits; give --timeout MS",
                                  target->value_text()),
                      2);

@@ -89,7 +89,7 @@ HandleRef Session::resolve(std::int64_t value) {
   auto ref = add(kind, raw, facts.name);
   ref->role = "adopted";
   ref->adopted = true;
-  if (kind == Kind::process) ref->pid = GetProcessId(raw);  // 0 when the handle may not ask
+  if (kind == Kind::process) ref->pid = win::query_process_id(raw);  // 0 when the handle may not ask
   return ref;
 }
 

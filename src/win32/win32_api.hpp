@@ -150,11 +150,14 @@ struct ProcessStart {
 PROCESS_INFORMATION create_process(const ProcessStart& start);
 HANDLE create_job(bool kill_on_close);
 void assign_to_job(HANDLE job, HANDLE process);
-void terminate_job(HANDLE job, UINT code);
 DWORD resume_thread(HANDLE thread);  // the previous suspend count
 void terminate_process(HANDLE process, UINT code);
 DWORD get_exit_code(HANDLE process);
 DWORD get_process_id(HANDLE process);
+// Untraced, for checks that decide nothing the user asked (is this handle
+// this very process? the pid a handle shows): 0 when it cannot be read.
+DWORD query_process_id(HANDLE process);
+bool is_this_process(HANDLE process);
 std::optional<DWORD> parent_process_id(HANDLE process);  // NtQueryInformationProcess, basic information
 std::string process_image(HANDLE process);                 // QueryFullProcessImageNameW; "" if it cannot be read
 // GetProcessHandleCount and GetProcessMemoryInfo: what a soak test watches.
@@ -187,7 +190,6 @@ HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_proc
 void close_handle(HANDLE h);
 void set_handle_information(HANDLE h, DWORD mask, DWORD flags);
 std::optional<DWORD> get_handle_information(HANDLE h);  // untraced: read for display
-bool compare_object_handles(HANDLE a, HANDLE b);
 // NtQueryObject: type, name, counts, access; `valid` false if no handle.
 struct ObjectFacts {
   bool valid = false;

@@ -101,14 +101,6 @@ std::optional<DWORD> get_handle_information(HANDLE h) {
   return flags;
 }
 
-bool compare_object_handles(HANDLE a, HANDLE b) {
-  using Fn = BOOL(WINAPI*)(HANDLE, HANDLE);
-  static auto fn = reinterpret_cast<Fn>(
-      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"kernelbase.dll"), "CompareObjectHandles")));
-  if (!fn) return false;
-  return attempt("CompareObjectHandles", {handle(a), handle(b)}, [&] { return fn(a, b); }) == 0;
-}
-
 ObjectFacts query_object(HANDLE h) {
   static auto query = ntdll<QueryObject>("NtQueryObject");
   ObjectFacts facts;

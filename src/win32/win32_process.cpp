@@ -97,10 +97,6 @@ void assign_to_job(HANDLE job, HANDLE process) {
         [&] { return AssignProcessToJobObject(job, process); });
 }
 
-void terminate_job(HANDLE job, UINT code) {
-  check("TerminateJobObject", {handle(job), num(code)}, [&] { return TerminateJobObject(job, code); });
-}
-
 void with_thread_stopped(DWORD tid, void (*f)(void*), void* data) {
   HANDLE thread = tid == GetCurrentThreadId()
                       ? nullptr
@@ -225,5 +221,9 @@ std::optional<DWORD> thread_id(HANDLE thread) {
   if (!id) return std::nullopt;
   return id;
 }
+
+DWORD query_process_id(HANDLE process) { return GetProcessId(process); }
+
+bool is_this_process(HANDLE process) { return GetProcessId(process) == GetCurrentProcessId(); }
 
 }  // namespace ipcsh::win
