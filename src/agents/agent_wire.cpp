@@ -10,6 +10,7 @@
 #include "session/executor.hpp"
 #include "session/format.hpp"
 #include "session/handle.hpp"
+#include "win32/win32_api.hpp"
 
 namespace ipcsh {
 namespace {
@@ -27,7 +28,10 @@ constexpr int most_depth = 64;
 
 enum Tag : char { tag_nil, tag_false, tag_true, tag_integer, tag_string, tag_bytes, tag_handle, tag_record, tag_table, tag_result, tag_list };
 
-// Overlapped I/O on a named pipe end: one event per direction, made once.
+// A named pipe end opened for overlapped I/O, read by one thread while
+// another writes: each operation through the Win32 layer's one I/O routine
+// (win::io; an event per direction), with no time limit - the channel ends
+// when the peer goes or close() cancels what is pending.
 class PipeStream : public Stream {
  public:
   explicit PipeStream(HANDLE pipe)
@@ -36,73 +40,77 @@ class PipeStream : public Stream {
   ~PipeStream() override { close(); }
   bool read_some(char* data, std::size_t n, std::size_t& got) override {
     DWORD done = 0;
-    if (!one(data, static_cast<DWORD>(std::min<std::size_t>(n, 1u << 20)), false, done) || done == 0) return false;
+    if (!one(win::Io::read, data, static_cast<DWORD>(std::min<std::size_t>(n, 1u << 20)), done) || done == 0)
+      return false;
     got = done;
     return true;
   }
   bool write_all(std::string_view data) override {
     while (!data.empty()) {
       DWORD done = 0;
-      if (!one(const_cast<char*>(data.data()), static_cast<DWORD>(std::min<std::size_t>(data.size(), 1u << 20)), true,
-               done))
+      if (!one(win::Io::write, const_cast<char*>(data.data()),
+               static_cast<DWORD>(std::min<std::size_t>(data.size(), 1u << 20)), done))
         return false;
       data.remove_prefix(done);
     }
     return true;
   }
   bool accept(DWORD pid, const std::function<void(DWORD)>& refused) override {
+    win::OwnScope own;
     for (;;) {
-      HANDLE pipe;
-      {
-        std::lock_guard lock(close_lock_);
-        pipe = pipe_;
-      }
+      HANDLE pipe = current();
       if (!pipe) return false;
-      OVERLAPPED o{};
-      o.hEvent = read_event_.get();
       DWORD done = 0;
-      if (!ConnectNamedPipe(pipe, &o)) {
-        DWORD error = GetLastError();
-        if (error == ERROR_IO_PENDING) {
-          if (!GetOverlappedResult(pipe, &o, &done, TRUE)) return false;
-        } else if (error != ERROR_PIPE_CONNECTED) {
-          return false;
-        }
-      }
+      if (!one(win::Io::connect, nullptr, 0, done)) return false;
       if (pid == 0) return true;
       // Fail closed: a client whose pid cannot be read is not the child.
-      ULONG client = 0;
-      if (GetNamedPipeClientProcessId(pipe, &client) && client == pid) return true;
-      DisconnectNamedPipe(pipe);
-      if (refused) refused(client);
+      auto ids = win::named_pipe_end_ids(pipe);
+      if (ids.client_pid && *ids.client_pid == pid) return true;
+      win::disconnect_named_pipe(pipe);
+      if (refused) refused(ids.client_pid.value_or(0));
     }
   }
   void close() override {
     std::lock_guard lock(close_lock_);
+    win::OwnScope own;
     if (pipe_) {
-      CancelIoEx(pipe_, nullptr);
-      CloseHandle(pipe_);
+      win::cancel_io(pipe_);
+      try {
+        win::close_handle(pipe_);
+      } catch (const Win32Error&) {  // (closing never fails on a handle we hold)
+      }
       pipe_ = nullptr;
     }
   }
+
  private:
-  // One overlapped ReadFile or WriteFile, waited for.
-  bool one(char* data, DWORD n, bool writing, DWORD& done) {
-    HANDLE pipe;
-    {
-      std::lock_guard lock(close_lock_);
-      pipe = pipe_;
-    }
+  HANDLE current() {
+    std::lock_guard lock(close_lock_);
+    return pipe_;
+  }
+  // One ReadFile, WriteFile or ConnectNamedPipe, waited for. A read of part
+  // of a message (ERROR_MORE_DATA) and a client already there
+  // (ERROR_PIPE_CONNECTED) are successes.
+  bool one(win::Io op, char* data, DWORD n, DWORD& done) {
+    HANDLE pipe = current();
     if (!pipe) return false;
-    OVERLAPPED o{};
-    o.hEvent = writing ? write_event_.get() : read_event_.get();
-    BOOL ok = writing ? WriteFile(pipe, data, n, nullptr, &o) : ReadFile(pipe, data, n, nullptr, &o);
-    if (!ok && GetLastError() != ERROR_IO_PENDING && GetLastError() != ERROR_MORE_DATA) return false;
-    return GetOverlappedResult(pipe, &o, &done, TRUE) || GetLastError() == ERROR_MORE_DATA;
+    win::IoRequest request{.op = op, .h = pipe, .overlapped = true};
+    request.event = op == win::Io::write ? write_event_.get() : read_event_.get();
+    if (op == win::Io::write) {
+      request.out = data;
+      request.out_size = n;
+    } else {
+      request.buffer = data;
+      request.size = n;
+    }
+    DWORD error = 0;
+    win::OwnScope own;
+    done = win::io(request, error, {});
+    return error == 0 || error == ERROR_MORE_DATA || (op == win::Io::connect && error == ERROR_PIPE_CONNECTED);
   }
   std::mutex close_lock_;
   HANDLE pipe_;
-  UniqueHandle read_event_, write_event_;
+  UniqueHandle read_event_, write_event_;  // one per direction: a reader and a writer thread at once
 };
 
 class SocketStream : public Stream {

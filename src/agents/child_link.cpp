@@ -11,6 +11,7 @@
 #include "session/handle.hpp"
 #include "session/session.hpp"
 #include "win32/win32.hpp"
+#include "win32/win32_api.hpp"
 
 namespace ipcsh {
 namespace {
@@ -27,33 +28,16 @@ PrivatePipe make_private_pipe(bool duplex) {
   std::string name = fmt::format("\\\\.\\pipe\\ipcsh-{}-{}", GetCurrentProcessId(), random_hex(12));
   // A DACL for this user only, so no other account's process can open it
   // (FILE_FLAG_FIRST_PIPE_INSTANCE: nor create it first).
-  HANDLE token = nullptr;
-  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) throw_last_error("OpenProcessToken");
-  UniqueHandle held_token(token);
-  alignas(8) unsigned char user[512];
-  DWORD size = 0;
-  if (!GetTokenInformation(token, TokenUser, user, sizeof user, &size)) throw_last_error("GetTokenInformation");
-  PSID sid = reinterpret_cast<TOKEN_USER*>(user)->User.Sid;
-  alignas(8) unsigned char acl_bytes[512];
-  auto* acl = reinterpret_cast<PACL>(acl_bytes);
-  SECURITY_DESCRIPTOR sd;
-  if (!InitializeAcl(acl, sizeof acl_bytes, ACL_REVISION) || !AddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, sid) ||
-      !InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION) || !SetSecurityDescriptorDacl(&sd, TRUE, acl, FALSE))
-    throw_last_error("InitializeAcl");
-  SECURITY_ATTRIBUTES only_us{sizeof only_us, &sd, FALSE};
-  HANDLE server = CreateNamedPipeW(to_wide(name).c_str(),
-                                   (duplex ? PIPE_ACCESS_DUPLEX : PIPE_ACCESS_INBOUND) | FILE_FLAG_OVERLAPPED |
-                                       FILE_FLAG_FIRST_PIPE_INSTANCE,
-                                   PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
-                                   64 * 1024, 64 * 1024, 0, &only_us);
-  if (server == INVALID_HANDLE_VALUE) throw_last_error("CreateNamedPipeW");
-  return {name, server};
+  return {name, win::create_private_pipe(name, duplex)};
 }
 
 HANDLE open_child_end(const PrivatePipe& pipe) {
-  SECURITY_ATTRIBUTES inheritable{sizeof inheritable, nullptr, TRUE};
-  HANDLE h = CreateFileW(to_wide(pipe.name).c_str(), GENERIC_WRITE, 0, &inheritable, OPEN_EXISTING, 0, nullptr);
-  return h == INVALID_HANDLE_VALUE ? nullptr : h;
+  win::OwnScope own;
+  try {
+    return win::create_file(pipe.name, GENERIC_WRITE, 0, true, OPEN_EXISTING, 0);
+  } catch (const Win32Error&) {
+    return nullptr;
+  }
 }
 
 ChildLink::ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid, bool check_client)

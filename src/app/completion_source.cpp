@@ -90,8 +90,8 @@ CompletionTable completion_table(Session& session) {
     for (const auto& p : c.params) {
       if (p.type == ArgType::text) break;
       cmd.params.push_back(slot_of(p));
-      if (c.name == "run" && cmd.params.size() == 1) cmd.params.back().file = true;
-      if (c.name == "help" && cmd.params.size() == 1) {  // help COMMAND|FAMILY
+      if (p.complete == Complete::files) cmd.params.back().file = true;
+      if (p.complete == Complete::commands) {  // help COMMAND|FAMILY
         auto& names = cmd.params.back().choices;
         for (const auto& other : all_commands())
           if (!other.lua_only) names.emplace_back(other.name);

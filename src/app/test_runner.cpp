@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "console/console.hpp"
+#include "core/escape.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "modes.hpp"
@@ -180,20 +181,7 @@ std::string indent(const std::string& text) {
 }
 
 std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        // XML 1.0 allows no other control characters, not even as references.
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') out += fmt::format("\\x{:02x}", c);
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
+  return escape(text, escapes::markup);
 }
 
 void write_junit(const std::string& path, const std::vector<std::pair<std::string, Outcome>>& results, double total) {

@@ -184,7 +184,6 @@ Value connect_agent_command(Session& s, const Args& a) {
   return ref;
 }
 
-const KindSet process_only{Kind::process};
 
 const CommandRegistration registration{
     {.name = "on",
@@ -204,7 +203,8 @@ const CommandRegistration registration{
            .type = ArgType::boolean,
            .help = "return at once a request (an event, signaled when answered) for wait and result"}},
      .run = on,
-     .method = "run"},
+     .method = "run",
+     .c_export = CExport::agent},
     {.name = "agent-start",
      .family = "process",
      .summary = "start CMD in an agent and return at once a request for wait and result (kid:start)",
@@ -236,7 +236,8 @@ const CommandRegistration registration{
                 .type = ArgType::timeout,
                 .value_name = "MS",
                 .help = "give up connecting after MS (default 10000)"}},
-     .run = connect_agent_command},
+     .run = connect_agent_command,
+     .c_export = CExport::agent},
 };
 
 }  // namespace

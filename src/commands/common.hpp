@@ -16,6 +16,9 @@
 
 namespace ipcsh {
 
+// The kinds a command on a process takes (pid P, kill P, on P CMD).
+inline const KindSet process_only{Kind::process};
+
 // "demo" -> "\\.\mailslot\demo"; a name that starts with \\ passes unchanged.
 // \\host\pipe\x or \\host\mailslot\x for a host other than this one
 // ("." or "localhost"; "*" is a broadcast, not a host).

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "agents/child_link.hpp"
+#include "core/escape.hpp"
 #include "core/text.hpp"
 #include "handle_table.hpp"
 #include "session/format.hpp"
@@ -100,28 +101,11 @@ std::string as_text(const Picture& p) {
 }
 
 std::string dot_quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
+  return escape(s, escapes::dot);
 }
 
 std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
+  return escape(s, escapes::markup);
 }
 
 // The notes' picture: the shell's table on the left, the kernel objects in

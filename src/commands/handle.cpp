@@ -231,7 +231,8 @@ const CommandRegistration registration{
                 .type = ArgType::name,
                 .value_name = "NAME",
                 .help = "with --to an agent: bind the copy to $NAME there"}},
-     .run = dup},
+     .run = dup,
+     .stable = false},
     {.name = "close",
      .family = "handle",
      .summary = "close a handle (CloseHandle)",
@@ -270,7 +271,8 @@ const CommandRegistration registration{
                 .value_name = "NAME",
                 .help = "what was opened and closed since snapshot NAME, and by which command"},
                {.name = "wide", .type = ArgType::boolean, .help = "names in full, even wider than the console"}},
-     .run = handles},
+     .run = handles,
+     .stable = false},
 };
 
 }  // namespace

@@ -166,7 +166,8 @@ const CommandRegistration registration{
      .params = {view_param,
                 {.name = "OFFSET", .type = ArgType::integer, .optional = true, .range = offset_range},
                 {.name = "LEN", .type = ArgType::integer, .optional = true, .range = offset_range}},
-     .run = hexdump},
+     .run = hexdump,
+     .stable = false},
 };
 
 }  // namespace

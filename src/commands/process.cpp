@@ -291,7 +291,6 @@ Value pid(Session&, const Args& a) {
 
 Value self(Session& s, const Args&) { return s.self(); }
 
-const KindSet process_only{Kind::process};
 
 const CommandRegistration registration{
     {.name = "spawn",
@@ -308,10 +307,13 @@ const CommandRegistration registration{
                 .help = "pass exactly these (inheritable) handles (HANDLE_LIST)"},
                {.name = "suspended", .type = ArgType::boolean, .help = "leave the main thread suspended (see resume)"},
                {.name = "pass",
-                .type = ArgType::any,
+                .type = ArgType::variables,
                 .value_name = "NAME,NAME...",
                 .help = "inherit exactly these variables' handles; a child ipcsh has them under the same names"},
-               {.name = "agent", .type = ArgType::boolean, .help = "a child ipcsh that runs what `on P CMD` sends it"},
+               {.name = "agent",
+                .type = ArgType::boolean,
+                .help = "a child ipcsh that runs what `on P CMD` sends it",
+                .c_export = CExport::agent},
                {.name = "ipcsh",
                 .type = ArgType::name,
                 .value_name = "CMDS",
@@ -340,7 +342,8 @@ const CommandRegistration registration{
                 .help = "the child's standard error",
                 .kinds = file_like},
                {.name = "detach", .type = ArgType::boolean, .help = "do not end the child when the shell ends"}},
-     .run = spawn},
+     .run = spawn,
+     .stable = false},
     {.name = "exit-code",
      .family = "process",
      .summary = "a process's exit code, or still active (GetExitCodeProcess)",
@@ -361,11 +364,13 @@ const CommandRegistration registration{
      .family = "process",
      .summary = "the process id (GetProcessId)",
      .params = {{.name = "P", .type = ArgType::handle, .kinds = process_only}},
-     .run = pid},
+     .run = pid,
+     .stable = false},
     {.name = "self",
      .family = "process",
      .summary = "the pseudo handle of this process (GetCurrentProcess, value -1)",
-     .run = self},
+     .run = self,
+     .stable = false},
 };
 
 }  // namespace

@@ -67,7 +67,8 @@ const CommandRegistration registration{
                 .type = ArgType::name,
                 .value_name = "FILE.c",
                 .help = "write the session's Win32 calls as a standalone C program instead"}},
-     .run = record},
+     .run = record,
+     .c_export = CExport::nothing},
 };
 
 }  // namespace

@@ -1,12 +1,11 @@
-// Session commands: help, vars, echo, sleep, run, lua, trace, exit, and
-// ipc.run (shell text from Lua).
+// Session commands: help, vars, show, echo, sleep, run, lua, trace, exit.
+// (ipc.run, shell text from Lua, is the Lua library's: lua/lua_library.cpp.)
 #include <algorithm>
 #include <set>
 
 #include "common.hpp"
 #include "console/console.hpp"
 #include "lua/lua_binding.hpp"
-#include "session/executor.hpp"
 #include "session/format.hpp"
 
 namespace ipcsh {
@@ -129,14 +128,6 @@ Value run_file(Session& s, const Args& a) {
 
 Value run_lua(Session& s, const Args& a) { return lua_values(s.lua->run_chunk(a.string("CODE"), "=lua")); }
 
-Value run_shell(Session& s, const Args& a) {
-  std::vector<Value> values;
-  execute_line(s, a.string("TEXT"), [&](const CommandText&, const Value& v) {
-    if (!v.is_nil()) values.push_back(v);
-  });
-  return lua_values(std::move(values));
-}
-
 Value trace(Session& s, const Args& a) {
   const Value& state = *a.find("STATE");
   if (auto callback = state.as<Callback>()) {
@@ -168,9 +159,10 @@ const CommandRegistration registration{
     {.name = "help",
      .family = "session",
      .summary = "the families; help FAMILY, help COMMAND, help /WORD (search)",
-     .params = {{.name = "COMMAND", .type = ArgType::string, .optional = true}},
-     .run = help},
-    {.name = "vars", .family = "session", .summary = "list the shell variables", .run = vars},
+     .params = {{.name = "COMMAND", .type = ArgType::string, .optional = true, .complete = Complete::commands}},
+     .run = help,
+     .stable = false},
+    {.name = "vars", .family = "session", .summary = "list the shell variables", .run = vars, .stable = false},
     {.name = "show",
      .family = "session",
      .summary = "print all of a value, however long (results on a console are fitted to its width)",
@@ -189,18 +181,22 @@ const CommandRegistration registration{
     {.name = "run",
      .family = "session",
      .summary = "run a Lua scenario file in this shell's Lua state (Lua: ipc.run_file)",
-     .params = {{.name = "FILE", .type = ArgType::name},
+     .params = {{.name = "FILE", .type = ArgType::name, .complete = Complete::files},
                 {.name = "ARG", .type = ArgType::string, .optional = true, .variadic = true}},
      .flags = {{.name = "keep",
                 .type = ArgType::boolean,
                 .help = "keep the handles the script leaves open (by default they close when it ends)"}},
      .run = run_file,
-     .lua_alias = "run_file"},
+     .lua_alias = "run_file",
+     .stable = false,
+     .c_export = CExport::lua},
     {.name = "lua",
      .family = "session",
      .summary = "run Lua code, the rest of the line as typed (an expression's values are printed)",
      .params = {{.name = "CODE", .type = ArgType::text}},
-     .run = run_lua},
+     .run = run_lua,
+     .stable = false,
+     .c_export = CExport::lua},
     {.name = "trace",
      .family = "session",
      .summary = "print every Win32 call each command makes (Lua: ipc.trace(true|false|function))",
@@ -211,13 +207,6 @@ const CommandRegistration registration{
      .summary = "leave the shell with exit code CODE (default 0)",
      .params = {{.name = "CODE", .type = ArgType::integer, .optional = true}},
      .run = exit_shell},
-    {.name = "shell",
-     .family = "session",
-     .summary = "Lua only: run shell text and return its results, e.g. ipc.run(\"e = create-event\")",
-     .params = {{.name = "TEXT", .type = ArgType::string}},
-     .run = run_shell,
-     .lua_alias = "run",
-     .lua_only = true},
 };
 
 }  // namespace

@@ -101,7 +101,7 @@ class Binder {
   Value convert(const Spec& spec, const Value& given, const std::string& what, int position) {
     // A variable holding a described result ($v = dup ... --to P) stands for
     // its value - except where any value is taken as it is (echo shows it).
-    bool unwrap = spec.type != ArgType::any && given.as<Result>() && !given.as<Result>()->values.empty();
+    bool unwrap = spec.type != ArgType::any && spec.type != ArgType::variables && given.as<Result>() && !given.as<Result>()->values.empty();
     const Value* picked = unwrap ? &given.as<Result>()->values[0] : &given;
     // Lent bytes are read in place only as text; any other type parses them
     // (a number, a choice) from a copy.
@@ -197,6 +197,7 @@ class Binder {
         return out;
       }
       case ArgType::any:
+      case ArgType::variables:
         if (auto lent = raw.as<Borrowed>()) return std::string(lent->data);  // may be kept: a copy
         return raw;
       case ArgType::strings: {
@@ -240,10 +241,7 @@ class Binder {
   }
 
   HandleRef literal(std::int64_t value, const std::string& what, int position) {
-    if (value != -1 && (value < 0 || value > largest_handle_value))
-      throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
-                                   largest_handle_value, format_handle_value(value)),
-                       position);
+    check_handle_literal(value, what, position);
     return context_.handle_at(value);
   }
 
@@ -345,57 +343,82 @@ bool Args::flag(std::string_view name) const {
 
 std::string timeout_text(std::uint32_t ms) { return ms == forever ? "forever" : fmt::format("{} ms", ms); }
 
-RawArgs shell_args(const Command& command, const CommandText& text, BindContext& context) {
-  RawArgs raw;
+void check_handle_literal(std::int64_t value, std::string_view what, int position) {
+  if (value != -1 && (value < 0 || value > largest_handle_value))
+    throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
+                                 largest_handle_value, format_handle_value(value)),
+                     position);
+}
+
+SmallVector<LineItem, 4> line_items(const Command& command, const CommandText& text, LineReading reading) {
+  SmallVector<LineItem, 4> items;
+  bool strict = reading == LineReading::strict;
   const auto& words = text.words;
   bool flags_done = false;
   for (std::size_t i = 1; i < words.size(); ++i) {
     const Word& w = words[i];
-    if (w.verbatim) {
-      raw.positional.emplace_back(w.text);
-      continue;
-    }
-    if (!flags_done && w.is("--")) {
+    if (!w.verbatim && !flags_done && w.is("--")) {
       flags_done = true;
       continue;
     }
-    if (!flags_done && !w.quoted && w.text.size() > 2 && w.text.rfind("--", 0) == 0) {
-      std::string name = w.text.substr(2);
-      std::optional<std::string> inline_value;
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        inline_value = name.substr(eq + 1);
-        name.resize(eq);
-      }
-      auto f = std::find_if(command.flags.begin(), command.flags.end(), [&](const Flag& f) { return f.name == name; });
-      if (f == command.flags.end())
-        throw UsageError(fmt::format("unknown option --{}; usage: {}", name.substr(0, 40), command.usage()));
-      if (!f->takes_value()) {
-        // --switch, or --switch=yes|no|true|false|on|off
-        if (inline_value && !boolean_word(*inline_value))
-          throw UsageError(fmt::format("--{}: yes/no, true/false or on/off expected after '=', got '{}'", name,
-                                       inline_value->substr(0, 40)));
-        raw.flags.emplace_back(name, inline_value ? *boolean_word(*inline_value) : true);
-      } else if (inline_value) {
-        raw.flags.emplace_back(name, *inline_value);
-      } else {
-        if (i + 1 >= words.size())
-          throw UsageError(fmt::format("--{} needs a value ({}); usage: {}", name, f->value_name, command.usage()));
-        Value value = context.word_value(words[++i]);
-        // A list of handles for a command with no positionals may also be
-        // given as words: `handles --compare $k1 $k2` is `--compare $k1,$k2`.
-        if (f->type == ArgType::handles && command.params.empty()) {
-          List list;
-          while (i + 1 < words.size() && !words[i + 1].verbatim && (words[i + 1].quoted || words[i + 1].text.rfind("--", 0) != 0)) {
-            if (list.items.empty()) list.items.push_back(std::move(value));
-            list.items.push_back(context.word_value(words[++i]));
-          }
-          if (!list.items.empty()) value = std::move(list);
-        }
-        raw.flags.emplace_back(name, std::move(value));
-      }
+    if (w.verbatim || flags_done || w.quoted || w.text.size() <= 2 || w.text.rfind("--", 0) != 0) {
+      items.push_back(LineItem{.word = i});
       continue;
     }
-    raw.positional.push_back(context.word_value(w));
+    std::string_view name = std::string_view(w.text).substr(2);
+    std::optional<std::string_view> inline_value;
+    if (auto eq = name.find('='); eq != std::string_view::npos) {
+      inline_value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    auto f = std::find_if(command.flags.begin(), command.flags.end(), [&](const Flag& f) { return f.name == name; });
+    if (f == command.flags.end()) {
+      if (strict) throw UsageError(fmt::format("unknown option --{}; usage: {}", name.substr(0, 40), command.usage()));
+      continue;
+    }
+    LineItem item{.flag = &*f, .inline_value = inline_value};
+    if (!f->takes_value()) {
+      if (inline_value && !boolean_word(*inline_value)) {
+        if (strict)
+          throw UsageError(fmt::format("--{}: yes/no, true/false or on/off expected after '=', got '{}'", name,
+                                       inline_value->substr(0, 40)));
+        continue;
+      }
+    } else if (!inline_value) {
+      if (i + 1 >= words.size()) {
+        if (strict) throw UsageError(fmt::format("--{} needs a value ({}); usage: {}", name, f->value_name, command.usage()));
+        continue;
+      }
+      item.word = ++i;
+      item.words = 1;
+      if (f->type == ArgType::handles && command.params.empty())
+        while (i + 1 < words.size() && !words[i + 1].verbatim &&
+               (words[i + 1].quoted || words[i + 1].text.rfind("--", 0) != 0)) {
+          ++i;
+          ++item.words;
+        }
+    }
+    items.push_back(item);
+  }
+  return items;
+}
+
+RawArgs shell_args(const Command& command, const CommandText& text, BindContext& context) {
+  RawArgs raw;
+  for (const LineItem& item : line_items(command, text, LineReading::strict)) {
+    if (!item.flag) {
+      raw.positional.push_back(context.word_value(text.words[item.word]));
+    } else if (!item.flag->takes_value()) {
+      raw.flags.emplace_back(std::string(item.flag->name), item.inline_value ? *boolean_word(*item.inline_value) : true);
+    } else if (item.inline_value) {
+      raw.flags.emplace_back(std::string(item.flag->name), std::string(*item.inline_value));
+    } else if (item.words == 1) {
+      raw.flags.emplace_back(std::string(item.flag->name), context.word_value(text.words[item.word]));
+    } else {
+      List list;
+      for (std::size_t k = 0; k < item.words; ++k) list.items.push_back(context.word_value(text.words[item.word + k]));
+      raw.flags.emplace_back(std::string(item.flag->name), std::move(list));
+    }
   }
   return raw;
 }

@@ -36,6 +36,7 @@ enum class ArgType {
   text,     // the rest of the line verbatim (a Lua chunk, a command line)
   strings,  // Lua only: an array of strings
   any,      // taken as given: a $variable's value or the word
+  variables,  // shell: NAME,$NAME... of shell variables; Lua: a table name = handle (spawn --pass)
 };
 
 // The values an integer may take; a number outside is an error naming the
@@ -51,6 +52,21 @@ inline constexpr Range any_integer{INT64_MIN, INT64_MAX};   // WPARAM, LPARAM
 
 using Choices = std::vector<std::string_view>;
 
+// What Tab offers for a parameter beyond its kinds and choices.
+enum class Complete {
+  none,
+  files,     // Lua files and folders (run FILE)
+  commands,  // every command and family name (help COMMAND)
+};
+
+// How `record --c` writes a command into C.
+enum class CExport {
+  calls,    // its Win32 calls, each in the C form of its API (an API with none: a NOT EXPORTED comment)
+  lua,      // Lua code: no C equivalent; the calls it made are listed in a comment
+  agent,    // an agent runs it over ipcsh's own channel: NOT EXPORTED comment and #pragma message
+  nothing,  // leaves no trace in the C (record itself)
+};
+
 struct Param {
   std::string_view name;  // as shown in usage: "H", "DATA"
   ArgType type;
@@ -59,16 +75,20 @@ struct Param {
   bool variadic = false;  // collects every remaining positional into a List
   Range range = {};       // for integers
   Choices choices = {};   // for choices
+  Complete complete = Complete::none;
 };
 
 struct Flag {
   std::string_view name;        // "max-size"; Lua option max_size
   ArgType type;
-  std::string_view value_name;  // "N", "MS|forever"; empty for a switch
-  std::string_view help;
+  std::string_view value_name = {};  // "N", "MS|forever"; empty for a switch
+  std::string_view help = {};
   KindSet kinds = {};
   Range range = {};
   Choices choices = {};
+  // Given, the command is written into C this way instead of its row's
+  // (spawn --agent: an agent).
+  std::optional<CExport> c_export = {};
   // A --switch takes no word after it (but --switch=yes|no).
   bool takes_value() const {
     return type != ArgType::boolean && type != ArgType::boolean_or_handles && type != ArgType::callback;
@@ -113,11 +133,11 @@ using Handler = std::function<Value(Session&, const Args&)>;
 
 struct Command {
   std::string_view name;     // "create-mailslot"; Lua ipc.create_mailslot
-  std::string_view family;   // "mailslot", "process", ...
-  std::string_view summary;  // one line for help
-  std::vector<Param> params;
-  std::vector<Flag> flags;
-  Handler run;
+  std::string_view family = {};   // "mailslot", "process", ...
+  std::string_view summary = {};  // one line for help
+  std::vector<Param> params = {};
+  std::vector<Flag> flags = {};
+  Handler run = {};
   // Positional arguments of the method form (h:wait(5000)) that map to
   // flags, in order: {"timeout"} for wait.
   std::vector<std::string_view> method_args = {};
@@ -128,6 +148,10 @@ struct Command {
   // The short method name on handles of the first parameter's kinds:
   // ev:set() for set-event, view:read(off, len) for read-mem.
   std::string_view method = {};
+  // Its results are the same from run to run, so `record --assert` asserts
+  // them (a pid, a handle table, help text are not).
+  bool stable = true;
+  CExport c_export = CExport::calls;
 
   std::string usage() const;  // "send H DATA"
   std::string help() const;   // usage, summary and one line per flag
@@ -183,8 +207,23 @@ class BindContext {
   ~BindContext() = default;
 };
 
-// A typed line's words after the command name: --flag VALUE, --flag=VALUE,
-// --switch[=yes|no], `--` ending the flags, and positionals.
+// The flag-word grammar of a typed line, the one place it is read (the
+// binder and the recorder walk a line with it): after the command name,
+// --flag VALUE, --flag=VALUE, --switch[=yes|no|true|false|on|off], `--`
+// ending the flags, and positionals. A list of handles for a command with no
+// positionals may also be given as several words: `handles --compare $k1 $k2`.
+struct LineItem {
+  const Flag* flag = nullptr;     // nullptr: a positional
+  std::optional<std::string_view> inline_value = {};  // --flag=VALUE (a switch's: checked, a boolean word)
+  std::size_t word = 0;           // the positional's word, or the flag's first value word
+  std::size_t words = 0;          // the flag's value words (0: a switch, or an inline value)
+};
+// strict: an unknown flag, a missing value or a bad switch word is a
+// UsageError; lenient (a line already run, read again): they are left out.
+enum class LineReading { strict, lenient };
+SmallVector<LineItem, 4> line_items(const Command& command, const CommandText& text, LineReading reading);
+
+// A typed line's words as raw arguments (line_items, each word's value).
 RawArgs shell_args(const Command& command, const CommandText& text, BindContext& context);
 Args bind_args(const Command& command, const RawArgs& raw, BindContext& context);
 // The same, taking text arguments out of `raw` instead of copying them (a
@@ -199,6 +238,9 @@ std::string describe_argument(const Value& v, BindContext* context);
 // handle values in 32 bits, where 0xffffffff would also mean -1, and
 // resolves 0x7fffffff to this process).
 inline constexpr std::int64_t largest_handle_value = 0x3FFFFFF;
+// The one check of a handle literal: throws UsageError naming `what` when
+// `value` is neither -1 nor a possible handle value.
+void check_handle_literal(std::int64_t value, std::string_view what, int position);
 
 // "52", "0x34", "-1": never wraps (nullopt past 64 bits).
 std::optional<std::int64_t> parse_number(std::string_view text);

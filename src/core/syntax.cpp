@@ -1,4 +1,5 @@
 #include "syntax.hpp"
+#include "escape.hpp"
 
 #include <cctype>
 
@@ -131,31 +132,7 @@ std::vector<CommandText> parse_line(std::string_view line, const VerbatimRule& v
 }
 
 std::string quote_bytes(std::string_view bytes) {
-  static const char* hex = "0123456789abcdef";
-  std::string out = "\"";
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(bytes[i]);
-    switch (c) {
-      case '\n': out += "\\n"; continue;
-      case '\t': out += "\\t"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\0': out += "\\0"; continue;
-      case '\\': out += "\\\\"; continue;
-      case '"': out += "\\\""; continue;
-      default: break;
-    }
-    if (c >= 0x20 && c < 0x7f) { out += static_cast<char>(c); continue; }
-    // A well-formed UTF-8 sequence (2-4 bytes) is kept as text.
-    int len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    if (c >= 0xf5) len = 0;
-    bool ok = len > 0 && i + len <= bytes.size();
-    for (int k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(bytes[i + k]) & 0xc0) == 0x80;
-    if (ok) { out.append(bytes.substr(i, len)); i += len - 1; continue; }
-    out += "\\x";
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out + "\"";
+  return escape(bytes, escapes::shell);
 }
 
 // (error.hpp) Text made one line for a message: control bytes as \xNN, cut at `most`.

@@ -39,6 +39,8 @@ inline LuaEngine& engine_of(lua_State* L) {
 void push_error_object(lua_State* L, const Win32Error& e);
 void push_error_object(lua_State* L, const RemoteError& e);
 void push_command_function(lua_State* L, Session& session, const Command& command, bool as_method);
+// "file:line" of the Lua code that called the running C function; "" from C.
+std::string calling_line(void* state);
 
 // Runs `body` and turns our C++ exceptions into a pushed Lua error value;
 // returns the number of results, or -1 when an error value was pushed.

@@ -1,6 +1,7 @@
 // The ipc library: one function per command row, ipc.handle, ipc.vars,
 // ipc.commands, skip(), print, and the prelude of scenario helpers.
 #include "lua_internal.hpp"
+#include "session/executor.hpp"
 
 #include "console/console.hpp"
 #include "core/syntax.hpp"
@@ -39,6 +40,7 @@ const char* type_name(ArgType t) {
     case ArgType::text: return "text";
     case ArgType::strings: return "strings";
     case ArgType::any: return "any";
+    case ArgType::variables: return "variables";
   }
   return "?";
 }
@@ -179,6 +181,26 @@ int lua_skip(lua_State* L) {
   return luaL_error(L, "skipped: %s", engine.skip_reason.c_str());
 }
 
+// ipc.run(TEXT): shell text run as if typed, each command invoked once
+// (observers see shell lines), and the results it gave back: nothing, one
+// value, or several.
+int lua_run_text(lua_State* L) {
+  Session& session = session_of(L);
+  std::size_t size = 0;
+  const char* text = luaL_checklstring(L, 1, &size);
+  int results = guarded(L, "run", [&] {
+    Session::LuaWhereScope at(session, {L, calling_line});
+    std::vector<Value> values;
+    execute_line(session, std::string_view(text, size), [&](const CommandText&, const Value& v) {
+      if (!v.is_nil()) values.push_back(v);
+    });
+    if (values.empty()) return 0;
+    if (values.size() == 1) return push_value(L, values[0]);
+    return push_value(L, Result{"values", std::move(values), {}, Result::all});
+  });
+  return results >= 0 ? results : lua_error(L);
+}
+
 // Helpers every scenario has (README: Tests). Written in Lua: they only
 // combine what the ipc library offers.
 constexpr const char* prelude = R"lua(
@@ -214,6 +236,9 @@ int open_ipc(lua_State* L) {
   lua_setfield(L, -2, "handle");
   lua_pushcfunction(L, lua_commands);
   lua_setfield(L, -2, "commands");
+  lua_pushlightuserdata(L, &session);
+  lua_pushcclosure(L, lua_run_text, 1);
+  lua_setfield(L, -2, "run");
   lua_newtable(L);  // ipc.vars
   lua_createtable(L, 0, 4);
   const std::pair<const char*, lua_CFunction> meta[] = {

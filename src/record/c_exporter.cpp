@@ -1,4 +1,5 @@
 #include "c_exporter.hpp"
+#include "core/escape.hpp"
 
 #include <windows.h>
 
@@ -24,12 +25,7 @@ constexpr const char* preamble =
 // A C string literal for bytes (with its length passed separately).
 // Text safe inside a C string literal.
 std::string c_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) out += c;
-  }
-  return out;
+  return escape(text, escapes::c_text);
 }
 
 // Text safe inside /* */.
@@ -40,13 +36,7 @@ std::string comment_text(std::string text) {
 }
 
 std::string c_bytes(std::string_view bytes) {
-  std::string out = "\"";
-  for (unsigned char c : bytes) {
-    if (c == '"' || c == '\\') out += std::string("\\") + static_cast<char>(c);
-    else if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
-    else out += fmt::format("\\{:03o}", c);  // octal: never runs into the next character
-  }
-  return out + "\"";
+  return escape(bytes, escapes::c_bytes);
 }
 
 // A wide literal: UTF-8 text as UTF-16 code units.
@@ -165,6 +155,8 @@ std::string CExporter::statement(const win::CallEvent& e) {
     return out;
   };
   auto h = [&](std::size_t i) { return i < e.args.size() ? arg(e.args[i]) : std::string("NULL"); };
+  // ipcsh's own machinery (a child's channel): the C has no such channel.
+  if (e.own) return fmt::format("/* ipcsh's own, not exported: {} */", comment_text(e.line()));
   // A wait on pipe ends (win32_readable.cpp) is a mechanism: zero-byte
   // reads with events of ipcsh's own, a wait on those, cancels and results.
   // Its calls are written as comments, not as C that would act otherwise.
@@ -309,8 +301,15 @@ void CExporter::observe(const Invocation& call) {
   if (text.empty()) text = std::string(call.line);
   if (text.empty() && call.command) text = "ipc." + call.command->lua_name() + "(...) from Lua";
   std::string comment = comment_text(text);
-  if (call.command && call.command->name == "record") return;
-  if (call.command && (call.command->name == "lua" || call.command->name == "run")) {
+  // How the command is written is its row's (or a given flag's) fact.
+  CExport how = call.command ? call.command->c_export : CExport::calls;
+  if (call.command && call.raw)
+    for (const auto& flag : call.command->flags)
+      if (flag.c_export && std::any_of(call.raw->flags.begin(), call.raw->flags.end(),
+                                       [&](const auto& f) { return f.first == flag.name; }))
+        how = *flag.c_export;
+  if (how == CExport::nothing) return;
+  if (how == CExport::lua) {
     body_.push_back(fmt::format("  /* {} */", comment));
     body_.push_back("  /* Lua code has no C equivalent here: its Win32 calls were");
     for (const auto& c : calls) body_.push_back("       " + c.line());
@@ -321,11 +320,7 @@ void CExporter::observe(const Invocation& call) {
   body_.push_back(fmt::format("  /* {} */", comment));
   // An agent is an ipcsh child driven over ipcsh's own channel: the C can
   // start the process but not run commands in it. Said, not pretended.
-  bool agent = call.command && (call.command->name == "on" || call.command->name == "connect-agent" ||
-                                (call.command->name == "spawn" && call.raw &&
-                                 std::any_of(call.raw->flags.begin(), call.raw->flags.end(),
-                                             [](const auto& f) { return f.first == "agent"; })));
-  if (agent) {
+  if (how == CExport::agent) {
     body_.push_back(fmt::format("  /* NOT EXPORTED COMMAND: {} - an agent runs commands over ipcsh's own channel, "
                                 "which this program does not speak */", comment));
     body_.push_back(fmt::format("#pragma message(\"ipcsh record --c: `{}` (an ipcsh agent) is not exported; what "

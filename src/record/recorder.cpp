@@ -1,4 +1,5 @@
 #include "recorder.hpp"
+#include "core/escape.hpp"
 
 #include <windows.h>
 
@@ -18,12 +19,8 @@
 namespace ipcsh {
 namespace {
 
-// Results that differ from run to run: recorded, never asserted.
-bool unstable_command(std::string_view name) {
-  for (auto n : {"pid", "self", "handles", "vars", "help", "dup", "spawn", "find-window", "hexdump", "lua", "run"})
-    if (name == n) return true;
-  return false;
-}
+// Fields that differ from run to run in any result: recorded, never asserted
+// (whether a command's results are stable at all is its row's `stable`).
 bool unstable_field(std::string_view key) {
   for (auto k : {"value", "pointer_count", "pid", "thread", "window", "address", "port", "peer", "parent", "queued",
                  "access", "protect"})
@@ -75,20 +72,7 @@ std::string expected_error(const std::exception& error) {
 }  // namespace
 
 std::string lua_quote(std::string_view bytes) {
-  std::string out = "\"";
-  for (unsigned char c : bytes) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-        else out += static_cast<char>(c);  // UTF-8 stays readable
-    }
-  }
-  return out + "\"";
+  return escape(bytes, escapes::lua);
 }
 
 std::string lua_local(std::string_view name) {
@@ -215,43 +199,35 @@ std::string LuaRecorder::with_handle_values(const std::string& t) {
 
 std::string LuaRecorder::call_text(const Command& c, const CommandText& text) {
   std::vector<std::string> positional, options;
-  bool flags_done = false;
-  for (std::size_t i = 1; i < text.words.size(); ++i) {
-    const Word& w = text.words[i];
-    if (w.verbatim) {
-      positional.push_back(lua_quote(w.text));
-      continue;
-    }
-    if (!flags_done && w.is("--")) {
-      flags_done = true;
-      continue;
-    }
-    if (!flags_done && !w.quoted && w.text.size() > 2 && w.text.rfind("--", 0) == 0) {
-      std::string name = w.text.substr(2), value;
-      bool inline_value = false;
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        value = name.substr(eq + 1);
-        name.resize(eq);
-        inline_value = true;
-      }
-      auto f = std::find_if(c.flags.begin(), c.flags.end(), [&](const Flag& f) { return f.name == name; });
-      if (f == c.flags.end()) continue;
-      if (c.name == "spawn" && name == "pass" && (inline_value || i + 1 < text.words.size())) {
-        options.push_back("pass = " + pass_table(inline_value ? Word{value} : text.words[++i]));
+  for (const LineItem& item : line_items(c, text, LineReading::lenient)) {
+    if (!item.flag) {
+      const Word& w = text.words[item.word];
+      if (w.verbatim) {
+        positional.push_back(lua_quote(w.text));
         continue;
       }
-      if (!f->takes_value()) {
-        auto b = inline_value ? boolean_word(value) : std::optional<bool>(true);
-        options.push_back(fmt::format("{} = {}", dashes_to_underscores(name), b.value_or(true) ? "true" : "false"));
-      } else if (inline_value) {
-        options.push_back(fmt::format("{} = {}", dashes_to_underscores(name), word_lua(Word{value}, f->type)));
-      } else if (i + 1 < text.words.size()) {
-        options.push_back(fmt::format("{} = {}", dashes_to_underscores(name), word_lua(text.words[++i], f->type)));
-      }
+      const Param* p = param_at(c, positional.size());
+      positional.push_back(word_lua(w, p ? p->type : ArgType::string));
       continue;
     }
-    const Param* p = param_at(c, positional.size());
-    positional.push_back(word_lua(w, p ? p->type : ArgType::string));
+    const Flag& f = *item.flag;
+    std::string option = dashes_to_underscores(f.name) + " = ";
+    if (!f.takes_value()) {
+      option += item.inline_value && !*boolean_word(*item.inline_value) ? "false" : "true";
+    } else {
+      Word value = item.inline_value ? Word{std::string(*item.inline_value)} : text.words[item.word];
+      if (f.type == ArgType::variables) {
+        option += pass_table(value);
+      } else if (item.words > 1) {  // handles given as several words: a list
+        std::string list;
+        for (std::size_t k = 0; k < item.words; ++k)
+          list += (list.empty() ? "" : ", ") + word_lua(text.words[item.word + k], ArgType::handle);
+        option += "{" + list + "}";
+      } else {
+        option += word_lua(value, f.type);
+      }
+    }
+    options.push_back(std::move(option));
   }
   std::string args;
   for (const auto& p : positional) args += (args.empty() ? "" : ", ") + p;
@@ -264,7 +240,7 @@ std::string LuaRecorder::call_text(const Command& c, const CommandText& text) {
 }
 
 void LuaRecorder::assertions(const Command& c, const std::string& var, const Value& result) {
-  if (!assert_ || unstable_command(c.name)) return;
+  if (!assert_ || !c.stable) return;
   if (auto h = result.as<HandleRef>()) {
     const HandleObject& o = **h;
     std::string check = fmt::format("{}.kind == \"{}\"", var, kind_name(o.kind));
@@ -311,19 +287,8 @@ void LuaRecorder::observe(const Invocation& call) {
   const Command& c = *call.command;
   if (c.name == "record") return;
   if (!call.text) {
-    // Called from Lua, not a shell line: a script's ipc.run(TEXT) when the
-    // recording began at this depth (--record with a script) is written as
-    // itself; its lines are recorded one by one when `record` ran inside
-    // one. Other ipc.* calls take Lua values the recording cannot name.
-    if (c.name == "shell" && call.depth < depth_) return;
-    const Value* text = call.raw && !call.raw->positional.empty() ? &call.raw->positional[0] : nullptr;
-    if (c.name == "shell" && text && text->as<std::string>()) {
-      std::string quoted = lua_quote(*text->as<std::string>());
-      if (!call.error) write("ipc.run(" + quoted + ")");
-      else if (dynamic_cast<const Interrupted*>(call.error)) write("-- interrupted by Ctrl+C: ipc.run(" + quoted + ")");
-      else write(fmt::format("expect_error({}, ipc.run, {})", expected_error(*call.error), quoted));
-      return;
-    }
+    // Called from Lua, not a shell line (ipc.run's lines are shell lines):
+    // an ipc.* call takes Lua values the recording cannot name.
     write(fmt::format("-- not recorded: ipc.{} was called from Lua, not as a shell line (use ipc.run(\"...\"))",
                       c.lua_name()));
     return;

@@ -77,10 +77,7 @@ std::int64_t handle_value_arg(const Value& given, std::string_view what, int pos
   if (!n)
     throw UsageError(fmt::format("{}: a handle expected ($variable or a value like 0x34), got {}", what, describe_argument(v, nullptr)),
                      position);
-  if (*n != -1 && (*n < 0 || *n > largest_handle_value))
-    throw UsageError(fmt::format("{}: a handle value is 0..{:#x}, or -1 for this process; got {}", what,
-                                 largest_handle_value, format_handle_value(*n)),
-                     position);
+  check_handle_literal(*n, what, position);
   return *n;
 }
 

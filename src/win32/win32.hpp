@@ -77,7 +77,10 @@ struct CallEvent {
   std::string result;   // "0x68", "TRUE", "INVALID_HANDLE_VALUE", "WAIT_OBJECT_0"
   DWORD error = 0;
   std::string detail;   // "(5 bytes)", "(copy 0x70)", "(asked 3 times in 12 ms)"
-  std::string line() const;  // API(args) = result [ERROR (code)] [detail]
+  // Made for ipcsh's own machinery (an agent's channel, a child's output
+  // pipe), not for an object of the user's: shown, marked so, never exported.
+  bool own = false;
+  std::string line() const;  // API(args) = result [ERROR (code)] [detail] [(ipcsh's own)]
 };
 
 using TraceSink = std::function<void(const std::string&)>;
@@ -115,6 +118,17 @@ class RepeatScope {
   RepeatScope* outer_ = nullptr;
   bool active_ = false;  // false: no trace was ever asked for, so nothing to fold
   friend void emit(CallEvent event);
+};
+
+// While alive, the calls on this thread are ipcsh's own (CallEvent::own).
+class OwnScope {
+ public:
+  OwnScope();
+  ~OwnScope();
+  OwnScope(const OwnScope&) = delete;
+  OwnScope& operator=(const OwnScope&) = delete;
+ private:
+  bool outer_;
 };
 
 // One call: API(args) = result [ERROR_NAME (code)] [detail].

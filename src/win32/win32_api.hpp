@@ -29,6 +29,12 @@ HANDLE create_named_pipe(std::string_view name, DWORD open_mode, DWORD pipe_mode
                          DWORD in_buffer, bool inherit);
 void create_pipe(HANDLE& read, HANDLE& write, DWORD size);
 DWORD disconnect_named_pipe(HANDLE h);  // 0 or the error
+void cancel_io(HANDLE h);
+// A pipe only this user's processes may open (a DACL granting GENERIC_ALL
+// to the token's user alone), one instance created here first
+// (FILE_FLAG_FIRST_PIPE_INSTANCE), overlapped, no remote clients, not
+// inheritable: an agent's private channel.
+HANDLE create_private_pipe(std::string_view name, bool duplex);               // CancelIoEx(h, NULL): every pending I/O on h, of any thread
 struct PeekResult {
   std::string data;
   DWORD available = 0, left_in_message = 0;
@@ -79,6 +85,7 @@ struct IoRequest {
   DWORD out_size = 0;
   DWORD timeout = INFINITE;
   bool never_blocks = false;    // a synchronous handle this operation cannot block (a mailslot, a disk file)
+  HANDLE event = nullptr;       // the OVERLAPPED's (manual-reset) event; nullptr: this thread's own
 };
 DWORD io(const IoRequest& request, DWORD& error, const Between& between);
 

@@ -11,7 +11,8 @@
 namespace ipcsh::win {
 namespace {
 
-// One manual-reset event per thread for overlapped I/O, made once.
+// One manual-reset event per thread for overlapped I/O, made once (a
+// thread that comes and goes brings its own: IoRequest::event).
 HANDLE io_event() {
   thread_local HANDLE event = CreateEventW(nullptr, TRUE, FALSE, nullptr);
   return event;
@@ -215,6 +216,34 @@ HANDLE create_named_pipe(std::string_view name, DWORD open_mode, DWORD pipe_mode
               });
 }
 
+HANDLE create_private_pipe(std::string_view name, bool duplex) {
+  OwnScope own;
+  HANDLE token = nullptr;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) throw Win32Error("OpenProcessToken", GetLastError());
+  UniqueHandle held_token(token);
+  alignas(8) unsigned char user[512];
+  DWORD size = 0;
+  if (!GetTokenInformation(token, TokenUser, user, sizeof user, &size))
+    throw Win32Error("GetTokenInformation", GetLastError());
+  PSID sid = reinterpret_cast<TOKEN_USER*>(user)->User.Sid;
+  alignas(8) unsigned char acl_bytes[512];
+  auto* acl = reinterpret_cast<PACL>(acl_bytes);
+  SECURITY_DESCRIPTOR sd;
+  if (!InitializeAcl(acl, sizeof acl_bytes, ACL_REVISION) || !AddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, sid) ||
+      !InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION) || !SetSecurityDescriptorDacl(&sd, TRUE, acl, FALSE))
+    throw Win32Error("InitializeAcl", GetLastError());
+  SECURITY_ATTRIBUTES only_us{sizeof only_us, &sd, FALSE};
+  DWORD open_mode = (duplex ? PIPE_ACCESS_DUPLEX : PIPE_ACCESS_INBOUND) | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE;
+  DWORD pipe_mode = PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS;
+  constexpr DWORD buffer = 64 * 1024;
+  return make("CreateNamedPipeW",
+              {text(name), flags(open_mode, pipe_open_names), flags(pipe_mode, pipe_mode_names), num(1), num(buffer),
+               num(buffer), num(0), literal("&only_this_user")},
+              INVALID_HANDLE_VALUE, [&] {
+                return CreateNamedPipeW(to_wide(name).c_str(), open_mode, pipe_mode, 1, buffer, buffer, 0, &only_us);
+              });
+}
+
 void create_pipe(HANDLE& read, HANDLE& write, DWORD size) {
   check("CreatePipe", {literal("&read"), literal("&write"), literal("NULL"), num(size)},
         [&] { return CreatePipe(&read, &write, nullptr, size); },
@@ -287,6 +316,10 @@ DWORD wait_named_pipe(std::string_view name, DWORD timeout) {
                  [&] { return WaitNamedPipeW(to_wide(name).c_str(), timeout); });
 }
 
+void cancel_io(HANDLE h) {
+  attempt("CancelIoEx", {handle(h), literal("NULL")}, [&] { return CancelIoEx(h, nullptr); });
+}
+
 PipeEndIds named_pipe_end_ids(HANDLE h) {
   PipeEndIds ids;
   auto ask = [&](const char* api, BOOL(WINAPI * call)(HANDLE, PULONG), std::optional<ULONG>& out) {
@@ -350,7 +383,7 @@ DWORD io(const IoRequest& r, DWORD& error, const Between& between) {
   // an overlapped handle: a helper thread, so it can time out.
   if (r.op == Io::flush) return threaded_io(r, error, between);
   OVERLAPPED ov{};
-  ov.hEvent = io_event();  // (the call itself resets it as it begins: no ResetEvent)
+  ov.hEvent = r.event ? r.event : io_event();  // (the call itself resets it as it begins: no ResetEvent)
   BOOL ok = start_io(r, &ov);
   error = ok ? 0 : GetLastError();
   if (ok) {

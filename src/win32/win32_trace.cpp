@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/syntax.hpp"
+#include "core/escape.hpp"
 #include "win32.hpp"
 
 namespace ipcsh::win {
@@ -19,6 +20,7 @@ struct TraceState {
   const TraceSink* sink = nullptr;
   const CallSink* calls = nullptr;
   RepeatScope* repeat = nullptr;
+  bool own = false;  // inside an OwnScope
 };
 thread_local TraceState trace_state;
 // Set by the first scope with a sink: until then no thread's trace state is
@@ -28,13 +30,7 @@ bool never_traced() { return !trace_ever_used.load(std::memory_order_relaxed); }
 
 // Text as the call received it: backslashes as typed, control bytes escaped.
 std::string quoted_text(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += "\\\"";
-    else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    else out += c;
-  }
-  return out + "\"";
+  return escape(s, escapes::as_received);
 }
 
 std::string data_text(std::string_view bytes) {
@@ -123,12 +119,14 @@ std::string CallEvent::line() const {
   out += ") = " + result;
   if (error) out += fmt::format(" {} ({})", error_name(error), error);
   if (!detail.empty()) out += " " + detail;
+  if (own) out += " (ipcsh's own)";
   return out;
 }
 
 void emit(CallEvent event) {
   if (never_traced()) return;
   TraceState& t = trace_state;
+  event.own = event.own || t.own;
   if (t.repeat) {
     t.repeat->last_ = std::move(event);
     ++t.repeat->count_;
@@ -137,6 +135,9 @@ void emit(CallEvent event) {
   if (t.sink && *t.sink) (*t.sink)(event.line());
   if (t.calls && *t.calls) (*t.calls)(event);
 }
+
+OwnScope::OwnScope() : outer_(trace_state.own) { trace_state.own = true; }
+OwnScope::~OwnScope() { trace_state.own = outer_; }
 
 RepeatScope::RepeatScope() {
   if (never_traced()) return;
@@ -198,10 +199,12 @@ DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const
         throw;
       }
     }
-    DWORD slice = slice_ms;
+    // Slices only when there is something to do between them: a waiter
+    // with nothing to check (a channel's reader thread) sleeps in one wait.
+    DWORD slice = between ? slice_ms : timeout_ms;
     if (timeout_ms != INFINITE) {
       ULONGLONG now = GetTickCount64();
-      slice = now >= deadline ? 0 : static_cast<DWORD>(std::min<ULONGLONG>(slice_ms, deadline - now));
+      slice = now >= deadline ? 0 : static_cast<DWORD>(std::min<ULONGLONG>(slice, deadline - now));
     }
     DWORD result = WaitForMultipleObjects(count, handles.data(), all, slice);
     if (result == WAIT_FAILED) {

@@ -37,9 +37,9 @@ else
   s=$root/src
   for target in "${targets[@]}"; do
     case $target in
-      line) clang++ "${flags[@]}" "$here/fuzz_line.cpp" "$s/core/syntax.cpp" "$s/console/line_editor.cpp" "$s/console/completion.cpp" \
+      line) clang++ "${flags[@]}" "$here/fuzz_line.cpp" "$s/core/syntax.cpp" "$s/core/escape.cpp" "$s/console/line_editor.cpp" "$s/console/completion.cpp" \
               -o "$work/line" & ;;
-      bind) clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/core/command.cpp" "$s/core/binder.cpp" "$s/core/syntax.cpp" \
+      bind) clang++ "${flags[@]}" "$here/fuzz_bind.cpp" "$s/core/command.cpp" "$s/core/binder.cpp" "$s/core/syntax.cpp" "$s/core/escape.cpp" \
               "$s/core/messages.cpp" "$s/core/kinds.cpp" \
               -o "$work/bind" & ;;
     esac
