@@ -194,6 +194,18 @@ R number(const char* api, std::initializer_list<Arg> args, R failure, F&& f, con
   return r;
 }
 
+// A function of ntdll.dll by name (nullptr if this Windows has none): the
+// NT calls the Win32 API does not export.
+template <class F>
+F ntdll(const char* name) {
+  static HMODULE module = GetModuleHandleW(L"ntdll.dll");
+  return reinterpret_cast<F>(reinterpret_cast<void*>(GetProcAddress(module, name)));
+}
+// A failed NTSTATUS as the error the shell reports: the Win32 code
+// (RtlNtStatusToDosError) with the status by name in the note -
+// "STATUS_OBJECT_NAME_NOT_FOUND (0xc0000034)".
+[[noreturn]] void throw_nt(const char* api, LONG status);
+
 // An NT call: returns the NTSTATUS (negative: failed), traced by name.
 template <class F>
 LONG nt(const char* api, std::initializer_list<Arg> args, F&& f) {

@@ -111,6 +111,19 @@ struct WaitItem {
 DWORD wait_readable(const std::vector<WaitItem>& items, bool all, DWORD timeout_ms, const Between& between,
                     const std::function<void(std::size_t)>& took_empty);
 
+// ---- The object namespace (win32_namespace.cpp) --------------------------
+struct DirectoryEntry {
+  std::string name, type;  // "demo", "Event"
+};
+// An object directory's entries, in the kernel's order; throws Win32Error
+// with the NTSTATUS in the note (STATUS_OBJECT_NAME_NOT_FOUND, ...).
+std::vector<DirectoryEntry> list_object_directory(std::string_view path);
+// A symbolic link's target; nullopt when it cannot be opened or read.
+std::optional<std::string> symbolic_link_target(std::string_view path);
+// Where this session's named objects live: \Sessions\N\BaseNamedObjects
+// (\BaseNamedObjects in session 0).
+std::string session_named_objects();
+
 // ---- Sync objects (win32_sync.cpp) ---------------------------------------
 HANDLE create_event(bool inherit, bool manual, bool initial, std::string_view name);
 HANDLE create_mutex(bool inherit, bool owned, std::string_view name);

@@ -272,10 +272,8 @@ std::optional<PipePeek> peek_pipe_messages(HANDLE h, DWORD& error) {
   struct { ULONG state, available, messages, message_length; } buffer{};  // FILE_PIPE_PEEK_BUFFER without Data
   struct { LONG_PTR status; ULONG_PTR information; } iosb{};
   using Fn = LONG(NTAPI*)(HANDLE, HANDLE, void*, void*, void*, ULONG, void*, ULONG, void*, ULONG);
-  using ToDos = ULONG(NTAPI*)(LONG);
-  static HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-  static auto control = reinterpret_cast<Fn>(reinterpret_cast<void*>(GetProcAddress(ntdll, "NtFsControlFile")));
-  static auto to_dos = reinterpret_cast<ToDos>(reinterpret_cast<void*>(GetProcAddress(ntdll, "RtlNtStatusToDosError")));
+  static auto control = ntdll<Fn>("NtFsControlFile");
+  static auto to_dos = ntdll<ULONG(NTAPI*)(LONG)>("RtlNtStatusToDosError");
   LONG status = control(h, nullptr, nullptr, nullptr, &iosb, fsctl_pipe_peek, nullptr, 0, &buffer, sizeof buffer);
   if (status == 0x103) {  // STATUS_PENDING: NPFS answers a peek at once, but as PeekNamedPipe does, wait
     WaitForSingleObject(h, INFINITE);
@@ -353,8 +351,7 @@ DWORD pipe_write_quota(HANDLE h) {
   } info{};
   struct { LONG_PTR status; ULONG_PTR information; } iosb{};
   using Fn = LONG(NTAPI*)(HANDLE, void*, void*, ULONG, int);
-  static auto query = reinterpret_cast<Fn>(
-      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile")));
+  static auto query = ntdll<Fn>("NtQueryInformationFile");
   if (!query || query(h, &iosb, &info, sizeof info, 24) < 0) return 0;
   return info.WriteQuotaAvailable;
 }

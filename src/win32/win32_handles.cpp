@@ -36,12 +36,6 @@ struct SystemHandleInfo {
   SystemHandleEntry Handles[1];
 };
 
-template <class F>
-F ntdll(const char* name) {
-  static HMODULE module = GetModuleHandleW(L"ntdll.dll");
-  return reinterpret_cast<F>(reinterpret_cast<void*>(GetProcAddress(module, name)));
-}
-
 using QueryObject = LONG(NTAPI*)(HANDLE, int, void*, ULONG, ULONG*);
 
 std::string unicode_text(const UnicodeString& s) {
@@ -146,10 +140,7 @@ std::vector<HandleEntry> system_handles() {
       buffer.resize(std::max<std::size_t>(buffer.size() * 2, needed + 4096));
       continue;
     }
-    if (status < 0) {
-      static auto to_error = ntdll<ULONG(NTAPI*)(LONG)>("RtlNtStatusToDosError");
-      throw Win32Error("NtQuerySystemInformation", to_error(status));
-    }
+    if (status < 0) throw_nt("NtQuerySystemInformation", status);
     break;
   }
   auto* info = reinterpret_cast<SystemHandleInfo*>(buffer.data());

@@ -73,7 +73,14 @@ const NameTable ntstatus_names{Name{0, "STATUS_SUCCESS"},
                                Name{0xC00000B2, "STATUS_PIPE_CLOSING"},
                                Name{0xC00000B3, "STATUS_PIPE_LISTENING"},
                                Name{0xC00000D9, "STATUS_PIPE_EMPTY"},
-                               Name{0xC000014B, "STATUS_PIPE_BROKEN"}};
+                               Name{0xC000014B, "STATUS_PIPE_BROKEN"},
+                               Name{0xC0000033, "STATUS_OBJECT_NAME_INVALID"},
+                               Name{0xC0000034, "STATUS_OBJECT_NAME_NOT_FOUND"},
+                               Name{0xC0000035, "STATUS_OBJECT_NAME_COLLISION"},
+                               Name{0xC000003A, "STATUS_OBJECT_PATH_NOT_FOUND"},
+                               Name{0xC000003B, "STATUS_OBJECT_PATH_SYNTAX_BAD"},
+                               Name{0x8000001A, "STATUS_NO_MORE_ENTRIES"},
+                               Name{0x00000105, "STATUS_MORE_ENTRIES"}};
 const NameTable move_method_names{N(FILE_BEGIN), N(FILE_CURRENT), N(FILE_END)};
 
 #undef N

@@ -168,6 +168,14 @@ void emit_call(const char* api, std::initializer_list<Arg> args, const std::stri
   emit(std::move(event));
 }
 
+void throw_nt(const char* api, LONG status) {
+  static auto to_error = ntdll<ULONG(NTAPI*)(LONG)>("RtlNtStatusToDosError");
+  auto code = static_cast<ULONG>(status);
+  std::string name = value_text(code, ntstatus_names);
+  throw Win32Error(api, to_error ? to_error(status) : ERROR_GEN_FAILURE,
+                   fmt::format("the kernel said {}{:#x}", name.rfind("STATUS_", 0) == 0 ? name + ", " : "NTSTATUS ", code));
+}
+
 DWORD socket_error() { return static_cast<DWORD>(WSAGetLastError()); }
 
 DWORD wait(const std::vector<HANDLE>& handles, bool all, DWORD timeout_ms, const Between& between, bool traced,
