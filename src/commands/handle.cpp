@@ -204,6 +204,7 @@ Value handles(Session& s, const Args& a) {
   return t;
 }
 
+const FamilyRegistration family{"handle", "duplicate, close, inherit flags, info and handle tables"};
 const CommandRegistration registration{
     {.name = "dup",
      .family = "handle",

@@ -301,6 +301,7 @@ const Flag write_timeout{.name = "timeout",
                              "ends it)"};
 const Param data_param{.name = "DATA", .type = ArgType::string};
 
+const FamilyRegistration family{"file-like", "send/recv and write/read on mailslots, pipes, files and sockets"};
 const CommandRegistration registration{
     {.name = "send",
      .family = "file-like",

@@ -59,6 +59,7 @@ Value set_mailslot_timeout(Session&, const Args& a) {
   return report("read-timeout", {ms == INFINITE ? Value() : Value(ms)}, {"timeout"});
 }
 
+const FamilyRegistration family{"mailslot", "one-way message slots: a reader creates, writers open by name"};
 const CommandRegistration registration{
     {.name = "create-mailslot",
      .family = "mailslot",

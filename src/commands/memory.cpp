@@ -105,6 +105,7 @@ const Flag map_access_flag{.name = "access",
                            .help = "the access asked for (default write)",
                            .choices = {"read", "write"}};
 
+const FamilyRegistration family{"memory", "shared memory: sections and the views mapped from them"};
 const CommandRegistration registration{
     {.name = "create-mapping",
      .family = "memory",

@@ -203,6 +203,7 @@ const Flag wait_flag{.name = "timeout",
                      .value_name = "MS|forever",
                      .help = "wait at most MS (default forever; Ctrl+C ends it)"};
 
+const FamilyRegistration family{"pipe", "named pipes (server and client ends) and anonymous pipe pairs"};
 const CommandRegistration registration{
     {.name = "create-pipe",
      .family = "pipe",

@@ -292,6 +292,7 @@ Value pid(Session&, const Args& a) {
 Value self(Session& s, const Args&) { return s.self(); }
 
 
+const FamilyRegistration family{"process", "spawn children (with the handles they inherit), exit codes, self"};
 const CommandRegistration registration{
     {.name = "spawn",
      .family = "process",

@@ -68,6 +68,7 @@ const CommandRegistration registration{
                 .value_name = "FILE.c",
                 .help = "write the session's Win32 calls as a standalone C program instead"}},
      .run = record,
+     .lua_record = LuaRecord::nothing,
      .c_export = CExport::nothing},
 };
 

@@ -155,6 +155,7 @@ Value exit_shell(Session&, const Args& a) {
   throw ExitRequest(static_cast<int>(static_cast<std::uint32_t>(a.integer("CODE", 0))));
 }
 
+const FamilyRegistration family{"session", "help, variables, Lua, trace, record, exit"};
 const CommandRegistration registration{
     {.name = "help",
      .family = "session",
@@ -196,6 +197,7 @@ const CommandRegistration registration{
      .params = {{.name = "CODE", .type = ArgType::text}},
      .run = run_lua,
      .stable = false,
+     .lua_record = LuaRecord::code,
      .c_export = CExport::lua},
     {.name = "trace",
      .family = "session",

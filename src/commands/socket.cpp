@@ -76,6 +76,7 @@ Value accept_connection(Session& session, const Args& a) {
                     "(accepted)");
 }
 
+const FamilyRegistration family{"socket", "TCP sockets on loopback or any address"};
 const CommandRegistration registration{
     {.name = "tcp-listen",
      .family = "socket",

@@ -66,6 +66,7 @@ const KindSet event_only{Kind::event}, mutex_only{Kind::mutex}, semaphore_only{K
     timer_only{Kind::timer};
 constexpr Range count_range{0, 0x7FFFFFFF};
 
+const FamilyRegistration family{"sync", "events, mutexes, semaphores and waitable timers"};
 const CommandRegistration registration{
     {.name = "create-event",
      .family = "sync",

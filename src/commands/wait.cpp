@@ -86,6 +86,7 @@ Value signal_and_wait(Session& s, const Args& a) {
 constexpr KindSet signaled_only{Kind::event, Kind::mutex,   Kind::semaphore, Kind::timer, Kind::process,
                                 Kind::thread, Kind::file, Kind::mailslot,  Kind::job};
 
+const FamilyRegistration family{"wait", "wait for handles to be signaled"};
 const CommandRegistration registration{
     {.name = "wait",
      .family = "wait",

@@ -89,6 +89,7 @@ const std::vector<Param> message_params{window_param,
                                         {"WPARAM", ArgType::integer, {}, true, false, any_integer},
                                         {"LPARAM", ArgType::integer, {}, true, false, any_integer}};
 
+const FamilyRegistration family{"window", "message-only windows and their message queues"};
 const CommandRegistration registration{
     {.name = "create-window",
      .family = "window",

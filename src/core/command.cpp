@@ -51,13 +51,31 @@ CommandRegistration::CommandRegistration(std::initializer_list<Command> rows) {
   std::sort(all.begin(), all.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
 }
 
+namespace {
+std::vector<std::pair<std::string_view, std::string_view>>& family_summaries() {
+  static std::vector<std::pair<std::string_view, std::string_view>> summaries;
+  return summaries;
+}
+}  // namespace
+
+FamilyRegistration::FamilyRegistration(std::string_view family, std::string_view summary) {
+  family_summaries().emplace_back(family, summary);
+}
+
+std::string_view family_summary(std::string_view family) {
+  for (const auto& [f, text] : family_summaries())
+    if (f == family) return text;
+  return {};
+}
+
 const std::vector<Command>& all_commands() { return registry(); }
 
 std::vector<std::string_view> families() {
   // SPEC's order; a family it does not list goes last.
-  static constexpr std::string_view spec_order[] = {"mailslot", "file-like", "pipe",   "sync",
-                                                    "wait",     "memory",    "process", "handle",
-                                                    "window",   "socket",    "session"};
+  static constexpr std::string_view spec_order[] = {"mailslot", "file-like", "pipe",      "sync",
+                                                    "wait",     "memory",    "process",   "handle",
+                                                    "window",   "socket",    "namespace", "security",
+                                                    "session"};
   auto rank = [](std::string_view f) {
     return std::find(std::begin(spec_order), std::end(spec_order), f) - std::begin(spec_order);
   };

@@ -59,6 +59,13 @@ enum class Complete {
   commands,  // every command and family name (help COMMAND)
 };
 
+// How `record FILE.lua` writes a command into the Lua scenario.
+enum class LuaRecord {
+  call,     // ipc.<name>(arguments), with assertions on its result when stable
+  code,     // its text is Lua already (lua CODE): written as itself
+  nothing,  // leaves no line (record itself)
+};
+
 // How `record --c` writes a command into C.
 enum class CExport {
   calls,    // its Win32 calls, each in the C form of its API (an API with none: a NOT EXPORTED comment)
@@ -151,6 +158,7 @@ struct Command {
   // Its results are the same from run to run, so `record --assert` asserts
   // them (a pid, a handle table, help text are not).
   bool stable = true;
+  LuaRecord lua_record = LuaRecord::call;
   CExport c_export = CExport::calls;
 
   std::string usage() const;  // "send H DATA"
@@ -164,6 +172,12 @@ struct Command {
 struct CommandRegistration {
   CommandRegistration(std::initializer_list<Command> rows);
 };
+// Registers a family's one line for `help` ("mailslot  one-way message
+// slots: ..."), in the family's file beside its rows.
+struct FamilyRegistration {
+  FamilyRegistration(std::string_view family, std::string_view summary);
+};
+std::string_view family_summary(std::string_view family);  // "" if none was registered
 
 const std::vector<Command>& all_commands();  // sorted by name
 const Command* find_command(std::string_view name);  // a shell command by name

@@ -285,7 +285,7 @@ void LuaRecorder::observe(const Invocation& call) {
     return;
   }
   const Command& c = *call.command;
-  if (c.name == "record") return;
+  if (c.lua_record == LuaRecord::nothing) return;
   if (!call.text) {
     // Called from Lua, not a shell line (ipc.run's lines are shell lines):
     // an ipc.* call takes Lua values the recording cannot name.
@@ -295,7 +295,7 @@ void LuaRecorder::observe(const Invocation& call) {
   }
   const CommandText& text = *call.text;
   // `lua CODE` is Lua already: as a statement, or printed as the shell did.
-  if (c.name == "lua" && !call.error && text.words.size() == 2) {
+  if (c.lua_record == LuaRecord::code && !call.error && text.words.size() == 2) {
     const std::string& code = text.words[1].text;
     write(session_.lua->is_statement(code) ? code : "print(" + code + ")");
     return;

@@ -622,25 +622,6 @@ std::string format_result(const Value& v) {
 
 namespace {
 
-// One line on each family, for `help`.
-std::string_view family_summary(std::string_view family) {
-  static const std::pair<std::string_view, std::string_view> summaries[] = {
-      {"mailslot", "one-way message slots: a reader creates, writers open by name"},
-      {"file-like", "send/recv and write/read on mailslots, pipes, files and sockets"},
-      {"pipe", "named pipes (server and client ends) and anonymous pipe pairs"},
-      {"sync", "events, mutexes, semaphores and waitable timers"},
-      {"wait", "wait for handles to be signaled"},
-      {"memory", "shared memory: sections and the views mapped from them"},
-      {"process", "spawn children (with the handles they inherit), exit codes, self"},
-      {"handle", "duplicate, close, inherit flags, info and handle tables"},
-      {"window", "message-only windows and their message queues"},
-      {"socket", "TCP sockets on loopback or any address"},
-      {"session", "help, variables, Lua, trace, record, exit"}};
-  for (const auto& [f, text] : summaries)
-    if (f == family) return text;
-  return {};
-}
-
 std::string command_list(const std::vector<const Command*>& commands) {
   std::size_t width = 0;
   for (auto c : commands) width = std::max(width, c->name.size());

@@ -44,6 +44,18 @@ done <<<"$allowed"
 for f in "$src"/*/*.cpp; do
   awk -v f="$f" '/CommandRegistration registration\{/ { on = 1 } on && /\{"[^"]*", *ArgType::/ { print "layers: " f ":" NR ": a row written positionally: " $0; bad = 1 } on && /^};/ { on = 0 } END { exit bad }' "$f" || status=1
 done
+# Every fact about a command is in its family's file: each family a row
+# names has its line for `help` registered there too (FamilyRegistration).
+for family in $(grep -ohE '\.family = "[^"]+"' "$src"/commands/*.cpp | sed -E 's/.*"(.*)"/\1/' | sort -u); do
+  grep -qE "FamilyRegistration family\{\"$family\"" "$src"/commands/*.cpp ||
+    { echo "layers: the family '$family' has rows but no FamilyRegistration (its line for help)"; status=1; }
+done
+# Names of commands are not tested in the layers above the rows (what a
+# command does differently is a field of its row).
+if grep -rnE '(command|c|call\.command)(->|\.)name *[!=]= *"' "$src"/record "$src"/app "$src"/console "$src"/lua --include=*.cpp; then
+  echo "layers: a command's name decides behaviour above (give its row a field instead)"
+  status=1
+fi
 # A handle's role and a name like "(anonymous)" are words to show; what a
 # handle is lives in typed fields (HandleObject::end, adopted, suspended...).
 if grep -rnE 'role *[!=]= *"|role\.r?find\(|role\.(starts|ends)_with|name *[!=]= *"\(' "$src" --include=*.cpp --include=*.hpp; then
