@@ -68,7 +68,8 @@ const CommandRegistration registration{
                 .value_name = "FILE.c",
                 .help = "write the session's Win32 calls as a standalone C program instead"}},
      .run = record,
-     .c_export = CExport::nothing},
+     .c_export = CExport::nothing,
+     .returns = {}},
 };
 
 }  // namespace
