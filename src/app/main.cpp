@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "agents/agent.hpp"
+#include "command_docs.hpp"
 #include "console/console.hpp"
 #include "core/command.hpp"
 #include "core/error.hpp"
@@ -40,6 +41,9 @@ constexpr const char* usage_text =
     "                                   one); it must present the token printed at start (connect-agent)\n"
     "       ipcsh --no-color | --wide ...\n"
     "                                   no colour on a console (also NO_COLOR); never cut results to its width\n"
+    "       ipcsh --commands-md | --lua-defs\n"
+    "                                   the command reference (docs/commands.md) or a LuaLS definition file\n"
+    "                                   (ipcsh --lua-defs > ipc.d.lua), both written from the command table\n"
     "       ipcsh --help | --version\n"
     "Inside the shell, `help` lists the commands and `help COMMAND` explains one.\n";
 
@@ -94,6 +98,10 @@ int run(std::vector<std::string> args) {
   const std::string& first = args[0];
   if (first == "--help" || first == "-h" || first == "/?") {
     write_out(usage_text);
+    return 0;
+  }
+  if ((first == "--commands-md" || first == "--lua-defs") && args.size() == 1) {
+    write_out(first == "--lua-defs" ? lua_definitions() : commands_markdown());
     return 0;
   }
   if (first == "--version") {

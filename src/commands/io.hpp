@@ -34,6 +34,14 @@ DWORD write_bytes(Session& session, const HandleObject& h, std::string_view data
 // thread's read buffer (ReadResult::lent), saving a copy and an allocation.
 ReadResult read_bytes(Session& session, HandleObject& h, DWORD max, const Value* timeout, bool lend = false);
 Value read_value(ReadResult result);  // Bytes (or Borrowed when lent), or data + "more" when more remains
+// What a read (recv, read, transact) returns, for its row.
+const Returns read_returns{
+    .values = {{.name = "data", .type = LuaType::string, .about = "the bytes read (a socket whose peer closed: \"\")"},
+               {.name = "more",
+                .type = LuaType::string,
+                .optional = true,
+                .about = "\"more\": the rest of the message is the next read; \"cut\": the kernel dropped the rest"},
+               {.name = "message_size", .type = LuaType::integer, .optional = true, .about = "with \"cut\": the whole message's size"}}};
 
 // One request through win::io for a handle of ours; throws `api`'s error
 // (WAIT_TIMEOUT with a note when the time ran out).

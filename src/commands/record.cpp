@@ -69,7 +69,8 @@ const CommandRegistration registration{
                 .help = "write the session's Win32 calls as a standalone C program instead"}},
      .run = record,
      .lua_record = LuaRecord::nothing,
-     .c_export = CExport::nothing},
+     .c_export = CExport::nothing,
+     .returns = {}},
 };
 
 }  // namespace

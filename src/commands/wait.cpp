@@ -86,6 +86,12 @@ Value signal_and_wait(Session& s, const Args& a) {
 constexpr KindSet signaled_only{Kind::event, Kind::mutex,   Kind::semaphore, Kind::timer, Kind::process,
                                 Kind::thread, Kind::file, Kind::mailslot,  Kind::job};
 
+// wait and signal-and-wait answer alike.
+const Returns wait_returns{
+    .values = {{.name = "status", .type = LuaType::string, .about = "\"signaled\", \"abandoned\" or \"timeout\""},
+               {.name = "index", .type = LuaType::integer, .optional = true, .about = "which handle (1-based); nil on timeout"}},
+    .note = "The shell also reaches `$w.handle`, `$w.code` (the WAIT_* value) and `$w.var`"};
+
 const FamilyRegistration family{"wait", "wait for handles to be signaled"};
 const CommandRegistration registration{
     {.name = "wait",
@@ -99,7 +105,8 @@ const CommandRegistration registration{
                 .value_name = "MS|forever",
                 .help = "give up after MS (default forever; Ctrl+C ends it)"}},
      .run = wait,
-     .method_args = {"timeout"}},
+     .method_args = {"timeout"},
+     .returns = wait_returns},
     {.name = "signal-and-wait",
      .family = "wait",
      .summary = "signal SIGNAL and wait for WAIT in one step (SignalObjectAndWait)",
@@ -109,7 +116,8 @@ const CommandRegistration registration{
                 .type = ArgType::timeout,
                 .value_name = "MS|forever",
                 .help = "give up after MS (default forever; Ctrl+C ends it)"}},
-     .run = signal_and_wait},
+     .run = signal_and_wait,
+     .returns = wait_returns},
 };
 
 }  // namespace

@@ -138,6 +138,15 @@ const std::string& Command::lua_name() const {
   return lua_name_;
 }
 
+bool Command::method_of(Kind kind) const {
+  return !params.empty() && ((params[0].type == ArgType::handle && params[0].kinds.has(kind)) ||
+                             params[0].type == ArgType::any);
+}
+
+bool Command::short_method_of(Kind kind) const {
+  return !method.empty() && !params.empty() && params[0].kinds.has(kind) && !params[0].kinds.any();
+}
+
 std::string Command::usage() const {
   std::string out(name), verbatim;
   for (const auto& p : params) {

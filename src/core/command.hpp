@@ -74,6 +74,39 @@ enum class CExport {
   nothing,  // leaves no trace in the C (record itself)
 };
 
+// What a command gives back, as Lua receives it: its values in order (the
+// shell shows the same result as one line and reaches a named part as
+// $v.NAME). docs/commands.md and `ipcsh --lua-defs` are written from it.
+enum class LuaType {
+  handle,   // a handle object (of `kind` when the row knows it)
+  string,   // text or bytes
+  integer,
+  boolean,
+  record,   // a table of named fields
+  rows,     // an array of row tables, one per row of the shell's table
+  any,      // whatever the commands or the code gave back (any Lua values)
+};
+// A field of a record (or of a row).
+struct ReturnedField {
+  std::string_view name;
+  LuaType type;
+  bool optional = false;        // may be nil
+  std::string_view about = {};  // a phrase
+};
+struct Returned {
+  std::string_view name;        // "data", "status": the part's name
+  LuaType type;
+  std::optional<Kind> kind = {};  // a handle's kind, when it is always the same
+  bool optional = false;        // may be nil
+  std::string_view about = {};  // a phrase: "signaled, abandoned or timeout"
+  std::vector<ReturnedField> fields = {};  // a record's (or each row's) fields
+};
+struct Returns {
+  std::vector<Returned> values = {};  // none: Lua gets nothing back
+  std::string_view note = {};         // more, in words (docs/commands.md)
+  bool given = true;                  // (false only in a row that says nothing)
+};
+
 struct Param {
   std::string_view name;  // as shown in usage: "H", "DATA"
   ArgType type;
@@ -160,11 +193,17 @@ struct Command {
   bool stable = true;
   LuaRecord lua_record = LuaRecord::call;
   CExport c_export = CExport::calls;
+  // What it returns (`.returns = {}`: nothing). Every row says.
+  Returns returns = {.given = false};
 
   std::string usage() const;  // "send H DATA"
   std::string help() const;   // usage, summary and one line per flag
   // ipc.<name>: worked out once (every call from Lua names its function)
   const std::string& lua_name() const;
+  // h:<lua name>(...) on a handle of `kind`: the command takes it first.
+  bool method_of(Kind kind) const;
+  // h:<method>(...), the short name, on a handle of `kind`.
+  bool short_method_of(Kind kind) const;
   mutable std::string lua_name_ = {};  // (lua_name's; a public member keeps the rows aggregates)
 };
 

@@ -40,12 +40,9 @@ int handle_index(lua_State* L) {
   // read-mem), then any command by its Lua name.
   const Command* command = nullptr;
   for (const auto& c : all_commands())
-    if (c.method == key && !c.params.empty() && c.params[0].kinds.has(h->kind) && !c.params[0].kinds.any())
-      command = &c;
+    if (c.method == key && c.short_method_of(h->kind)) command = &c;
   if (!command) command = find_lua_command(key);
-  bool takes_handle = command && !command->params.empty() &&
-                      ((command->params[0].type == ArgType::handle && command->params[0].kinds.has(h->kind)) ||
-                       command->params[0].type == ArgType::any);
+  bool takes_handle = command && command->method_of(h->kind);
   if (takes_handle) push_command_function(L, session_of(L), *command, true);
   else lua_pushboolean(L, false);
   lua_pushvalue(L, 2);

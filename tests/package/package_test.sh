@@ -15,7 +15,7 @@ mkdir "$work/unzipped"
 (cd "$work/unzipped" && cmake -E tar xf "$zip")
 top=$(ls -d "$work"/unzipped/ipcsh-*-win64)
 fail() { echo "package: $*" >&2; exit 1; }
-for f in ipcsh.exe README.md docs/wine.md LICENSE licenses/lua-LICENSE.txt licenses/fmt-LICENSE.rst scripts/signaled_states.lua; do
+for f in ipcsh.exe README.md docs/wine.md docs/commands.md docs/guide.md LICENSE licenses/lua-LICENSE.txt licenses/fmt-LICENSE.rst scripts/signaled_states.lua; do
   [ -s "$top/$f" ] || fail "$f is missing from $(basename "$zip")"
 done
 grep -q "Lua.org, PUC-Rio" "$top/licenses/lua-LICENSE.txt" || fail "Lua's licence is not Lua's"
