@@ -53,7 +53,7 @@ void save_history(const History& history) {
 }
 
 // One history per process, not per session: it is the user's file
-// (IPCSH_HISTORY, else %USERPROFILE%\\.ipcsh_history), read once, and there
+// (IPCSH_HISTORY, else %USERPROFILE%\.ipcsh_history), read once, and there
 // is one console to type at.
 History& shell_history() {
   static History history(1000);

@@ -1,5 +1,5 @@
 // Text fitted to a width: how many columns it takes, a long name cut at
-// its front ("…\\mailslot\\demo"), a long line broken between words.
+// its front ("…\mailslot\demo"), a long line broken between words.
 #include <algorithm>
 #include <cctype>
 
