@@ -42,10 +42,10 @@ HANDLE open_parent_pipe(const std::string& pipe_name, DWORD access, DWORD flags)
 
 }  // namespace
 
-void send_output_to(const std::string& pipe_name) {
+void send_output_to(Session& session, const std::string& pipe_name) {
   HANDLE pipe = open_parent_pipe(pipe_name, GENERIC_WRITE, 0);
   if (pipe == INVALID_HANDLE_VALUE) return;
-  set_output_hook([pipe](int, std::string_view text) {
+  set_output_hook(*session.output, [pipe](int, std::string_view text) {
     while (!text.empty()) {
       DWORD written = 0;
       if (!WriteFile(pipe, text.data(), static_cast<DWORD>(text.size()), &written, nullptr) || written == 0) break;
@@ -126,7 +126,7 @@ void reply(Stream& stream, Frame type, std::uint32_t id, const std::vector<Value
 }
 
 int serve(Session& session, std::shared_ptr<Stream> stream) {
-  set_fit({0, false});  // the parent shows our lines; nothing is cut here
+  session.output->fit = {0, false};  // the parent shows our lines; nothing is cut here
   auto inbox = std::make_shared<Inbox>();
   Session* owner = &session;
   std::thread([stream, inbox, owner] {
@@ -146,15 +146,16 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
       if (!frame) return;
     }
   }).detach();
-  set_output_hook([stream](int which, std::string_view text) {
+  set_output_hook(*session.output, [stream](int which, std::string_view text) {
     WireWriter w(Frame::output);
     w.u32(static_cast<std::uint32_t>(which)).str(text);
     stream->send(w.bytes());
     return true;
   });
   struct Unhook {
-    ~Unhook() { set_output_hook(nullptr); }
-  } unhook;
+    Output& output;
+    ~Unhook() { set_output_hook(output, nullptr); }
+  } unhook{*session.output};
   WireWriter hello(Frame::hello);
   hello.u32(GetCurrentProcessId()).str(computer_name());
   stream->send(hello.bytes());
@@ -376,10 +377,10 @@ int run_agent_listen(Session& session, const std::string& address) {
   int length = sizeof at;
   getsockname(listener, reinterpret_cast<sockaddr*>(&at), &length);
   std::string token = random_hex(16);
-  write_out(fmt::format("ipcsh agent pid {} listening on {}:{} token {}\n", GetCurrentProcessId(), host,
+  write_out(*session.output, fmt::format("ipcsh agent pid {} listening on {}:{} token {}\n", GetCurrentProcessId(), host,
                         ntohs(at.sin_port), token));
   if ((ntohl(at.sin_addr.s_addr) >> 24) != 127)
-    write_err(fmt::format("ipcsh agent: listening on {}, not loopback: whoever can reach it may try the token\n", host));
+    write_err(*session.output, fmt::format("ipcsh agent: listening on {}, not loopback: whoever can reach it may try the token\n", host));
   // The one parent that presents the token; anyone else is hung up on.
   // Peers are handled side by side, without blocking (a stalled one never
   // holds up another), and each has one deadline for its whole hello.
@@ -392,7 +393,7 @@ int run_agent_listen(Session& session, const std::string& address) {
   auto refuse = [&](std::size_t i, std::string_view why) {
     closesocket(pending[i].socket);
     pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
-    write_err(fmt::format("ipcsh agent: a peer was refused: {}\n", why));
+    write_err(*session.output, fmt::format("ipcsh agent: a peer was refused: {}\n", why));
   };
   u_long non_blocking = 1;
   ioctlsocket(listener, FIONBIO, &non_blocking);

@@ -18,7 +18,7 @@ class Session;
 
 // --output-pipe NAME: everything this ipcsh prints goes to the parent,
 // which labels it. If the pipe cannot be opened, output stays where it is.
-void send_output_to(const std::string& pipe_name);
+void send_output_to(Session& session, const std::string& pipe_name);
 
 // --bind NAME VALUE KIND ROLE OBJECT (spawn --pass) and dup --to P --as NAME:
 // a handle value this process holds, bound to the variable NAME.

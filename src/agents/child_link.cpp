@@ -40,13 +40,15 @@ HANDLE open_child_end(const PrivatePipe& pipe) {
   }
 }
 
-ChildLink::ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid, bool check_client)
-    : mode_(mode), stream_(std::move(stream)), connect_first_(connect_first), pid_(pid), check_client_(check_client),
+ChildLink::ChildLink(std::shared_ptr<Output> output, Mode mode, std::shared_ptr<Stream> stream, bool connect_first,
+                     DWORD pid, bool check_client)
+    : output_(std::move(output)),
+      mode_(mode), stream_(std::move(stream)), connect_first_(connect_first), pid_(pid), check_client_(check_client),
       changed_(CreateEventW(nullptr, FALSE, FALSE, nullptr)) {}
 
-std::shared_ptr<ChildLink> ChildLink::start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid,
-                                            bool check_client) {
-  auto link = std::make_shared<ChildLink>(mode, std::move(stream), connect_first, pid, check_client);
+std::shared_ptr<ChildLink> ChildLink::start(std::shared_ptr<Output> output, Mode mode, std::shared_ptr<Stream> stream,
+                                            bool connect_first, DWORD pid, bool check_client) {
+  auto link = std::make_shared<ChildLink>(std::move(output), mode, std::move(stream), connect_first, pid, check_client);
   // The thread holds the link until the channel ends; its handle is ours
   // (a detached std::thread's is not), so close() can wait for it.
   auto* keep = new std::shared_ptr<ChildLink>(link);
@@ -84,7 +86,7 @@ void ChildLink::print(int stream, std::string_view text) {
   partial += text;
   std::string out;
   std::size_t start = 0;
-  bool colour = fit().colour;
+  bool colour = output_->fit.colour;
   std::string label = "[" + label_locked() + "]";
   if (colour) label = "\x1b[36m" + label + "\x1b[0m";
   for (std::size_t end; (end = partial.find('\n', start)) != std::string::npos; start = end + 1) {
@@ -94,7 +96,7 @@ void ChildLink::print(int stream, std::string_view text) {
     else out += fmt::format("{} {}\n", label, line);
   }
   partial.erase(0, start);
-  if (!out.empty()) write_async(out);
+  if (!out.empty()) write_async(*output_, out);
 }
 
 void ChildLink::read_loop() {

@@ -18,6 +18,7 @@
 #include "agent_wire.hpp"
 #include "core/error.hpp"
 #include "core/value.hpp"
+#include "session/output.hpp"
 #include "win32/unique_handle.hpp"
 
 namespace ipcsh {
@@ -41,10 +42,12 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   // (`connect_first`; the client must be process `pid` when
   // `check_client`: a child that is no ipcsh gets an end we opened). The
   // reader thread keeps the link alive until the channel ends, so a child's
-  // last lines still print after its handle closed.
-  static std::shared_ptr<ChildLink> start(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid,
-                                          bool check_client = true);
-  ChildLink(Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid, bool check_client);
+  // last lines still print after its handle closed, through `output` (the
+  // session's, shared: it may outlive the session).
+  static std::shared_ptr<ChildLink> start(std::shared_ptr<Output> output, Mode mode, std::shared_ptr<Stream> stream,
+                                          bool connect_first, DWORD pid, bool check_client = true);
+  ChildLink(std::shared_ptr<Output> output, Mode mode, std::shared_ptr<Stream> stream, bool connect_first, DWORD pid,
+            bool check_client);
   ChildLink(const ChildLink&) = delete;
   ChildLink& operator=(const ChildLink&) = delete;
 
@@ -123,6 +126,7 @@ class ChildLink : public std::enable_shared_from_this<ChildLink> {
   std::string request(Session& session, WireWriter* frame, std::uint32_t id, DWORD timeout_ms = INFINITE,
                       bool send_only = false);
 
+  std::shared_ptr<Output> output_;
   Mode mode_;
   std::shared_ptr<Stream> stream_;
   bool connect_first_;

@@ -53,21 +53,21 @@ std::vector<std::string> utf8_arguments() {
   return args;
 }
 
-int run(std::vector<std::string> args) {
+int run(ipcsh::Session& session, std::vector<std::string> args) {
   using namespace ipcsh;
-  Session session;
   session.self_path = this_program_path();
   LuaEngine lua(session);
-  install_ctrl_c_handler(session);
+  CtrlCHandler ctrl_c(session);
+  Output& output = *session.output;
 
   // --trace, --record FILE.lua [--assert], --no-color, --wide: as if typed first, quietly.
   // --output-pipe NAME and --bind NAME VALUE KIND ROLE OBJECT come from a
   // parent ipcsh (spawn --ipcsh, --agent, --pass).
-  set_fit({0, colour_possible()});
+  output.fit = {0, colour_possible()};
   for (bool more = true; more && !args.empty();) {
     more = false;
     if (args[0] == "--output-pipe" && args.size() >= 2) {
-      send_output_to(args[1]);
+      send_output_to(session, args[1]);
       args.erase(args.begin(), args.begin() + 2);
       more = true;
     } else if (args[0] == "--bind" && args.size() >= 6) {
@@ -77,7 +77,7 @@ int run(std::vector<std::string> args) {
       args.erase(args.begin(), args.begin() + 6);
       more = true;
     } else if (args[0] == "--no-color" || args[0] == "--wide") {
-      if (args[0] == "--no-color") set_fit({0, false});
+      if (args[0] == "--no-color") output.fit = {0, false};
       else session.no_fit = true;
       args.erase(args.begin());
       more = true;
@@ -97,20 +97,20 @@ int run(std::vector<std::string> args) {
   if (args.empty()) return run_repl(session);
   const std::string& first = args[0];
   if (first == "--help" || first == "-h" || first == "/?") {
-    write_out(usage_text);
+    write_out(output, usage_text);
     return 0;
   }
   if ((first == "--commands-md" || first == "--lua-defs") && args.size() == 1) {
-    write_out(first == "--lua-defs" ? lua_definitions() : commands_markdown());
+    write_out(output, first == "--lua-defs" ? lua_definitions() : commands_markdown());
     return 0;
   }
   if (first == "--version") {
-    write_out(fmt::format("ipcsh {}\n", IPCSH_VERSION));
+    write_out(output, fmt::format("ipcsh {}\n", IPCSH_VERSION));
     return 0;
   }
   if (first == "-c") {
     if (args.size() != 2) {
-      write_err("ipcsh: -c takes one argument: \"CMD; CMD\"\n");
+      write_err(output, "ipcsh: -c takes one argument: \"CMD; CMD\"\n");
       return 2;
     }
     return run_commands(session, args[1]);
@@ -142,13 +142,13 @@ int run(std::vector<std::string> args) {
       else options.paths.push_back(a);
     }
     if (options.paths.empty()) {
-      write_err(usage_text);
+      write_err(output, usage_text);
       return 2;
     }
     return run_tests(session, options);
   }
   if (first.size() > 1 && first[0] == '-') {
-    write_err(fmt::format("ipcsh: unknown option {}\n{}", first, usage_text));
+    write_err(output, fmt::format("ipcsh: unknown option {}\n{}", first, usage_text));
     return 2;
   }
   return run_script(session, first, std::vector<std::string>(args.begin() + 1, args.end()));
@@ -181,17 +181,20 @@ int main() {
   SetConsoleOutputCP(CP_UTF8);
   std::setvbuf(stdout, nullptr, _IONBF, 0);
   int code = 1;
+  // The one session of this process (its output is where the last net
+  // below reports, an agent's parent's pipe included).
+  ipcsh::Session session;
   // Every mode catches what its commands throw; this is the last net, so
   // nothing ends in std::terminate.
   try {
-    code = run(utf8_arguments());
+    code = run(session, utf8_arguments());
   } catch (const ipcsh::ExitRequest& e) {
     code = e.code;
   } catch (const ipcsh::Interrupted&) {
-    ipcsh::write_err("ipcsh: interrupted\n");
+    ipcsh::write_err(*session.output, "ipcsh: interrupted\n");
     code = 130;
   } catch (const std::exception& e) {
-    ipcsh::write_err(fmt::format("{}\n", ipcsh::runtime_library_error(e) ? ipcsh::internal_error_text("ipcsh", e)
+    ipcsh::write_err(*session.output, fmt::format("{}\n", ipcsh::runtime_library_error(e) ? ipcsh::internal_error_text("ipcsh", e)
                                                                            : "ipcsh: " + std::string(e.what())));
   }
   std::fflush(stdout);

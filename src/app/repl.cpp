@@ -1,3 +1,5 @@
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "completion_source.hpp"
@@ -18,40 +20,42 @@ constexpr int interrupted_exit_code = 130;  // as a POSIX shell reports SIGINT
 
 namespace {
 // Errors in red on a console that takes colour.
-std::string as_error(const std::string& line) { return fit().colour ? "\x1b[31m" + line + "\x1b[0m" : line; }
+std::string as_error(const Fit& fit, const std::string& line) { return fit.colour ? "\x1b[31m" + line + "\x1b[0m" : line; }
 }  // namespace
 
 bool run_line(Session& session, std::string_view line) {
   // Fitted to the console as it is now (it may have been resized).
-  Fit f = fit();
-  f.width = session.no_fit ? 0 : output_columns();
-  set_fit(f);
+  Output& output = *session.output;
+  {
+    std::lock_guard lock(output.lock);  // a child's lines are written at this width
+    output.fit.width = session.no_fit ? 0 : output_columns();
+  }
   try {
-    execute_line(session, line, [](const CommandText& command, const Value& result) {
+    execute_line(session, line, [&output](const CommandText& command, const Value& result) {
       std::string text;
       try {
-        text = result_text(command, result);
+        text = result_text(command, result, output.fit);
       } catch (const std::exception& e) {
         if (!runtime_library_error(e)) throw;
         throw InternalError(command.words.empty() ? "" : command.words[0].text, e);
       }
-      if (!text.empty()) write_out(text + "\n");
+      if (!text.empty()) write_out(output, text + "\n");
     });
     return true;
   } catch (const ExitRequest&) {
     throw;
   } catch (const Interrupted&) {
-    write_err(as_error("interrupted") + "\n");
+    write_err(output, as_error(output.fit, "interrupted") + "\n");
     return false;
   } catch (const std::exception& e) {
-    write_err(as_error(error_text(e)) + "\n");
+    write_err(output, as_error(output.fit, error_text(e)) + "\n");
     return false;
   }
 }
 
 int run_repl(Session& session) {
   bool interactive = stdin_is_console();
-  if (interactive) write_out("ipcsh - Windows IPC shell. `help` lists commands, `exit` leaves.\n");
+  if (interactive) write_out(*session.output, "ipcsh - Windows IPC shell. `help` lists commands, `exit` leaves.\n");
   bool any_failed = false;
   try {
     for (;;) {
@@ -68,7 +72,7 @@ int run_repl(Session& session) {
   } catch (const ExitRequest& e) {
     return e.code;
   }
-  if (interactive) write_out("\n");
+  if (interactive) write_out(*session.output, "\n");
   return any_failed && !interactive ? 1 : 0;
 }
 
@@ -85,16 +89,16 @@ int run_script(Session& session, const std::string& path, const std::vector<std:
     session.lua->run_file(path, args);
     return 0;
   } catch (const SkipRequest& e) {
-    write_err(fmt::format("{}: skipped: {}\n", path, e.what()));
+    write_err(*session.output, fmt::format("{}: skipped: {}\n", path, e.what()));
     return skip_exit_code;
   } catch (const ExitRequest& e) {
     return e.code;
   } catch (const Interrupted&) {
-    write_err(path + ": interrupted\n");
+    write_err(*session.output, path + ": interrupted\n");
     return interrupted_exit_code;
   } catch (const std::exception& e) {
     std::string text = runtime_library_error(e) ? internal_error_text(path, e) : e.what();
-    write_err(text + "\n");
+    write_err(*session.output, text + "\n");
     if (failure) *failure = text.substr(0, text.find('\n'));
     return 1;
   }
@@ -103,16 +107,16 @@ int run_script(Session& session, const std::string& path, const std::vector<std:
 int run_test_one(Session& session, const std::string& path) {
   std::string failure;
   int code = run_script(session, path, {}, &failure);
-  if (!failure.empty()) write_out(fmt::format("{}fail {}\n", test_marker, failure));
+  if (!failure.empty()) write_out(*session.output, fmt::format("{}fail {}\n", test_marker, failure));
   if (code == skip_exit_code) {
-    write_out(fmt::format("{}skip {}\n", test_marker, session.lua->skip_reason));
+    write_out(*session.output, fmt::format("{}skip {}\n", test_marker, session.lua->skip_reason));
     return code;
   }
   // What the scenario created and left open: not the runtime's own, not
   // values it only adopted.
   for (const auto& [value, h] : session.handles()) {
     if (h->closed() || h->pseudo || h->adopted) continue;
-    write_out(fmt::format("{}leak {} {}{}{}\n", test_marker, kind_name(h->kind), h->value_text(),
+    write_out(*session.output, fmt::format("{}leak {} {}{}{}\n", test_marker, kind_name(h->kind), h->value_text(),
                           h->name.empty() ? "" : " " + h->name,
                           h->origin.empty() ? "" : " (created at " + h->origin + ")"));
   }

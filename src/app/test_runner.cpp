@@ -216,17 +216,18 @@ void write_junit(const std::string& path, const std::vector<std::pair<std::strin
 }  // namespace
 
 int run_tests(Session& session, const TestOptions& options) {
+  Output& output = *session.output;
   std::vector<fs::path> files;
   try {
     files = collect(options.paths, options.filter);
   } catch (const std::exception& e) {
-    write_err(fmt::format("ipcsh --test: {}\n", e.what()));
+    write_err(output, fmt::format("ipcsh --test: {}\n", e.what()));
     return 2;
   }
   if (files.empty()) {
     std::string where;
     for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + p;
-    write_out(fmt::format("no tests: no *.lua file under {}{}\n0 passed, 0 failed, 0 skipped\n", where,
+    write_out(output, fmt::format("no tests: no *.lua file under {}{}\n0 passed, 0 failed, 0 skipped\n", where,
                           options.filter.empty() ? "" : " matching '" + options.filter + "'"));
     return 1;
   }
@@ -239,18 +240,18 @@ int run_tests(Session& session, const TestOptions& options) {
     switch (outcome.verdict) {
       case Outcome::Verdict::passed:
         ++passed;
-        write_out(fmt::format("ok    {} ({:.1f} s)\n", name, outcome.seconds));
+        write_out(output, fmt::format("ok    {} ({:.1f} s)\n", name, outcome.seconds));
         break;
       case Outcome::Verdict::skipped:
         ++skipped;
-        write_out(fmt::format("skip  {} ({:.1f} s): {}\n", name, outcome.seconds, outcome.message));
+        write_out(output, fmt::format("skip  {} ({:.1f} s): {}\n", name, outcome.seconds, outcome.message));
         break;
       case Outcome::Verdict::failed:
         ++failed;
-        write_out(fmt::format("FAIL  {} ({}, {:.1f} s)\n{}", name, outcome.summary, outcome.seconds, indent(outcome.output)));
+        write_out(output, fmt::format("FAIL  {} ({}, {:.1f} s)\n{}", name, outcome.summary, outcome.seconds, indent(outcome.output)));
         break;
     }
-    for (const auto& leak : outcome.leaks) write_out(fmt::format("      leaked: {}\n", leak));
+    for (const auto& leak : outcome.leaks) write_out(output, fmt::format("      leaked: {}\n", leak));
     results.emplace_back(name, std::move(outcome));
   };
   while (next < files.size() || !running.empty()) {
@@ -292,11 +293,11 @@ int run_tests(Session& session, const TestOptions& options) {
     try {
       write_junit(options.junit, results, total);
     } catch (const std::exception& e) {
-      write_err(fmt::format("ipcsh --test: --junit: {}\n", e.what()));
+      write_err(output, fmt::format("ipcsh --test: --junit: {}\n", e.what()));
       failed += 1;
     }
   }
-  write_out(fmt::format("{} passed, {} failed, {} skipped\n", passed, failed, skipped));
+  write_out(output, fmt::format("{} passed, {} failed, {} skipped\n", passed, failed, skipped));
   return failed == 0 && passed + skipped > 0 ? 0 : 1;
 }
 

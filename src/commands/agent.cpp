@@ -14,11 +14,11 @@
 namespace ipcsh {
 namespace {
 
-void forget_closed_requests();
+void forget_closed_requests(Session& s);
 
 // The agent behind P, or a usage error saying why there is none.
-ChildLink& agent_of(const HandleRef& p) {
-  forget_closed_requests();
+ChildLink& agent_of(Session& s, const HandleRef& p) {
+  forget_closed_requests(s);
   if (!p->link || !p->link->agent())
     throw UsageError(fmt::format("P: {} is not an agent (start one with spawn --agent, or connect-agent)",
                                  p->pid ? "pid " + std::to_string(p->pid) : p->value_text()),
@@ -30,25 +30,18 @@ ChildLink& agent_of(const HandleRef& p) {
 
 // The child's results as this shell shows them: laid out here, at this
 // console's width less the label, each line labelled with the child.
-void show_results(ChildLink& agent, const ChildLink::Results& got) {
+void show_results(const Fit& fit, ChildLink& agent, const ChildLink::Results& got) {
   std::string label = "[" + agent.label() + "] ";
-  Fit whole = fit(), narrower = whole;
+  Fit narrower = fit;
   // (one column spare: a line exactly as wide as the console wraps there)
-  if (whole.width > 0) narrower.width = std::max(20, whole.width - static_cast<int>(label.size()) - 1);
+  if (fit.width > 0) narrower.width = std::max(20, fit.width - static_cast<int>(label.size()) - 1);
   std::string lines;
-  {
-    set_fit(narrower);
-    struct Restore {
-      Fit f;
-      ~Restore() { set_fit(f); }
-    } restore{whole};
-    for (std::size_t i = 0; i < got.values.size(); ++i) {
-      CommandText command;
-      command.assign_to = got.assigned[i];
-      std::string text = result_text(command, got.values[i]);
-      if (!text.empty()) lines += (lines.empty() ? "" : "\n") + text;
-    }
-  }  // (the console's own width again before anything is written)
+  for (std::size_t i = 0; i < got.values.size(); ++i) {
+    CommandText command;
+    command.assign_to = got.assigned[i];
+    std::string text = result_text(command, got.values[i], narrower);
+    if (!text.empty()) lines += (lines.empty() ? "" : "\n") + text;
+  }
   // Broken between words here, so every line of it gets the label.
   std::size_t column = 0;
   if (narrower.width > 0) lines = wrap_text(lines, static_cast<std::size_t>(narrower.width), column);
@@ -66,34 +59,23 @@ Value shown(Session& s, const Args& a, const HandleRef& p, ChildLink& agent, Chi
   // Lua gets exactly what ipc.run of the same text returns there: one
   // command's result whole (every value), one value per command for several.
   if (!a.from_shell) return lua_values(std::move(got.values));
-  show_results(agent, got);
+  show_results(s.output->fit, agent, got);
   if (got.values.empty()) return {};
   return Result{"remote", std::move(got.values), {}, Result::all};
 }
 
-// Requests started with --async: the event handle the user holds, by its
-// object, and the agent and request id it stands for.
-struct Started {
-  std::weak_ptr<HandleObject> request;
-  HandleRef agent;
-  std::uint32_t id;
-};
-std::map<const HandleObject*, Started>& started() {
-  static std::map<const HandleObject*, Started> requests;
-  return requests;
-}
-
-// A request whose handle was closed before `result` no longer holds its
-// agent: its answer is discarded when it comes.
-void forget_closed_requests() {
-  for (auto it = started().begin(); it != started().end();) {
+// A request started with --async (session.async_requests) whose handle
+// was closed before `result` no longer holds its agent: its answer is
+// discarded when it comes.
+void forget_closed_requests(Session& s) {
+  for (auto it = s.async_requests.begin(); it != s.async_requests.end();) {
     auto req = it->second.request.lock();
     if (req && !req->closed()) {
       ++it;
       continue;
     }
     if (it->second.agent->link) it->second.agent->link->abandon(it->second.id);
-    it = started().erase(it);
+    it = s.async_requests.erase(it);
   }
 }
 
@@ -115,13 +97,13 @@ Value start_on(Session& s, const HandleRef& p, ChildLink& agent, const std::stri
   }
   auto req = s.add(Kind::event, done);
   req->role = fmt::format("(request {} to {}: signaled when answered; result takes it)", id, agent.label());
-  started()[req.get()] = {req, p, id};
+  s.async_requests[req.get()] = {req, p, id};
   return req;
 }
 
 Value on(Session& s, const Args& a) {
   auto p = a.handle("P");
-  ChildLink& agent = agent_of(p);
+  ChildLink& agent = agent_of(s, p);
   std::string text = expand_own_values(s, a.string("CMD"));
   if (a.flag("async")) return start_on(s, p, agent, text);
   return shown(s, a, p, agent, agent.run(s, text, a.timeout("timeout", INFINITE)));
@@ -129,16 +111,16 @@ Value on(Session& s, const Args& a) {
 
 Value agent_start(Session& s, const Args& a) {
   auto p = a.handle("P");
-  return start_on(s, p, agent_of(p), expand_own_values(s, a.string("CMD")));
+  return start_on(s, p, agent_of(s, p), expand_own_values(s, a.string("CMD")));
 }
 
 Value result_command(Session& s, const Args& a) {
   auto req = a.handle("REQ");
-  auto it = started().find(req.get());
-  if (it == started().end() || it->second.request.lock() != req)
+  auto it = s.async_requests.find(req.get());
+  if (it == s.async_requests.end() || it->second.request.lock() != req)
     throw UsageError("REQ: not a request started with on --async (Lua: kid:start(CMD))", 1);
-  Started what = it->second;
-  ChildLink& agent = agent_of(what.agent);
+  Session::AsyncRequest what = it->second;
+  ChildLink& agent = agent_of(s, what.agent);
   ChildLink::Results got = agent.collect(s, what.id, a.timeout("timeout", INFINITE));
   return shown(s, a, what.agent, agent, std::move(got));
 }
@@ -148,7 +130,7 @@ Value connect_agent_command(Session& s, const Args& a) {
   std::string host = a.string("HOST");
   auto port = static_cast<std::uint16_t>(a.integer("PORT"));
   ConnectedAgent agent = connect_agent(host, port, a.string("token"), a.timeout("timeout", 10000));
-  auto link = ChildLink::start(ChildLink::Mode::agent, agent.stream, false, agent.pid);
+  auto link = ChildLink::start(s.output, ChildLink::Mode::agent, agent.stream, false, agent.pid);
   // On this computer the agent is a process we can hold (wait, kill, its
   // handle table) - once it has shown it is the process it says (a peer
   // may give any pid); elsewhere an event stands in, set when the channel

@@ -78,7 +78,7 @@ Picture take_picture(Session& s, std::vector<UniqueHandle>& opened, bool all) {
   return p;
 }
 
-std::string as_text(const Picture& p) {
+std::string as_text(const Picture& p, const Fit& fit) {
   std::string out = "processes:\n";
   for (std::size_t i = 0; i < p.members.size(); ++i) {
     const Member& m = p.members[i];
@@ -96,7 +96,7 @@ std::string as_text(const Picture& p) {
                        n == 1 ? "handle of the user's" : "handles of the user's");
   }
   out += "objects, one row each; per table: value, Y/N inherit flag, variable\n";
-  out += format_result(p.objects);
+  out += format_result(p.objects, fit);
   return out;
 }
 
@@ -230,7 +230,7 @@ Value graph(Session& s, const Args& a) {
     write_file(a.string("FILE"), source);
     return result("graph-file", {a.string("FILE"), static_cast<std::int64_t>(source.size()), "dot"}, {"file", "bytes", "format"}, 1);
   }
-  return as_text(p);
+  return as_text(p, s.output->fit);
 }
 
 const CommandRegistration registration{

@@ -140,13 +140,6 @@ Value dup(Session& s, const Args& a) {
 
 Value opt(const std::string& text) { return text.empty() ? Value() : Value(text); }
 
-// handles --snapshot NAME: tables kept by name, with the process they are of.
-struct Snapshot {
-  DWORD pid;
-  std::vector<TableRow> rows;
-};
-std::map<std::string, Snapshot, std::less<>> snapshots;
-
 Value handles(Session& s, const Args& a) {
   // One view at a time: a flag the others would silently lose is an error.
   int views = a.has("compare") + a.has("snapshot") + a.has("since");
@@ -165,21 +158,24 @@ Value handles(Session& s, const Args& a) {
   DWORD pid = table.pid;
   std::vector<TableRow>& rows = table.rows;
   if (a.has("snapshot")) {
+    // Kept by the session, by name, with the process it is of.
+    Session::Snapshot kept{pid, {}};
+    for (const auto& r : rows) kept.rows.push_back({r.value, r.type, r.name, r.origin});
     std::size_t n = rows.size();
-    snapshots[a.string("snapshot")] = {pid, std::move(rows)};
+    s.snapshots[a.string("snapshot")] = std::move(kept);
     return result("snapshot", {a.string("snapshot"), static_cast<std::int64_t>(n), as_int(pid)}, {"name", "handles", "pid"}, 2);
   }
   if (a.has("since")) {
-    auto it = snapshots.find(a.string("since"));
-    if (it == snapshots.end())
+    auto it = s.snapshots.find(a.string("since"));
+    if (it == s.snapshots.end())
       throw UsageError(fmt::format("--since: no snapshot '{}' (take one with handles --snapshot NAME)", a.string("since")));
     if (it->second.pid != pid)
       throw UsageError(fmt::format("--since: '{}' is of pid {}, not pid {}", a.string("since"), it->second.pid, pid));
     // A value that now names another object counts as closed and opened.
-    auto same = [](const TableRow& x, const TableRow& y) { return x.value == y.value && x.type == y.type && x.name == y.name; };
+    auto same = [](const auto& x, const auto& y) { return x.value == y.value && x.type == y.type && x.name == y.name; };
     Table t{{"change", "value", "type", "name", "created by"}, {}, {"value"}};
     for (const auto& now : rows)
-      if (std::none_of(it->second.rows.begin(), it->second.rows.end(), [&](const TableRow& r) { return same(r, now); }))
+      if (std::none_of(it->second.rows.begin(), it->second.rows.end(), [&](const auto& r) { return same(r, now); }))
         t.rows.push_back({"opened", now.value, opt(now.type), opt(now.name), opt(now.origin)});
     for (const auto& then : it->second.rows)
       if (std::none_of(rows.begin(), rows.end(), [&](const TableRow& r) { return same(r, then); }))

@@ -115,6 +115,8 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
   // kept for the life of the shell. The type's number is learnt from our
   // own handles (looked at without copying), or from the first copy made;
   // from then on another process's Device handles are not copied at all.
+  // (Process-wide on purpose: the kernel's type numbers are the same for
+  // every session of this process.)
   static std::set<unsigned> device_types, types_seen;
   auto entries = win::system_handles();
   for (const auto& e : entries)

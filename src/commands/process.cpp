@@ -218,7 +218,7 @@ Value spawn(Session& s, const Args& a) {
     output->client.reset();  // the child's copy is the one that counts
     auto mode = line.kind == ChildLine::agent ? ChildLink::Mode::agent : ChildLink::Mode::text;
     bool check_client = line.kind != ChildLine::plain;  // we opened a plain child's end ourselves
-    ref->link = ChildLink::start(mode, pipe_stream(output->pipe.server), true, child.pid, check_client);
+    ref->link = ChildLink::start(s.output, mode, pipe_stream(output->pipe.server), true, child.pid, check_client);
     // An agent's requests wait on its process too (the link's own handle:
     // the user may close theirs).
     if (mode == ChildLink::Mode::agent)

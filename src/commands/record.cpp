@@ -8,13 +8,14 @@
 namespace ipcsh {
 namespace {
 
-std::shared_ptr<LuaRecorder> recording;  // the one Lua recording under way
-std::shared_ptr<CExporter> exporting;    // the one C export under way
+// The one Lua recording and the one C export under way are the session's
+// (session.lua_recording, session.c_recording), which holds the writers.
 
 Value start_c(Session& s, const Args& a) {
-  if (exporting) throw UsageError(fmt::format("--c: already exporting to {}; `record off` first", exporting->path()));
+  if (s.c_recording) throw UsageError(fmt::format("--c: already exporting to {}; `record off` first", s.c_recording->path));
   std::string path = a.string("c");
-  exporting = std::make_shared<CExporter>(path, "record --c " + path);
+  auto exporting = std::make_shared<CExporter>(path, "record --c " + path);
+  s.c_recording = Session::Recording{exporting, exporting->path()};
   std::weak_ptr<CExporter> weak = exporting;
   s.call_sink = [weak](const win::CallEvent& e) {
     if (auto x = weak.lock()) x->call(e);
@@ -29,14 +30,14 @@ Value record(Session& s, const Args& a) {
   const std::string& target = a.string("FILE");
   if (target == "off") {
     if (a.flag("assert") || a.has("c")) throw UsageError("off: no --assert or --c with off; `record off` ends every recording", 1);
-    if (!recording && !exporting) throw UsageError("nothing is being recorded", 1);
-    std::string path = recording ? recording->path() : exporting->path();
-    if (recording && exporting) path += " and " + exporting->path();
+    if (!s.lua_recording && !s.c_recording) throw UsageError("nothing is being recorded", 1);
+    std::string path = s.lua_recording ? s.lua_recording->path : s.c_recording->path;
+    if (s.lua_recording && s.c_recording) path += " and " + s.c_recording->path;
     s.observers.erase("record");
     s.observers.erase("record-c");
     s.call_sink = nullptr;
-    recording.reset();
-    exporting.reset();
+    s.lua_recording.reset();
+    s.c_recording.reset();
     return report("record-off", {path}, {"file"});
   }
   if (a.has("c")) {
@@ -47,9 +48,11 @@ Value record(Session& s, const Args& a) {
     return start_c(s, a);
   }
   if (target.empty()) throw UsageError("FILE: a file name (FILE.lua), --c FILE.c, or off expected", 1);
-  if (recording) throw UsageError(fmt::format("already recording to {}; `record off` first", recording->path()), 1);
+  if (s.lua_recording)
+    throw UsageError(fmt::format("already recording to {}; `record off` first", s.lua_recording->path), 1);
   std::string how = "record " + target + (a.flag("assert") ? " --assert" : "");
-  recording = std::make_shared<LuaRecorder>(s, target, a.flag("assert"), how, s.invoke_depth);
+  auto recording = std::make_shared<LuaRecorder>(s, target, a.flag("assert"), how, s.invoke_depth);
+  s.lua_recording = Session::Recording{recording, recording->path()};
   std::weak_ptr<LuaRecorder> weak = recording;
   s.observers["record"] = [weak](const Invocation& call) {
     if (auto r = weak.lock()) r->observe(call);

@@ -45,10 +45,10 @@ Value help_result(const Args& a) {
 }
 
 // At the prompt help prints; from Lua, ipc.help returns the same text.
-Value help(Session&, const Args& a) {
+Value help(Session& s, const Args& a) {
   Value found = help_result(a);
   if (a.from_shell) return found;
-  return format_whole(found);
+  return format_whole(found, s.output->fit);
 }
 
 Value show(Session&, const Args& a) { return result("show", {*a.find("VALUE")}, {"value"}); }
@@ -63,10 +63,10 @@ Value vars(Session& s, const Args&) {
   return t;
 }
 
-Value echo(Session&, const Args& a) {
+Value echo(Session& s, const Args& a) {
   std::string out;
   for (const auto& item : a.find("TEXT")->as<List>()->items)
-    out += (out.empty() ? "" : " ") + (item.as<std::string>() ? *item.as<std::string>() : format_result(item));
+    out += (out.empty() ? "" : " ") + (item.as<std::string>() ? *item.as<std::string>() : format_result(item, s.output->fit));
   return out;
 }
 
@@ -143,7 +143,7 @@ Value trace(Session& s, const Args& a) {
       (*call)(line);
     };
   } else if (*state.as<bool>()) {
-    s.trace_sink = [](const std::string& line) { write_out(line + "\n"); };
+    s.trace_sink = [output = s.output](const std::string& line) { write_out(*output, line + "\n"); };
   } else {
     s.trace_sink = nullptr;
   }

@@ -1,6 +1,7 @@
 // Window message queues with message-only windows (they need no display).
 // Our window procedure records every message it gets - posted or sent - in
-// the session's queue; get-message takes them out. A sent message is
+// the queue of the session that made the window (kept in the window's own
+// data, GWLP_USERDATA); get-message takes them out. A sent message is
 // answered with its sequence number in that queue.
 #include "object_info.hpp"
 
@@ -8,20 +9,23 @@ namespace ipcsh {
 namespace {
 
 constexpr const wchar_t* window_class = L"ipcsh.message-window";
-Session* window_session = nullptr;
-std::int64_t received = 0;
+
+// The session that made one of our windows; nullptr for another's.
+Session* session_of(HWND window) { return static_cast<Session*>(win::window_data(window)); }
 
 LRESULT CALLBACK record_message(HWND window, UINT msg, WPARAM wparam, LPARAM lparam) {
-  if (msg < WM_USER || !window_session) return win::default_window_procedure(window, msg, wparam, lparam);
-  bool sent = !window_session->dispatching_posted;
-  ++received;
+  Session* session = msg < WM_USER ? nullptr : session_of(window);
+  if (!session) return win::default_window_procedure(window, msg, wparam, lparam);
+  Session::Windows& windows = session->windows;
+  bool sent = !windows.dispatching_posted;
+  std::int64_t received = ++windows.received;
   Record r;
   r.fields = {{"msg", as_int(msg), Show::message},
               {"wparam", static_cast<std::int64_t>(wparam)},
               {"lparam", static_cast<std::int64_t>(lparam)},
               {"window", reinterpret_cast<std::intptr_t>(window), Show::hex},
               {"how", sent ? "sent" : "posted"}};
-  window_session->messages.push_back(std::move(r));
+  windows.messages.push_back(std::move(r));
   return static_cast<LRESULT>(received);
 }
 
@@ -31,12 +35,13 @@ Value create_window(Session& s, const Args& a) {
   // Window text is at most 32767 characters; Wine hands back a bogus HWND
   // for more instead of failing.
   if (to_wide(a.string("NAME")).size() > 32767) throw UsageError("NAME: at most 32767 characters for a window", 1);
+  // The class is the process's, registered once, for every session.
   static bool registered = false;
   if (!registered) win::register_window_class(window_class, record_message);
   registered = true;
-  window_session = &s;
   HWND w = win::create_message_window(window_class, a.string("NAME"));
-  ++s.windows_open;
+  win::set_window_data(w, &s);
+  ++s.windows.open;
   auto ref = s.add(Kind::window, w, a.string("NAME"));
   ref->role = "(message-only)";
   return ref;
@@ -68,17 +73,17 @@ Value send_message(Session&, const Args& a) {
 
 Value get_message(Session& s, const Args& a) {
   // Without a window of ours nothing can arrive: waiting would never end.
-  if (s.windows_open == 0 && s.messages.empty())
+  if (s.windows.open == 0 && s.windows.messages.empty())
     throw UsageError("no window of this shell to receive messages: create-window NAME first");
   DWORD timeout = a.timeout("timeout", INFINITE);
   if (!s.poll_until(timeout, [&] {
         s.pump_messages();
-        return !s.messages.empty();
+        return !s.windows.messages.empty();
       }))
     return result("no-message", {Value(), "timeout", timeout == INFINITE ? Value() : Value(timeout)},
                   {"message", "status", "timeout"}, 2);
-  Record r = std::move(s.messages.front());
-  s.messages.pop_front();
+  Record r = std::move(s.windows.messages.front());
+  s.windows.messages.pop_front();
   return r;
 }
 
@@ -145,13 +150,14 @@ Record window_info(const HandleObject& window) {
   if (!win::is_window(w)) throw_error("IsWindow", ERROR_INVALID_WINDOW_HANDLE, window.value_text() + " is no window");
   DWORD thread = 0;
   DWORD pid = win::window_process(w, &thread);
+  Session* owner = pid == GetCurrentProcessId() ? session_of(w) : nullptr;
   Record r;
   r.fields = {{"kind", "window"},
               {"value", window.value(), Show::hex},
               {"name", win::window_text(w)},
               {"pid", as_int(pid)},
               {"thread", as_int(thread)},
-              {"queued", static_cast<std::int64_t>(pid == GetCurrentProcessId() && window_session ? window_session->messages.size() : 0)}};
+              {"queued", static_cast<std::int64_t>(owner ? owner->windows.messages.size() : 0)}};
   return r;
 }
 

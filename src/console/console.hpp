@@ -8,22 +8,21 @@
 #include <string_view>
 
 #include "completion.hpp"
+#include "session/output.hpp"
 
 namespace ipcsh {
 
 class Session;
 
-void write_out(std::string_view utf8);
-void write_err(std::string_view utf8);
+// A session's text, through its Output (session.output): fitted to its
+// width, or handed to its hook (session/output.hpp).
+void write_out(Output& out, std::string_view utf8);
+void write_err(Output& out, std::string_view utf8);
 // Text from another thread (a child's labelled lines): printed now, or,
 // while the line editor shows the prompt, above it - the prompt and the
 // line being typed are drawn again below.
-void write_async(std::string_view utf8);
-// Where the shell's output goes instead of stdout/stderr (an agent sends
-// it to its parent); the hook returns false to let it through. Stream 1 is
-// out, 2 is err.
-using OutputHook = std::function<bool(int stream, std::string_view utf8)>;
-void set_output_hook(OutputHook hook);
+void write_async(Output& out, std::string_view utf8);
+void set_output_hook(Output& out, OutputHook hook);
 bool stdin_is_console();
 // The console's width in columns when stdout is a console, else 0.
 int output_columns();
@@ -36,7 +35,16 @@ bool colour_possible();
 // what `completions` gives when it is pressed (none without one).
 std::optional<std::string> read_line(Session& session, std::string_view prompt,
                                      const std::function<CompletionTable()>& completions = {});
-// Ctrl+C sets session.interrupted instead of ending the process.
-void install_ctrl_c_handler(Session& session);
+// Ctrl+C interrupts `session` (session.interrupt()) instead of ending the
+// process, for as long as this object lives.
+class CtrlCHandler {
+ public:
+  explicit CtrlCHandler(Session& session);
+  ~CtrlCHandler();
+  CtrlCHandler(const CtrlCHandler&) = delete;
+  CtrlCHandler& operator=(const CtrlCHandler&) = delete;
+ private:
+  Session& session_;
+};
 
 }  // namespace ipcsh

@@ -32,7 +32,7 @@ LuaFailure load_failure(std::string_view message) {
 
 }  // namespace
 
-LuaEngine::LuaEngine(Session& session) : session_(session) {
+LuaEngine::LuaEngine(Session& session) : session_(session), running_(std::make_unique<Running>()) {
   L_ = lua_newstate(
       [](void*, void* block, size_t, size_t size) -> void* {
         if (size == 0) {
@@ -57,18 +57,18 @@ LuaEngine::LuaEngine(Session& session) : session_(session) {
   register_metatables(L_, session);
   open_library(L_, session);
   session.lua = this;
-  session.on_interrupt = stop_running_script;
+  session.on_interrupt([this] { stop_running_script(*this); });
 }
 
 LuaEngine::~LuaEngine() {
-  session_.on_interrupt = nullptr;
+  session_.on_interrupt(nullptr);
   lua_close(L_);
 }
 
 std::vector<Value> LuaEngine::call_loaded(int base, int nargs) {
   // Stack: ... handler chunk args. The outermost run watches for Ctrl+C.
   bool outermost = depth_++ == 0;
-  Running& running = running_script();
+  Running& running = *running_;
   if (outermost) {
     unwinding_ = Unwind::none;
     std::lock_guard guard(running.lock);
@@ -110,7 +110,7 @@ std::vector<Value> LuaEngine::call_loaded(int base, int nargs) {
 }
 
 void LuaEngine::unwind(Unwind why) {
-  Running& running = running_script();
+  Running& running = *running_;
   unwinding_ = why;
   // raise again at the next instruction, in the coroutine running now too
   lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, 1);

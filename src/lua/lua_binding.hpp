@@ -1,6 +1,7 @@
 // Lua 5.4 with the `ipc` library: one function per row of the command
 // table, handle objects as userdata, Win32 errors as error objects.
 #pragma once
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@ struct lua_State;
 namespace ipcsh {
 
 class Session;
+struct Running;
 
 // A Lua error that reached C++, already formatted as "chunk:LINE: message".
 struct LuaFailure : std::runtime_error {
@@ -47,6 +49,8 @@ class LuaEngine {
   Unwind unwinding() const { return unwinding_; }
   void unwind(Unwind why);
   Session& session() { return session_; }
+  // The state running a script now, for Ctrl+C from another thread (lua_internal.hpp).
+  Running& running() { return *running_; }
   std::string skip_reason;
   // The message of a failure of an inner run (run_file, `lua`, ipc.run)
   // raised again in the outer one: it already carries its frames, so the
@@ -56,6 +60,7 @@ class LuaEngine {
  private:
   std::vector<Value> call_loaded(int base, int nargs = 0);
   Session& session_;
+  std::unique_ptr<Running> running_;
   lua_State* L_ = nullptr;
   Unwind unwinding_ = Unwind::none;
   int depth_ = 0;

@@ -89,17 +89,16 @@ int lua_wrap_handle(lua_State* L);  // ipc.handle(VALUE [, KIND])
 // lua_running.cpp
 int message_handler(lua_State* L);
 void interrupt_hook(lua_State* L, lua_Debug* debug);
-// The script running now, for Ctrl+C from another thread. No hook is set
-// while a script runs (Lua 5.4 looks at a set hook on every instruction):
-// Ctrl+C sets one, with the script's thread stopped, as lua.c does from its
-// signal handler.
+// The script an engine is running now (LuaEngine::running), for Ctrl+C
+// from another thread. No hook is set while a script runs (Lua 5.4 looks
+// at a set hook on every instruction): Ctrl+C sets one, with the script's
+// thread stopped, as lua.c does from its signal handler.
 struct Running {
   std::mutex lock;
   lua_State* L = nullptr;
   DWORD thread = 0;
 };
-Running& running_script();
-void stop_running_script();
+void stop_running_script(LuaEngine& engine);
 void watch_coroutines(lua_State* L);
 
 // lua_library.cpp

@@ -19,7 +19,7 @@ int lua_print(lua_State* L) {
     line.append(s, len);
     lua_pop(L, 1);
   }
-  write_out(line + "\n");
+  write_out(*engine_of(L).session().output, line + "\n");
   return 0;
 }
 

@@ -87,13 +87,8 @@ void interrupt_hook(lua_State* L, lua_Debug*) {
   lua_sethook(L, nullptr, 0, 0);  // a Ctrl+C someone else answered: nothing to do
 }
 
-Running& running_script() {
-  static Running running;
-  return running;
-}
-
-void stop_running_script() {
-  Running& running = running_script();
+void stop_running_script(LuaEngine& engine) {
+  Running& running = engine.running();
   std::lock_guard guard(running.lock);
   if (!running.L) return;
   win::with_thread_stopped(running.thread, [](void* L) {
@@ -105,7 +100,7 @@ void stop_running_script() {
 // coroutine runs, it is the state Ctrl+C stops; when it ended by an unwind
 // (interrupt, exit, skip), its resumer raises again at once.
 int run_watched(lua_State* L, lua_State* co, int function_index) {
-  Running& running = running_script();
+  Running& running = engine_of(L).running();
   lua_State* resumer;
   {
     std::lock_guard guard(running.lock);

@@ -8,6 +8,7 @@
 
 #include "console/console.hpp"
 #include "core/error.hpp"
+#include "lua_internal.hpp"
 
 namespace ipcsh {
 
@@ -59,11 +60,12 @@ void push_one(lua_State* L, const Value& v) {
 Callback callback_of(lua_State* L, int index) {
   lua_pushvalue(L, index);
   int ref = luaL_ref(L, LUA_REGISTRYINDEX);  // kept for the life of the state
-  auto call = std::make_shared<std::function<void(const std::string&)>>([L, ref](const std::string& line) {
+  std::shared_ptr<Output> output = engine_of(L).session().output;
+  auto call = std::make_shared<std::function<void(const std::string&)>>([L, ref, output](const std::string& line) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
     lua_pushlstring(L, line.data(), line.size());
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-      write_err(std::string("trace function: ") + (lua_tostring(L, -1) ? lua_tostring(L, -1) : "error") + "\n");
+      write_err(*output, std::string("trace function: ") + (lua_tostring(L, -1) ? lua_tostring(L, -1) : "error") + "\n");
       lua_pop(L, 1);
     }
   });

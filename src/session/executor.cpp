@@ -113,8 +113,8 @@ void execute_line(Session& session, std::string_view line, const ResultSink& sin
 }
 
 
-std::string result_text(const CommandText& command, const Value& result) {
-  std::string body = format_result(result);
+std::string result_text(const CommandText& command, const Value& result, const Fit& fit) {
+  std::string body = format_result(result, fit);
   if (command.assign_to.empty()) return body;
   return command.assign_to + " = " + (body.empty() ? "none" : body);
 }

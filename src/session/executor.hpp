@@ -9,6 +9,7 @@
 namespace ipcsh {
 
 class Session;
+struct Fit;
 
 // Called with each command and its result as a line runs.
 using ResultSink = std::function<void(const CommandText&, const Value&)>;
@@ -17,8 +18,9 @@ using ResultSink = std::function<void(const CommandText&, const Value&)>;
 // Throws (Win32Error, UsageError, SyntaxError, ...) at the first failure.
 void execute_line(Session& session, std::string_view line, const ResultSink& sink);
 
-// The text the shell prints for one result, with "NAME = " when assigned.
-std::string result_text(const CommandText& command, const Value& result);
+// The text the shell prints for one result, fitted to `fit`, with "NAME = "
+// when assigned.
+std::string result_text(const CommandText& command, const Value& result, const Fit& fit);
 
 // Shell text for another process (on P CMD, spawn --ipcsh CMDS), whose
 // $variables are that process's: each $^NAME (or $^NAME.FIELD) is this

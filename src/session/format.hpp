@@ -1,5 +1,7 @@
-// The one renderer: every sentence the shell prints for a result is here.
-// Handlers return data (value.hpp); this turns it into lines and tables.
+// The one renderer: every sentence the shell prints for a result is here
+// (format.cpp and the files beside it, render.hpp). Handlers return data
+// (value.hpp); this turns it into lines and tables, fitted as it is told:
+// the fit is the session's (session.output->fit), passed in.
 #pragma once
 #include <string>
 
@@ -20,8 +22,6 @@ struct Fit {
   int width = 0;        // 0: no limit
   bool colour = false;  // errors and results in colour (a console, no NO_COLOR)
 };
-void set_fit(Fit fit);
-const Fit& fit();
 
 // Text fitted to a console `width` columns wide: a line too long breaks
 // between words (never inside a number, a flag or a name), its
@@ -32,15 +32,12 @@ std::string wrap_text(std::string_view text, std::size_t width, std::size_t& col
 
 // Offset, hex in two groups of 8, ASCII: 16 bytes a line.
 std::string hexdump_text(std::string_view data, std::int64_t offset);
-// A result as the shell shows it; tables span several lines; "" for none.
-std::string format_result(const Value& v);
+// A result as the shell shows it, fitted to `fit`; tables span several
+// lines; "" for none.
+std::string format_result(const Value& v, const Fit& fit);
 // The same, never cut (`show`).
-std::string format_whole(const Value& v);
+std::string format_whole(const Value& v, const Fit& fit);
 // A value inside a line or a table cell.
-std::string format_cell(const Value& v);
-// The command list and the syntax summary that `help` shows.
-std::string help_text();
-std::string family_help(std::string_view family);
-std::string search_help(const Result& found);  // help /WORD
+std::string format_cell(const Value& v, const Fit& fit);
 
 }  // namespace ipcsh

@@ -74,7 +74,9 @@ class HandleObject {
   const char* close_api() const;
   void mark_closed() { closed_ = true; ++closings; }  // closed by the kernel (DUPLICATE_CLOSE_SOURCE)
   // How many handle objects have been closed so far (Session::forget_closed
-  // looks through its table only when this has moved).
+  // looks through its table only when this has moved). Process-wide on
+  // purpose: a count, not state; each session keeps where it last looked,
+  // and another session's closing only costs it one look.
   static inline std::atomic<unsigned long> closings{0};
   std::string value_text() const;  // "0x30", or "-1" for the pseudo handle
 

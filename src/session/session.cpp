@@ -19,7 +19,15 @@ Session::Session() {
   self_->role = "pseudo handle of this process";
 }
 
-Session::~Session() = default;  // the process exit closes what is left
+// The process exit closes the handles left. Our windows outlive the
+// session too: they stop telling it their messages.
+Session::~Session() {
+  if (windows.open == 0) return;
+  for (const auto& [value, h] : handles_) {
+    HWND w = static_cast<HWND>(h->handle());
+    if (h->kind == Kind::window && !h->closed() && win::window_data(w) == this) win::set_window_data(w, nullptr);
+  }
+}
 
 HandleRef Session::add(Kind kind, HANDLE handle, std::string name) {
   auto ref = std::make_shared<HandleObject>(kind, handle, std::move(name));
@@ -66,7 +74,7 @@ HandleFacts Session::facts(const HandleRef& handle) { return {handle->kind, hand
 
 std::string Session::value_text(const HandleRef& handle) { return handle->value_text(); }
 
-std::string Session::describe(const Value& value) { return format_cell(value); }
+std::string Session::describe(const Value& value) { return format_cell(value, output->fit); }
 
 void Session::closed_handle(const HandleRef& handle, std::string_view command) {
   throw_error(command, handle->kind == Kind::window ? ERROR_INVALID_WINDOW_HANDLE : ERROR_INVALID_HANDLE,
@@ -119,7 +127,13 @@ HANDLE Session::child_job() {
 
 void Session::interrupt() {
   interrupted = true;
-  if (on_interrupt) on_interrupt();
+  std::lock_guard lock(interrupt_lock_);
+  if (on_interrupt_) on_interrupt_();
+}
+
+void Session::on_interrupt(std::function<void()> stop) {
+  std::lock_guard lock(interrupt_lock_);
+  on_interrupt_ = std::move(stop);
 }
 
 void Session::check_interrupt() {
@@ -128,7 +142,7 @@ void Session::check_interrupt() {
 }
 
 void Session::pump_messages() {
-  if (windows_open > 0) win::pump_messages(dispatching_posted);
+  if (windows.open > 0) win::pump_messages(windows.dispatching_posted);
 }
 
 win::Between Session::between() {

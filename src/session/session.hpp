@@ -1,5 +1,9 @@
-// The state commands share: the handles the user holds, shell variables,
-// the job that keeps children from outliving the shell, Ctrl+C, output.
+// The state commands share, all of it, in parts: the handles the user
+// holds, shell variables, children (their job, agents' pending requests),
+// Ctrl+C, what observes invocations (trace, recordings), windows and their
+// messages, handle-table snapshots, output. Nothing of a session lives in a
+// file-level variable: two Sessions in one process are independent
+// (tests/unit/session_test.cpp).
 #pragma once
 #include <windows.h>
 
@@ -8,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <vector>
@@ -17,6 +22,7 @@
 #include "core/value.hpp"
 #include "handle.hpp"
 #include "invoke.hpp"
+#include "output.hpp"
 #include "win32/win32.hpp"
 
 namespace ipcsh {
@@ -65,10 +71,10 @@ class Session : public BindContext {
   std::atomic<bool> interrupted{false};
   void check_interrupt();
   // Ctrl+C from any thread (the console's handler, an agent's parent): sets
-  // `interrupted` and calls `on_interrupt`, which the Lua engine sets to stop
-  // a running script at its next instruction.
+  // `interrupted` and calls what on_interrupt set, which the Lua engine sets
+  // to stop a running script at its next instruction (nullptr: nothing).
   void interrupt();
-  void (*on_interrupt)() = nullptr;
+  void on_interrupt(std::function<void()> stop);
   // The blocking loops of every family, with Ctrl+C and the message pump
   // between slices (win32.hpp): WaitForMultipleObjects' result or throws
   // Interrupted; a poll returns ready's last answer.
@@ -85,18 +91,35 @@ class Session : public BindContext {
   // Told about every invocation (invoke.hpp): timing, recording.
   std::map<std::string, InvokeObserver, std::less<>> observers;  // by name: "record"
   int invoke_depth = 0;  // invocations under way: 1 while a typed command runs
+  // `record FILE.lua` and `record --c FILE.c` under way: the writer (of
+  // record/, held here without its type, below it) and its file. The
+  // observers and the call sink hold the writer weakly.
+  struct Recording {
+    std::shared_ptr<void> writer;
+    std::string path;
+  };
+  std::optional<Recording> lua_recording, c_recording;
 
   // Window messages: what this shell's windows received, oldest first. Every
   // wait and poll pumps the thread's queue while a window exists, so other
-  // processes' SendMessage calls are answered.
-  std::deque<Record> messages;
-  int windows_open = 0;
-  bool dispatching_posted = false;  // the window procedure runs for a posted message
+  // processes' SendMessage calls are answered. A window finds its session
+  // through its own data (commands/window.cpp).
+  struct Windows {
+    std::deque<Record> messages;
+    int open = 0;
+    bool dispatching_posted = false;  // the window procedure runs for a posted message
+    std::int64_t received = 0;        // messages received so far: a sent one is answered with its number
+  };
+  Windows windows;
   void pump_messages();
 
   // `exit` inside Lua: the code waiting to leave with once Lua has unwound.
   std::optional<int> exit_code;
 
+  // Where text goes and how results are fitted (output.hpp). Shared: a
+  // child's reader thread (agents/child_link.cpp) prints through it and
+  // may outlive the session.
+  std::shared_ptr<Output> output = std::make_shared<Output>();
   bool no_fit = false;  // --wide at start: results never cut to the console's width
 
   // What is running now, for handles made now: "test.lua:12" or the
@@ -140,6 +163,26 @@ class Session : public BindContext {
   int last_object_id = 0;
   // Handle values this shell put into other processes (dup --to), by pid.
   std::map<DWORD, std::set<std::int64_t>> sent_to;
+  // `handles --snapshot NAME`: a process's handle table as it was, by name,
+  // for `handles --since NAME`.
+  struct Snapshot {
+    struct Row {
+      std::int64_t value;
+      std::string type, name, origin;
+    };
+    DWORD pid;
+    std::vector<Row> rows;
+  };
+  std::map<std::string, Snapshot, std::less<>> snapshots;
+
+  // Requests sent to agents with `on --async`: the event handle the user
+  // holds, by its object, and the agent and request id it stands for.
+  struct AsyncRequest {
+    std::weak_ptr<HandleObject> request;
+    HandleRef agent;
+    std::uint32_t id;
+  };
+  std::map<const HandleObject*, AsyncRequest> async_requests;
 
   // A handle the runtime must keep open until exit (see handles --process).
   void keep_internal(HANDLE h) { kept_.push_back(h); }
@@ -153,6 +196,8 @@ class Session : public BindContext {
   HandleRef self_;
   HANDLE job_ = nullptr;
   std::vector<HANDLE> kept_;
+  std::mutex interrupt_lock_;  // interrupt() runs on other threads
+  std::function<void()> on_interrupt_;
 };
 
 // Sets session.origin for the life of a call and puts the outer one back.

@@ -246,6 +246,10 @@ HWND find_message_window(std::string_view title);  // NULL if none
 void post_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam);
 LRESULT send_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam, DWORD timeout);
 bool is_window(HWND w);
+// The runtime's own word kept in a window (GWLP_USERDATA), untraced: our
+// windows keep their session there.
+void set_window_data(HWND w, void* data);
+void* window_data(HWND w);
 LRESULT default_window_procedure(HWND w, UINT msg, WPARAM wparam, LPARAM lparam);  // DefWindowProcW
 DWORD window_process(HWND w, DWORD* thread = nullptr);
 std::string window_text(HWND w);

@@ -72,6 +72,12 @@ LRESULT send_message(HWND w, UINT msg, WPARAM wparam, LPARAM lparam, DWORD timeo
 
 bool is_window(HWND w) { return USER32(IsWindow)(w); }
 
+void set_window_data(HWND w, void* data) {
+  USER32(SetWindowLongPtrW)(w, GWLP_USERDATA, reinterpret_cast<LONG_PTR>(data));
+}
+
+void* window_data(HWND w) { return reinterpret_cast<void*>(USER32(GetWindowLongPtrW)(w, GWLP_USERDATA)); }
+
 LRESULT default_window_procedure(HWND w, UINT msg, WPARAM wparam, LPARAM lparam) {
   return USER32(DefWindowProcW)(w, msg, wparam, lparam);
 }

@@ -1,0 +1,245 @@
+// Every result shape and its sentence: "sent 5 bytes", "timeout after
+// 100 ms (WAIT_TIMEOUT)". A shape without one shows its values.
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/command.hpp"
+#include "core/kinds.hpp"
+#include "core/messages.hpp"
+#include "core/syntax.hpp"
+#include "handle.hpp"
+#include "render.hpp"
+#include "win32/win32.hpp"
+
+namespace ipcsh::render {
+
+std::string plural(std::int64_t n, std::string_view one) {
+  return fmt::format("{} {}{}", n, one, n == 1 ? "" : "s");
+}
+
+// WM_USER+1 (0x401); a number without a name as 0x...
+std::string message_text(std::uint32_t msg) {
+  std::string name = message_name(msg);
+  return name.rfind("0x", 0) == 0 ? name : fmt::format("{} ({:#x})", name, msg);
+}
+
+namespace {
+
+std::int64_t int_of(const Result& r, std::string_view name) {
+  auto v = r.get(name);
+  return v && v->as<std::int64_t>() ? *v->as<std::int64_t>() : 0;
+}
+
+std::string text_of(const Renderer& how, const Result& r, std::string_view name) {
+  auto v = r.get(name);
+  return v ? how.cell(*v) : std::string();
+}
+
+// A field's bytes (a message's data), "" when it holds none: a result that
+// came from a peer is shown whatever it holds.
+const std::string& bytes_of(const Result& r, std::string_view name) {
+  static const std::string none;
+  auto v = r.get(name);
+  auto b = v ? v->as<Bytes>() : nullptr;
+  return b ? b->data : none;
+}
+
+bool flag_of(const Result& r, std::string_view name) {
+  auto v = r.get(name);
+  return v && v->as<bool>() && *v->as<bool>();
+}
+
+// A handle an agent sent: a record with the line its holder describes it by.
+const std::string* remote_line(const Value* v) {
+  auto r = v ? v->as<Record>() : nullptr;
+  auto line = r && r->get("remote") ? r->get("line") : nullptr;
+  return line ? line->as<std::string>() : nullptr;
+}
+
+// A handle's line, ours or an agent's.
+std::string handle_text(const Renderer& how, const Value* v) {
+  if (auto h = v ? v->as<HandleRef>() : nullptr) return handle_line(**h);
+  if (auto line = remote_line(v)) return *line;
+  return v ? how.cell(*v) : std::string();
+}
+
+// "0x30", ours or an agent's.
+std::string handle_value_of(const Value* v) {
+  if (auto h = v ? v->as<HandleRef>() : nullptr) return (*h)->value_text();
+  auto value = remote_line(v) ? v->as<Record>()->get("value") : nullptr;
+  return value && value->as<std::int64_t>() ? format_handle_value(*value->as<std::int64_t>()) : std::string();
+}
+
+// "event 0x30", ours or an agent's.
+std::string handle_of(const Renderer& how, const Result& r, std::string_view name) {
+  auto v = r.get(name);
+  if (auto h = v ? v->as<HandleRef>() : nullptr) return fmt::format("{} {}", kind_name((*h)->kind), (*h)->value_text());
+  if (remote_line(v)) {
+    auto kind = v->as<Record>()->get("kind");
+    return (kind ? how.cell(*kind) : std::string("handle")) + " " + handle_value_of(v);
+  }
+  return std::string();
+}
+
+std::string ms_text(const Renderer& how, const Value* v) {
+  return !v || v->is_nil() ? "forever" : fmt::format("{} ms", how.cell(*v));
+}
+
+std::string wait_text(const Renderer& how, const Result& r) {
+  static const win::NameTable& names = win::wait_names;
+  std::string raw = win::value_text(static_cast<std::uint64_t>(int_of(r, "code")), names);
+  if (text_of(how, r, "status") == "timeout") return fmt::format("timeout after {} ({})", ms_text(how, r.get("timeout")), raw);
+  std::string status = text_of(how, r, "status");
+  if (flag_of(r, "all")) return fmt::format("{}: all handles ({})", status, raw);
+  auto h = r.get("handle");
+  std::string which = h && !h->is_nil() ? handle_text(how, h) : "";
+  std::string var = text_of(how, r, "var");
+  return fmt::format("{}: [{}] {}{} ({})", status, int_of(r, "index"), var.empty() ? "" : var + " ", which, raw);
+}
+
+using Render = std::function<std::string(const Renderer&, const Result&)>;
+
+// Every result shape and its sentence.
+const std::map<std::string, Render, std::less<>>& sentences() {
+  static const std::map<std::string, Render, std::less<>> table{
+      {"sent",
+       [](const Renderer&, const Result& r) {
+         std::string line = "sent " + plural(int_of(r, "bytes"), "byte");
+         if (r.get("over_limit"))
+           line += fmt::format(" (warning: over the slot's max size of {} bytes: Wine delivers it truncated, Windows "
+                               "refuses it)", int_of(r, "over_limit"));
+         return line;
+       }},
+      {"more-data",
+       [](const Renderer&, const Result& r) {
+         const std::string& data = bytes_of(r, "data");
+         return fmt::format("{} ({}; more of this message remains: ERROR_MORE_DATA)", quote_bytes(data),
+                            plural(static_cast<std::int64_t>(data.size()), "byte"));
+       }},
+      {"cut-short",
+       [](const Renderer&, const Result& r) {
+         const std::string& data = bytes_of(r, "data");
+         auto whole = int_of(r, "message_size"), got = static_cast<std::int64_t>(data.size());
+         return fmt::format("{} ({}; the message was {} bytes and this kernel dropped the other {}, as Wine does; "
+                            "Windows fails with ERROR_INSUFFICIENT_BUFFER and keeps the message)",
+                            quote_bytes(data), plural(got, "byte"), whole, whole - got);
+       }},
+      {"pipe-mode",
+       [](const Renderer& how, const Result& r) {
+         return fmt::format("{}: read mode {}, {}", handle_of(how, r, "handle"), text_of(how, r, "read_mode"),
+                            text_of(how, r, "wait_mode") == "nowait" ? "PIPE_NOWAIT (reads return at once)" : "PIPE_WAIT");
+       }},
+      {"pipe-free", [](const Renderer& how, const Result& r) { return "an instance of " + text_of(how, r, "name") + " is free to open"; }},
+      {"flushed", [](const Renderer& how, const Result& r) { return "flushed " + handle_of(how, r, "handle") + ": the other end has read everything"; }},
+      {"read-timeout", [](const Renderer& how, const Result& r) { return "read timeout " + ms_text(how, r.get("timeout")); }},
+      {"connected", [](const Renderer&, const Result&) { return std::string("a client connected"); }},
+      {"already-connected", [](const Renderer&, const Result&) { return std::string("a client was already connected"); }},
+      {"disconnected", [](const Renderer&, const Result&) { return std::string("disconnected the client"); }},
+      {"pipe-ends",
+       [](const Renderer& how, const Result& r) {
+         return fmt::format("read: {}\nwrite: {}", handle_text(how, r.get("read")), handle_text(how, r.get("write")));
+       }},
+      {"set", [](const Renderer& how, const Result& r) { return "set " + handle_of(how, r, "handle"); }},
+      {"reset", [](const Renderer& how, const Result& r) { return "reset " + handle_of(how, r, "handle"); }},
+      {"pulsed", [](const Renderer& how, const Result& r) { return "pulsed " + handle_of(how, r, "handle"); }},
+      {"released-mutex", [](const Renderer& how, const Result& r) { return "released " + handle_of(how, r, "handle"); }},
+      {"cancelled", [](const Renderer& how, const Result& r) { return "cancelled " + handle_of(how, r, "handle"); }},
+      {"released",
+       [](const Renderer&, const Result& r) {
+         return fmt::format("released {}; the count was {}, now {}", int_of(r, "released"), int_of(r, "previous"),
+                            int_of(r, "previous") + int_of(r, "released"));
+       }},
+      {"timer-set",
+       [](const Renderer&, const Result& r) {
+         return int_of(r, "period") ? fmt::format("due in {} ms, then every {} ms", int_of(r, "due"), int_of(r, "period"))
+                                    : fmt::format("due in {} ms", int_of(r, "due"));
+       }},
+      {"wait", wait_text},
+      {"unmapped", [](const Renderer&, const Result& r) { return "unmapped the view at " + handle_value_of(r.get("view")); }},
+      {"wrote", [](const Renderer&, const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, "bytes"), "byte"), int_of(r, "offset")); }},
+      {"hexdump", [](const Renderer& how, const Result& r) { return text_of(how, r, "text"); }},
+      {"still-active", [](const Renderer&, const Result& r) { return fmt::format("still active ({})", int_of(r, "raw")); }},
+      {"terminated",
+       [](const Renderer&, const Result& r) { return fmt::format("terminated pid {} with exit code {}", int_of(r, "pid"), int_of(r, "code")); }},
+      {"already-exited",
+       [](const Renderer&, const Result& r) {
+         return fmt::format("pid {} had already exited with code {}: nothing to terminate", int_of(r, "pid"),
+                            int_of(r, "code"));
+       }},
+      {"resumed", [](const Renderer&, const Result& r) { return fmt::format("resumed (suspend count was {})", int_of(r, "previous")); }},
+      {"dup-to",
+       [](const Renderer& how, const Result& r) {
+         std::string as = text_of(how, r, "as");
+         return fmt::format("{} in pid {}{}", format_handle_value(int_of(r, "value")), int_of(r, "pid"),
+                            as.empty() ? "" : ", there as $" + as);
+       }},
+      {"graph-file",
+       [](const Renderer& how, const Result& r) {
+         return fmt::format("wrote {} ({}, {})", text_of(how, r, "file"), text_of(how, r, "format"), plural(int_of(r, "bytes"), "byte"));
+       }},
+      // An agent printed its own results, labelled, as they came.
+      {"remote", [](const Renderer&, const Result&) { return std::string(); }},
+      {"agent-exited",
+       [](const Renderer& how, const Result& r) { return fmt::format("[{}] exited with code {}", text_of(how, r, "agent"), int_of(r, "code")); }},
+      {"closed", [](const Renderer& how, const Result& r) { return "closed " + handle_of(how, r, "handle"); }},
+      {"closed-pseudo",
+       [](const Renderer&, const Result&) { return std::string("CloseHandle(-1) succeeded and did nothing: -1 is the pseudo handle"); }},
+      {"posted", [](const Renderer&, const Result& r) { return "posted " + message_text(static_cast<std::uint32_t>(int_of(r, "msg"))); }},
+      {"message-result", [](const Renderer&, const Result& r) { return fmt::format("result {}", int_of(r, "result")); }},
+      {"no-message", [](const Renderer& how, const Result& r) { return "no message within " + ms_text(how, r.get("timeout")); }},
+      {"trace", [](const Renderer&, const Result& r) { return std::string(flag_of(r, "on") ? "trace on" : "trace off"); }},
+      {"help", [](const Renderer&, const Result&) { return help_text(); }},
+      {"ran",
+       [](const Renderer& how, const Result& r) {
+         std::string out;
+         for (std::size_t i = 0; i < r.lua_count && i < r.values.size(); ++i)
+           out += (out.empty() ? "" : "\t") + how.cell(r.values[i]);
+         auto closed = r.values.empty() ? 0 : r.values.back().as<std::int64_t>() ? *r.values.back().as<std::int64_t>() : 0;
+         if (closed)
+           out += fmt::format("{}(closed {} the script left open; run --keep keeps them)", out.empty() ? "" : "\n",
+                              plural(closed, "handle"));
+         return out;
+       }},
+      {"handle-value", [](const Renderer&, const Result& r) { return format_handle_value(int_of(r, "value")); }},
+      {"show", [](const Renderer& how, const Result& r) { return r.values.empty() ? std::string() : Renderer{how.fit, true}.result(r.values[0]); }},
+      {"help-family", [](const Renderer& how, const Result& r) { return family_help(text_of(how, r, "family")); }},
+      {"help-search", [](const Renderer& how, const Result& r) { return search_help(how, r); }},
+      {"snapshot",
+       [](const Renderer& how, const Result& r) {
+         return fmt::format("snapshot {}: {} of pid {}", text_of(how, r, "name"), plural(int_of(r, "handles"), "handle"),
+                            int_of(r, "pid"));
+       }},
+      {"record-on",
+       [](const Renderer& how, const Result& r) {
+         auto a = r.get("assert");
+         return fmt::format("recording to {}{}", text_of(how, r, "file"),
+                            a && a->as<bool>() && *a->as<bool>() ? " (with assertions)" : "");
+       }},
+      {"record-off", [](const Renderer& how, const Result& r) { return "recorded to " + text_of(how, r, "file"); }},
+      {"help-command",
+       [](const Renderer& how, const Result& r) {
+         const Command* c = find_command(text_of(how, r, "command"));
+         if (!c) c = find_lua_command(text_of(how, r, "command"));
+         return c ? c->help() : std::string();
+       }},
+      {"values",
+       [](const Renderer& how, const Result& r) {
+         std::string out;
+         for (const auto& v : r.values) out += (out.empty() ? "" : "\t") + how.cell(v);
+         return out;
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string Renderer::sentence(const Result& r) const {
+  auto it = sentences().find(r.shape);
+  if (it != sentences().end()) return it->second(*this, r);
+  return sentences().at("values")(*this, r);  // a shape without a sentence: its values
+}
+
+}  // namespace ipcsh::render
