@@ -248,7 +248,8 @@ const CommandRegistration registration{
                 .value_name = "FILE",
                 .help = "render with Graphviz's dot to a PNG file"},
                {.name = "all", .type = ArgType::boolean, .help = "the runtime's own handles too"}},
-     .run = graph,
+     .handler = graph,
+     .stable = false,
      .returns = {.values = {{.name = "text", .type = LuaType::string, .about = "the picture as text, or with `--dot` the Graphviz source; written to a file: its name"}}}},
 };
 

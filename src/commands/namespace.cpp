@@ -28,10 +28,12 @@ void list_into(Table& t, const std::string& dir, const std::string& shown_prefix
     if (t.rows.size() >= most_rows) return;
     std::string path = joined(dir, e.name);
     std::string shown = shown_prefix.empty() ? e.name : shown_prefix + "\\" + e.name;
-    Value target;
-    if (same_type(e.type, "SymbolicLink"))
-      if (auto to = win::symbolic_link_target(path)) target = *to;
-    if (type.empty() || same_type(e.type, type)) t.rows.push_back({shown, e.type, target});
+    if (type.empty() || same_type(e.type, type)) {
+      Value target;
+      if (same_type(e.type, "SymbolicLink"))
+        if (auto to = win::symbolic_link_target(path)) target = *to;
+      t.rows.push_back({shown, e.type, target});
+    }
     if (recurse && same_type(e.type, "Directory") && depth < deepest) {
       try {
         list_into(t, path, shown, type, recurse, depth + 1, unlisted);
@@ -57,7 +59,7 @@ Value objects(Session&, const Args& a) {
   });
   t.note = dir;
   if (unlisted) t.note += fmt::format("; {} directories below could not be listed", unlisted);
-  if (t.rows.size() >= most_rows) t.note += fmt::format("; cut at {} rows", most_rows);
+  if (t.rows.size() >= most_rows) t.note += fmt::format("; stopped at {} rows", most_rows);
   return t;
 }
 
@@ -73,7 +75,7 @@ const CommandRegistration registration{
                 .help = "only objects of type T (Event, Mutant, Section, Directory, SymbolicLink, ...)"},
                {.name = "recurse", .type = ArgType::boolean, .help = "also list the directories below, as DIR\\NAME"},
                {.name = "wide", .type = ArgType::boolean, .help = "names in full, even wider than the console"}},
-     .run = objects,
+     .handler = objects,
      .stable = false,
      .returns = {.values = {{.name = "table",
                              .type = LuaType::rows,

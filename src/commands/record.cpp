@@ -70,7 +70,7 @@ const CommandRegistration registration{
                 .type = ArgType::name,
                 .value_name = "FILE.c",
                 .help = "write the session's Win32 calls as a standalone C program instead"}},
-     .run = record,
+     .handler = record,
      .lua_record = LuaRecord::nothing,
      .c_export = CExport::nothing,
      .returns = {}},

@@ -89,7 +89,7 @@ const CommandRegistration registration{
            .value_name = "N",
            .help = "pending connections queued (default SOMAXCONN)",
            .range = {1, 0x7FFFFFFF}}},
-     .run = tcp_listen,
+     .handler = tcp_listen,
      .returns = {.values = {{.name = "listener", .type = LuaType::handle, .kind = Kind::socket, .about = "a listening socket (its `port` field)"}}}},
     {.name = "tcp-connect",
      .family = "socket",
@@ -100,7 +100,7 @@ const CommandRegistration registration{
                 .type = ArgType::timeout,
                 .value_name = "MS|forever",
                 .help = "wait at most MS for the connection (default 30000; Ctrl+C ends it)"}},
-     .run = tcp_connect,
+     .handler = tcp_connect,
      .returns = {.values = {{.name = "socket", .type = LuaType::handle, .kind = Kind::socket, .about = "connected"}}}},
     {.name = "accept",
      .family = "socket",
@@ -110,7 +110,7 @@ const CommandRegistration registration{
                 .type = ArgType::timeout,
                 .value_name = "MS|forever",
                 .help = "wait at most MS (default forever; Ctrl+C ends it)"}},
-     .run = accept_connection,
+     .handler = accept_connection,
      .returns = {.values = {{.name = "socket", .type = LuaType::handle, .kind = Kind::socket, .about = "the accepted connection"}}}},
 };
 

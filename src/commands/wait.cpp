@@ -104,7 +104,7 @@ const CommandRegistration registration{
                 .type = ArgType::timeout,
                 .value_name = "MS|forever",
                 .help = "give up after MS (default forever; Ctrl+C ends it)"}},
-     .run = wait,
+     .handler = wait,
      .method_args = {"timeout"},
      .returns = wait_returns},
     {.name = "signal-and-wait",
@@ -116,7 +116,7 @@ const CommandRegistration registration{
                 .type = ArgType::timeout,
                 .value_name = "MS|forever",
                 .help = "give up after MS (default forever; Ctrl+C ends it)"}},
-     .run = signal_and_wait,
+     .handler = signal_and_wait,
      .returns = wait_returns},
 };
 

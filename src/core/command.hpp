@@ -177,7 +177,7 @@ struct Command {
   std::string_view summary = {};  // one line for help
   std::vector<Param> params = {};
   std::vector<Flag> flags = {};
-  Handler run = {};
+  Handler handler = {};  // the command itself: typed Args in, data out
   // Positional arguments of the method form (h:wait(5000)) that map to
   // flags, in order: {"timeout"} for wait.
   std::vector<std::string_view> method_args = {};

@@ -305,9 +305,11 @@ void CExporter::observe(const Invocation& call) {
   CExport how = call.command ? call.command->c_export : CExport::calls;
   if (call.command && call.raw)
     for (const auto& flag : call.command->flags)
-      if (flag.c_export && std::any_of(call.raw->flags.begin(), call.raw->flags.end(),
-                                       [&](const auto& f) { return f.first == flag.name; }))
-        how = *flag.c_export;
+      if (flag.c_export && std::any_of(call.raw->flags.begin(), call.raw->flags.end(), [&](const auto& f) {
+            const bool* on = f.second.template as<bool>();
+            return f.first == flag.name && !f.second.is_nil() && !(on && !*on);
+          }))
+        how = *flag.c_export;  // (--agent=no, agent = false: not given)
   if (how == CExport::nothing) return;
   if (how == CExport::lua) {
     body_.push_back(fmt::format("  /* {} */", comment));

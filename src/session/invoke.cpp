@@ -62,7 +62,7 @@ Value run_invoke(Session& session, const Command& command, RawArgs& raw, const C
     Value result;
     {
       win::TraceScope trace(session.tracer(), session.call_tracer());  // the command's own calls, not the rendering's
-      result = command.run(session, args);
+      result = command.handler(session, args);
     }
     session.forget_closed();
     call.result = &result;

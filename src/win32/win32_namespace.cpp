@@ -3,6 +3,8 @@
 // targets - NtOpenDirectoryObject, NtQueryDirectoryObject,
 // NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject (ntdll: the Win32
 // API has no such calls).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/text.hpp"
@@ -32,6 +34,7 @@ constexpr ULONG case_insensitive = 0x40;       // OBJ_CASE_INSENSITIVE
 constexpr ACCESS_MASK directory_query = 0x1;   // DIRECTORY_QUERY
 constexpr ACCESS_MASK link_query = 0x1;        // SYMBOLIC_LINK_QUERY
 constexpr LONG no_more_entries = static_cast<LONG>(0x8000001A);  // STATUS_NO_MORE_ENTRIES
+constexpr LONG buffer_too_small = static_cast<LONG>(0xC0000023);  // STATUS_BUFFER_TOO_SMALL
 
 using OpenFn = LONG(NTAPI*)(HANDLE*, ACCESS_MASK, NtObjectAttributes*);
 using QueryDirectoryFn = LONG(NTAPI*)(HANDLE, void*, ULONG, BOOLEAN, BOOLEAN, ULONG*, ULONG*);
@@ -68,18 +71,27 @@ std::vector<DirectoryEntry> list_object_directory(std::string_view path) {
   static auto query = ntdll<QueryDirectoryFn>("NtQueryDirectoryObject");
   UniqueHandle directory(open_object("NtOpenDirectoryObject", open, path, directory_query));
   std::vector<DirectoryEntry> out;
+  if (!query) throw Win32Error("NtQueryDirectoryObject", ERROR_PROC_NOT_FOUND, "ntdll.dll has no such function here");
   // One entry a call (ReturnSingleEntry), which every implementation has;
-  // the loop is traced as one repeated line.
-  alignas(8) unsigned char buffer[4096];
+  // the loop is traced as one repeated line. A name longer than the buffer
+  // (any process may make one) grows it to what the kernel asks for.
+  std::vector<unsigned char> buffer(4096);
   ULONG context = 0, returned = 0;
   RepeatScope repeated;
   for (bool first = true;; first = false) {
-    LONG status = nt("NtQueryDirectoryObject", {handle(directory.get()), num(sizeof buffer), literal("TRUE")}, [&] {
-      return query(directory.get(), buffer, sizeof buffer, TRUE, first ? TRUE : FALSE, &context, &returned);
+    ULONG at = context;
+    LONG status = nt("NtQueryDirectoryObject", {handle(directory.get()), num(static_cast<std::int64_t>(buffer.size())), literal("TRUE")}, [&] {
+      return query(directory.get(), buffer.data(), static_cast<ULONG>(buffer.size()), TRUE, first ? TRUE : FALSE, &context, &returned);
     });
     if (status == no_more_entries) break;
+    if (status == buffer_too_small && returned > buffer.size() && buffer.size() < (1u << 20)) {
+      buffer.resize(std::max<std::size_t>(returned, buffer.size() * 2));
+      context = at;
+      first = first && at == 0;
+      continue;
+    }
     if (status < 0) throw_nt("NtQueryDirectoryObject", status);
-    const auto* entry = reinterpret_cast<const NtDirectoryEntry*>(buffer);
+    const auto* entry = reinterpret_cast<const NtDirectoryEntry*>(buffer.data());
     out.push_back({text_of(entry->name), text_of(entry->type)});
   }
   return out;
@@ -89,6 +101,7 @@ std::optional<std::string> symbolic_link_target(std::string_view path) {
   static auto open = ntdll<OpenFn>("NtOpenSymbolicLinkObject");
   static auto query = ntdll<QueryLinkFn>("NtQuerySymbolicLinkObject");
   HANDLE h = nullptr;
+  if (!query) return std::nullopt;
   try {
     h = open_object("NtOpenSymbolicLinkObject", open, path, link_query);
   } catch (const Win32Error&) {

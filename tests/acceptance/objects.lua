@@ -49,3 +49,12 @@ local e2 = expect_error("NtOpenDirectoryObject", ipc.objects, "\\REGISTRY")
 assert(tostring(e2):find("STATUS_OBJECT_TYPE_MISMATCH", 1, true), tostring(e2))
 -- not a path
 expect_error("DIR: an object directory path starting with \\", ipc.objects, "BaseNamedObjects")
+
+-- a name longer than the first buffer (possible under Wine; Windows caps an
+-- event's name at MAX_PATH): the listing grows its buffer, never fails
+local ok, long = pcall(ipc.create_event, tag .. "-" .. ("x"):rep(3000))
+if ok then
+  local rows = ipc.objects(nil, {type = "Event"})
+  assert(find(rows, tag .. "-" .. ("x"):rep(3000)), "the long name listed")
+  long:close()
+end

@@ -67,5 +67,14 @@ else
   failed=$((failed + 1)); echo "FAIL lua: Lua code should be a comment in the C"
 fi
 
+# A flag that makes a command an agent's (spawn --agent) counts only when on:
+# --agent=no is a plain spawn, exported; --agent is said to be left out
+printf 'record --c agent.c\np = spawn --agent=no -- cmd /c exit 0\nk = spawn --agent\n' | ipcsh >/dev/null 2>&1
+if [ "$(grep -c 'NOT EXPORTED COMMAND' agent.c)" = 1 ] && grep -q 'NOT EXPORTED COMMAND: k = spawn --agent ' agent.c; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL agent: only spawn --agent (not --agent=no) is left out"; grep -n 'NOT EXPORTED' agent.c | head -5
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
