@@ -13,7 +13,10 @@ int main(int argc, char **argv) {
     PROCESS_INFORMATION pi;
     wchar_t line[MAX_PATH + 2];
     wcscpy(line, program);
-    if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return 2;
+    if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+      printf("CreateProcessW failed at process %d: error %lu\n", i + 1, GetLastError());
+      return 2;
+    }
     WaitForSingleObject(pi.hProcess, INFINITE);
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess);

@@ -4,6 +4,7 @@
 // kid:run("CMD") returns them, handles as records that say which process
 // holds them, and a failure in the child raises its error with its pid.
 #include "agents/agent.hpp"
+#include "core/shapes.hpp"
 #include "agents/child_link.hpp"
 #include "common.hpp"
 #include "session/executor.hpp"
@@ -54,14 +55,14 @@ Value shown(Session& s, const Args& a, const HandleRef& p, ChildLink& agent, Chi
   if (auto code = agent.exit_code(); code && got.values.empty()) {
     // `exit N` ran there: the child is leaving; its handles close with it.
     if (p->handle() && !p->closed()) win::wait({p->handle()}, false, 5000, s.between(), false);
-    return report("agent-exited", {agent.label(), static_cast<std::int64_t>(*code)}, {"agent", "code"});
+    return report(shape::agent_exited, {agent.label(), static_cast<std::int64_t>(*code)}, {"agent", "code"});
   }
   // Lua gets exactly what ipc.run of the same text returns there: one
   // command's result whole (every value), one value per command for several.
   if (!a.from_shell) return lua_values(std::move(got.values));
   show_results(s.output->fit, agent, got);
   if (got.values.empty()) return {};
-  return Result{"remote", std::move(got.values), {}, Result::all};
+  return Result{std::string(shape::remote), std::move(got.values), {}, Result::all};
 }
 
 // A request started with --async (session.async_requests) whose handle

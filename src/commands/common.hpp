@@ -9,6 +9,7 @@
 
 #include "core/command.hpp"
 #include "core/error.hpp"
+#include "core/shapes.hpp"
 #include "core/text.hpp"
 #include "core/value.hpp"
 #include "session/session.hpp"
@@ -35,13 +36,13 @@ inline std::string object_path(std::string_view name, std::string_view prefix) {
 
 // A result the shell puts into words by its `shape` (shell/format.cpp) and
 // Lua receives as `values`; `names` reach them as $VAR.NAME.
-inline Value result(std::string shape, std::vector<Value> values, SmallVector<std::string_view, 2> names = {},
+inline Value result(std::string_view shape, std::vector<Value> values, SmallVector<std::string_view, 2> names = {},
                     std::size_t lua_count = Result::all) {
-  return Result{std::move(shape), std::move(values), std::move(names), lua_count};
+  return Result{std::string(shape), std::move(values), std::move(names), lua_count};
 }
 // The same for a report Lua gets nothing from ("closed", "set").
-inline Value report(std::string shape, std::vector<Value> facts = {}, SmallVector<std::string_view, 2> names = {}) {
-  return Result{std::move(shape), std::move(facts), std::move(names), 0};
+inline Value report(std::string_view shape, std::vector<Value> facts = {}, SmallVector<std::string_view, 2> names = {}) {
+  return Result{std::string(shape), std::move(facts), std::move(names), 0};
 }
 
 // Registers a handle a Create* call returned; the call leaves
@@ -59,7 +60,7 @@ inline HandleRef add_created(Session& s, Kind kind, HANDLE h, const std::string&
 inline Value lua_values(std::vector<Value> values) {
   if (values.empty()) return {};
   if (values.size() == 1) return values[0];
-  return result("values", std::move(values));
+  return result(shape::values, std::move(values));
 }
 
 inline std::int64_t as_int(DWORD v) { return static_cast<std::int64_t>(v); }

@@ -1,6 +1,7 @@
 // Mailslots: a one-way, message-oriented channel. The creator holds the
 // reader (server) end; writers open it by name with CreateFile.
 #include "common.hpp"
+#include "core/shapes.hpp"
 
 namespace ipcsh {
 namespace {
@@ -56,7 +57,7 @@ Value mailslot_info(Session&, const Args& a) {
 Value set_mailslot_timeout(Session&, const Args& a) {
   DWORD ms = a.timeout("MS", 0);
   win::set_mailslot_info(a.handle("H")->handle(), ms);
-  return report("read-timeout", {ms == INFINITE ? Value() : Value(ms)}, {"timeout"});
+  return report(shape::read_timeout, {ms == INFINITE ? Value() : Value(ms)}, {"timeout"});
 }
 
 const FamilyRegistration family{"mailslot", "one-way message slots: a reader creates, writers open by name"};

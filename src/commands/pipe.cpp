@@ -5,6 +5,7 @@
 // end as C programs mostly do, which the same commands serve on helper
 // threads).
 #include "io.hpp"
+#include "core/shapes.hpp"
 
 #include <algorithm>
 
@@ -49,13 +50,13 @@ Value connect(Session& s, const Args& a) {
   // ERROR_PIPE_CONNECTED is a success: the client opened the instance
   // before the server asked. Lua gets which of the two happened.
   if (answer == ERROR_PIPE_CONNECTED)
-    return result("already-connected", {"already connected", as_int(answer)}, {"status", "code"}, 1);
-  return result("connected", {"connected"}, {"status"});
+    return result(shape::already_connected, {"already connected", as_int(answer)}, {"status", "code"}, 1);
+  return result(shape::connected, {"connected"}, {"status"});
 }
 
 Value disconnect(Session&, const Args& a) {
   if (DWORD error = win::disconnect_named_pipe(a.handle("H")->handle())) throw_error("DisconnectNamedPipe", error);
-  return report("disconnected");
+  return report(shape::disconnected);
 }
 
 Value open_pipe(Session& s, const Args& a) {
@@ -129,7 +130,7 @@ Value set_pipe_mode(Session&, const Args& a) {
   if (a.has("wait") && !a.flag("wait")) nowait = true;
   DWORD mode = (read_mode == "message" ? PIPE_READMODE_MESSAGE : PIPE_READMODE_BYTE) | (nowait ? PIPE_NOWAIT : PIPE_WAIT);
   win::set_named_pipe_mode(h->handle(), mode);
-  return report("pipe-mode", {read_mode, nowait ? "nowait" : "wait", h}, {"read_mode", "wait_mode", "handle"});
+  return report(shape::pipe_mode, {read_mode, nowait ? "nowait" : "wait", h}, {"read_mode", "wait_mode", "handle"});
 }
 
 Value wait_pipe(Session& s, const Args& a) {
@@ -144,7 +145,7 @@ Value wait_pipe(Session& s, const Args& a) {
     return error == 0;
   });
   if (!free) throw_error("WaitNamedPipeW", error ? error : ERROR_SEM_TIMEOUT, "no free instance within " + timeout_text(timeout));
-  return result("pipe-free", {"free", name}, {"status", "name"}, 1);
+  return result(shape::pipe_free, {"free", name}, {"status", "name"}, 1);
 }
 
 Value flush(Session& s, const Args& a) {
@@ -152,7 +153,7 @@ Value flush(Session& s, const Args& a) {
   win::IoRequest request{win::Io::flush, h->handle(), false};
   request.timeout = a.timeout("timeout", INFINITE);
   handle_io(s, *h, request);
-  return report("flushed", {h}, {"handle"});
+  return report(shape::flushed, {h}, {"handle"});
 }
 
 Value transact(Session& s, const Args& a) {
@@ -188,7 +189,7 @@ Value anonymous_pipe(Session& s, const Args& a) {
   write_end->role = "write end";
   write_end->end = HandleObject::End::pipe_write;
   write_end->nameless = true;
-  return result("pipe-ends", {read_end, write_end}, {"read", "write"});
+  return result(shape::pipe_ends, {read_end, write_end}, {"read", "write"});
 }
 
 const KindSet pipe_only{Kind::pipe};

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "common.hpp"
+#include "core/shapes.hpp"
 #include "record/c_exporter.hpp"
 #include "record/recorder.hpp"
 
@@ -23,7 +24,7 @@ Value start_c(Session& s, const Args& a) {
   s.observers["record-c"] = [weak](const Invocation& call) {
     if (auto x = weak.lock()) x->observe(call);
   };
-  return report("record-on", {path, false}, {"file", "assert"});
+  return report(shape::record_on, {path, false}, {"file", "assert"});
 }
 
 Value record(Session& s, const Args& a) {
@@ -38,7 +39,7 @@ Value record(Session& s, const Args& a) {
     s.call_sink = nullptr;
     s.lua_recording.reset();
     s.c_recording.reset();
-    return report("record-off", {path}, {"file"});
+    return report(shape::record_off, {path}, {"file"});
   }
   if (a.has("c")) {
     if (!target.empty()) throw UsageError("give FILE.lua or --c FILE.c, not both; record each in turn", 1);
@@ -57,7 +58,7 @@ Value record(Session& s, const Args& a) {
   s.observers["record"] = [weak](const Invocation& call) {
     if (auto r = weak.lock()) r->observe(call);
   };
-  return report("record-on", {target, a.flag("assert")}, {"file", "assert"});
+  return report(shape::record_on, {target, a.flag("assert")}, {"file", "assert"});
 }
 
 const CommandRegistration registration{

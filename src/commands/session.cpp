@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common.hpp"
+#include "core/shapes.hpp"
 #include "console/console.hpp"
 #include "lua/lua_binding.hpp"
 #include "session/format.hpp"
@@ -12,7 +13,7 @@ namespace ipcsh {
 namespace {
 
 Value help_result(const Args& a) {
-  if (!a.has("COMMAND")) return result("help", {});
+  if (!a.has("COMMAND")) return result(shape::help, {});
   const std::string& name = a.string("COMMAND");
   if (name.size() > 1 && name[0] == '/') {
     // help /WORD: commands whose name or summary holds WORD
@@ -28,10 +29,10 @@ Value help_result(const Args& a) {
       for (const auto& f : c.flags) text += " --" + std::string(f.name) + " " + std::string(f.help);
       if (lower(text).find(lower(word)) != std::string::npos) found.items.push_back(std::string(c.name));
     }
-    return result("help-search", {word, found}, {"word", "commands"});
+    return result(shape::help_search, {word, found}, {"word", "commands"});
   }
   for (auto family : families())
-    if (family == name) return result("help-family", {name}, {"family"});
+    if (family == name) return result(shape::help_family, {name}, {"family"});
   const Command* c = find_command(name);
   if (!c) c = find_lua_command(name);
   if (!c) {
@@ -41,7 +42,7 @@ Value help_result(const Args& a) {
     for (auto n : nearest_words(name, words)) hint += (hint.empty() ? "; did you mean " : " or ") + std::string(n);
     throw UsageError("no command or family '" + name.substr(0, 40) + "'" + (hint.empty() ? "; try `help`" : hint + "?"), 1);
   }
-  return result("help-command", {std::string(c->name)}, {"command"});
+  return result(shape::help_command, {std::string(c->name)}, {"command"});
 }
 
 // At the prompt help prints; from Lua, ipc.help returns the same text.
@@ -51,7 +52,7 @@ Value help(Session& s, const Args& a) {
   return format_whole(found, s.output->fit);
 }
 
-Value show(Session&, const Args& a) { return result("show", {*a.find("VALUE")}, {"value"}); }
+Value show(Session&, const Args& a) { return result(shape::show, {*a.find("VALUE")}, {"value"}); }
 
 Value vars(Session& s, const Args&) {
   // A handle that was closed is still a variable, marked so.
@@ -123,7 +124,7 @@ Value run_file(Session& s, const Args& a) {
   if (!a.from_shell) return lua_values(std::move(values));
   // The shell says what it closed, after the script's values.
   values.push_back(closed);
-  return Result{"ran", std::move(values), {}, returned};
+  return Result{std::string(shape::ran), std::move(values), {}, returned};
 }
 
 Value run_lua(Session& s, const Args& a) { return lua_values(s.lua->run_chunk(a.string("CODE"), "=lua")); }
@@ -147,7 +148,7 @@ Value trace(Session& s, const Args& a) {
   } else {
     s.trace_sink = nullptr;
   }
-  return report("trace", {static_cast<bool>(s.trace_sink)}, {"on"});
+  return report(shape::trace, {static_cast<bool>(s.trace_sink)}, {"on"});
 }
 
 Value exit_shell(Session&, const Args& a) {

@@ -3,6 +3,7 @@
 // so); open-* needs the name to exist. A name taken by another kind of object
 // is the kernel's ERROR_INVALID_HANDLE.
 #include "common.hpp"
+#include "core/shapes.hpp"
 
 namespace ipcsh {
 namespace {
@@ -40,7 +41,7 @@ Value create_timer(Session& s, const Args& a) {
 
 // set-event, reset-event, pulse-event, release-mutex, cancel-timer: one
 // call on one handle, reported as done.
-Handler one_call(void (*call)(HANDLE), std::string shape) {
+Handler one_call(void (*call)(HANDLE), std::string_view shape) {
   return [=](Session&, const Args& a) -> Value {
     auto h = a.handle("H");
     call(h->handle());
@@ -51,13 +52,13 @@ Handler one_call(void (*call)(HANDLE), std::string shape) {
 Value release_semaphore(Session&, const Args& a) {
   auto count = static_cast<LONG>(a.integer("N", 1));
   LONG previous = win::release_semaphore(a.handle("H")->handle(), count);
-  return result("released", {static_cast<std::int64_t>(previous), static_cast<std::int64_t>(count)}, {"previous", "released"});
+  return result(shape::released, {static_cast<std::int64_t>(previous), static_cast<std::int64_t>(count)}, {"previous", "released"});
 }
 
 Value set_timer(Session&, const Args& a) {
   std::int64_t ms = a.integer("MS"), period = a.integer("period", 0);
   win::set_waitable_timer(a.handle("H")->handle(), -ms * 10000, static_cast<LONG>(period));  // negative: relative, 100 ns units
-  return report("timer-set", {ms, period}, {"due", "period"});
+  return report(shape::timer_set, {ms, period}, {"due", "period"});
 }
 
 const Param optional_name_param{.name = "NAME", .type = ArgType::name, .optional = true};
@@ -90,21 +91,21 @@ const CommandRegistration registration{
      .family = "sync",
      .summary = "signal an event (SetEvent)",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = event_only}},
-     .handler = one_call(win::set_event, "set"),
+     .handler = one_call(win::set_event, shape::set),
      .method = "set",
      .returns = {}},
     {.name = "reset-event",
      .family = "sync",
      .summary = "make an event non-signaled (ResetEvent)",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = event_only}},
-     .handler = one_call(win::reset_event, "reset"),
+     .handler = one_call(win::reset_event, shape::reset),
      .method = "reset",
      .returns = {}},
     {.name = "pulse-event",
      .family = "sync",
      .summary = "release the waiters there are now, then reset (PulseEvent)",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = event_only}},
-     .handler = one_call(win::pulse_event, "pulsed"),
+     .handler = one_call(win::pulse_event, shape::pulsed),
      .method = "pulse",
      .returns = {}},
     {.name = "create-mutex",
@@ -126,7 +127,7 @@ const CommandRegistration registration{
      .family = "sync",
      .summary = "give up ownership (ReleaseMutex; ERROR_NOT_OWNER if not the owner)",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = mutex_only}},
-     .handler = one_call(win::release_mutex, "released-mutex"),
+     .handler = one_call(win::release_mutex, shape::released_mutex),
      .method = "release",
      .returns = {}},
     {.name = "create-semaphore",
@@ -194,7 +195,7 @@ const CommandRegistration registration{
      .family = "sync",
      .summary = "stop the timer (CancelWaitableTimer)",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = timer_only}},
-     .handler = one_call(win::cancel_waitable_timer, "cancelled"),
+     .handler = one_call(win::cancel_waitable_timer, shape::cancelled),
      .method = "cancel",
      .returns = {}},
 };

@@ -2,6 +2,7 @@
 // brings the shell back; a pipe end in the list counts as signaled when it
 // is readable (a read would not wait).
 #include "agents/child_link.hpp"
+#include "core/shapes.hpp"
 #include "common.hpp"
 
 #include <algorithm>
@@ -45,12 +46,12 @@ Value wait(Session& s, const Args& a) {
     if (h->kind == Kind::process && h->link && !h->link->agent() && win::wait_now(h->handle()) == WAIT_OBJECT_0)
       h->link->settle(1000);
   if (code == WAIT_TIMEOUT)
-    return result("wait", {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), all},
+    return result(shape::wait, {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), all},
                   {"status", "index", "code", "timeout", "all"}, 1);
   bool abandoned = code >= WAIT_ABANDONED_0 && code < WAIT_ABANDONED_0 + raw.size();
   DWORD index = code - (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0);
   std::string var = s.variable_of(*targets[index]);
-  return result("wait",
+  return result(shape::wait,
                 {abandoned ? "abandoned" : "signaled", as_int(index + 1), as_int(code), Value(), all, targets[index],
                  var.empty() ? Value() : Value(var)},
                 {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
@@ -72,10 +73,10 @@ Value signal_and_wait(Session& s, const Args& a) {
   if (code == WAIT_TIMEOUT && timeout != first)
     code = s.wait_sliced({target->handle()}, false, timeout == INFINITE ? INFINITE : timeout - first);
   if (code == WAIT_TIMEOUT)
-    return result("wait", {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), false},
+    return result(shape::wait, {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), false},
                   {"status", "index", "code", "timeout", "all"}, 1);
   std::string var = s.variable_of(*target);
-  return result("wait",
+  return result(shape::wait,
                 {code == WAIT_ABANDONED ? "abandoned" : "signaled", as_int(1), as_int(code), Value(), false, target,
                  var.empty() ? Value() : Value(var)},
                 {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);

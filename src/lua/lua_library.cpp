@@ -1,6 +1,7 @@
 // The ipc library: one function per command row, ipc.handle, ipc.vars,
 // ipc.commands, skip(), print, and the prelude of scenario helpers.
 #include "lua_internal.hpp"
+#include "core/shapes.hpp"
 #include "session/executor.hpp"
 
 #include "console/console.hpp"
@@ -196,7 +197,7 @@ int lua_run_text(lua_State* L) {
     });
     if (values.empty()) return 0;
     if (values.size() == 1) return push_value(L, values[0]);
-    return push_value(L, Result{"values", std::move(values), {}, Result::all});
+    return push_value(L, Result{std::string(shape::values), std::move(values), {}, Result::all});
   });
   return results >= 0 ? results : lua_error(L);
 }

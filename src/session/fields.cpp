@@ -1,4 +1,5 @@
 #include "fields.hpp"
+#include "core/shapes.hpp"
 
 #include "handle.hpp"
 #include "win32/win32_api.hpp"
@@ -7,7 +8,7 @@ namespace ipcsh {
 
 std::optional<Value> handle_field(const HandleObject& h, std::string_view field) {
   // Lua gets the integer; the shell shows it in hex like every handle value.
-  if (field == "value") return Result{"handle-value", {h.value()}, {"value"}, 1};
+  if (field == "value") return Result{std::string(shape::handle_value), {h.value()}, {"value"}, 1};
   if (field == "kind") return std::string(kind_name(h.kind));
   if (field == "name") return h.name;
   if (field == "inherit") return h.inheritable();

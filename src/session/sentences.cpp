@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/command.hpp"
+#include "core/shapes.hpp"
 #include "core/kinds.hpp"
 #include "core/messages.hpp"
 #include "core/syntax.hpp"
@@ -102,9 +103,9 @@ std::string wait_text(const Renderer& how, const Result& r) {
 using Render = std::function<std::string(const Renderer&, const Result&)>;
 
 // Every result shape and its sentence.
-const std::map<std::string, Render, std::less<>>& sentences() {
-  static const std::map<std::string, Render, std::less<>> table{
-      {"sent",
+const std::map<std::string_view, Render, std::less<>>& sentences() {
+  static const std::map<std::string_view, Render, std::less<>> table{
+      {shape::sent,
        [](const Renderer&, const Result& r) {
          std::string line = "sent " + plural(int_of(r, "bytes"), "byte");
          if (r.get("over_limit"))
@@ -112,13 +113,13 @@ const std::map<std::string, Render, std::less<>>& sentences() {
                                "refuses it)", int_of(r, "over_limit"));
          return line;
        }},
-      {"more-data",
+      {shape::more_data,
        [](const Renderer&, const Result& r) {
          const std::string& data = bytes_of(r, "data");
          return fmt::format("{} ({}; more of this message remains: ERROR_MORE_DATA)", quote_bytes(data),
                             plural(static_cast<std::int64_t>(data.size()), "byte"));
        }},
-      {"cut-short",
+      {shape::cut_short,
        [](const Renderer&, const Result& r) {
          const std::string& data = bytes_of(r, "data");
          auto whole = int_of(r, "message_size"), got = static_cast<std::int64_t>(data.size());
@@ -126,72 +127,72 @@ const std::map<std::string, Render, std::less<>>& sentences() {
                             "Windows fails with ERROR_INSUFFICIENT_BUFFER and keeps the message)",
                             quote_bytes(data), plural(got, "byte"), whole, whole - got);
        }},
-      {"pipe-mode",
+      {shape::pipe_mode,
        [](const Renderer& how, const Result& r) {
          return fmt::format("{}: read mode {}, {}", handle_of(how, r, "handle"), text_of(how, r, "read_mode"),
                             text_of(how, r, "wait_mode") == "nowait" ? "PIPE_NOWAIT (reads return at once)" : "PIPE_WAIT");
        }},
-      {"pipe-free", [](const Renderer& how, const Result& r) { return "an instance of " + text_of(how, r, "name") + " is free to open"; }},
-      {"flushed", [](const Renderer& how, const Result& r) { return "flushed " + handle_of(how, r, "handle") + ": the other end has read everything"; }},
-      {"read-timeout", [](const Renderer& how, const Result& r) { return "read timeout " + ms_text(how, r.get("timeout")); }},
-      {"connected", [](const Renderer&, const Result&) { return std::string("a client connected"); }},
-      {"already-connected", [](const Renderer&, const Result&) { return std::string("a client was already connected"); }},
-      {"disconnected", [](const Renderer&, const Result&) { return std::string("disconnected the client"); }},
-      {"pipe-ends",
+      {shape::pipe_free, [](const Renderer& how, const Result& r) { return "an instance of " + text_of(how, r, "name") + " is free to open"; }},
+      {shape::flushed, [](const Renderer& how, const Result& r) { return "flushed " + handle_of(how, r, "handle") + ": the other end has read everything"; }},
+      {shape::read_timeout, [](const Renderer& how, const Result& r) { return "read timeout " + ms_text(how, r.get("timeout")); }},
+      {shape::connected, [](const Renderer&, const Result&) { return std::string("a client connected"); }},
+      {shape::already_connected, [](const Renderer&, const Result&) { return std::string("a client was already connected"); }},
+      {shape::disconnected, [](const Renderer&, const Result&) { return std::string("disconnected the client"); }},
+      {shape::pipe_ends,
        [](const Renderer& how, const Result& r) {
          return fmt::format("read: {}\nwrite: {}", handle_text(how, r.get("read")), handle_text(how, r.get("write")));
        }},
-      {"set", [](const Renderer& how, const Result& r) { return "set " + handle_of(how, r, "handle"); }},
-      {"reset", [](const Renderer& how, const Result& r) { return "reset " + handle_of(how, r, "handle"); }},
-      {"pulsed", [](const Renderer& how, const Result& r) { return "pulsed " + handle_of(how, r, "handle"); }},
-      {"released-mutex", [](const Renderer& how, const Result& r) { return "released " + handle_of(how, r, "handle"); }},
-      {"cancelled", [](const Renderer& how, const Result& r) { return "cancelled " + handle_of(how, r, "handle"); }},
-      {"released",
+      {shape::set, [](const Renderer& how, const Result& r) { return "set " + handle_of(how, r, "handle"); }},
+      {shape::reset, [](const Renderer& how, const Result& r) { return "reset " + handle_of(how, r, "handle"); }},
+      {shape::pulsed, [](const Renderer& how, const Result& r) { return "pulsed " + handle_of(how, r, "handle"); }},
+      {shape::released_mutex, [](const Renderer& how, const Result& r) { return "released " + handle_of(how, r, "handle"); }},
+      {shape::cancelled, [](const Renderer& how, const Result& r) { return "cancelled " + handle_of(how, r, "handle"); }},
+      {shape::released,
        [](const Renderer&, const Result& r) {
          return fmt::format("released {}; the count was {}, now {}", int_of(r, "released"), int_of(r, "previous"),
                             int_of(r, "previous") + int_of(r, "released"));
        }},
-      {"timer-set",
+      {shape::timer_set,
        [](const Renderer&, const Result& r) {
          return int_of(r, "period") ? fmt::format("due in {} ms, then every {} ms", int_of(r, "due"), int_of(r, "period"))
                                     : fmt::format("due in {} ms", int_of(r, "due"));
        }},
-      {"wait", wait_text},
-      {"unmapped", [](const Renderer&, const Result& r) { return "unmapped the view at " + handle_value_of(r.get("view")); }},
-      {"wrote", [](const Renderer&, const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, "bytes"), "byte"), int_of(r, "offset")); }},
-      {"hexdump", [](const Renderer& how, const Result& r) { return text_of(how, r, "text"); }},
-      {"still-active", [](const Renderer&, const Result& r) { return fmt::format("still active ({})", int_of(r, "raw")); }},
-      {"terminated",
+      {shape::wait, wait_text},
+      {shape::unmapped, [](const Renderer&, const Result& r) { return "unmapped the view at " + handle_value_of(r.get("view")); }},
+      {shape::wrote, [](const Renderer&, const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, "bytes"), "byte"), int_of(r, "offset")); }},
+      {shape::hexdump, [](const Renderer& how, const Result& r) { return text_of(how, r, "text"); }},
+      {shape::still_active, [](const Renderer&, const Result& r) { return fmt::format("still active ({})", int_of(r, "raw")); }},
+      {shape::terminated,
        [](const Renderer&, const Result& r) { return fmt::format("terminated pid {} with exit code {}", int_of(r, "pid"), int_of(r, "code")); }},
-      {"already-exited",
+      {shape::already_exited,
        [](const Renderer&, const Result& r) {
          return fmt::format("pid {} had already exited with code {}: nothing to terminate", int_of(r, "pid"),
                             int_of(r, "code"));
        }},
-      {"resumed", [](const Renderer&, const Result& r) { return fmt::format("resumed (suspend count was {})", int_of(r, "previous")); }},
-      {"dup-to",
+      {shape::resumed, [](const Renderer&, const Result& r) { return fmt::format("resumed (suspend count was {})", int_of(r, "previous")); }},
+      {shape::dup_to,
        [](const Renderer& how, const Result& r) {
          std::string as = text_of(how, r, "as");
          return fmt::format("{} in pid {}{}", format_handle_value(int_of(r, "value")), int_of(r, "pid"),
                             as.empty() ? "" : ", there as $" + as);
        }},
-      {"graph-file",
+      {shape::graph_file,
        [](const Renderer& how, const Result& r) {
          return fmt::format("wrote {} ({}, {})", text_of(how, r, "file"), text_of(how, r, "format"), plural(int_of(r, "bytes"), "byte"));
        }},
       // An agent printed its own results, labelled, as they came.
-      {"remote", [](const Renderer&, const Result&) { return std::string(); }},
-      {"agent-exited",
+      {shape::remote, [](const Renderer&, const Result&) { return std::string(); }},
+      {shape::agent_exited,
        [](const Renderer& how, const Result& r) { return fmt::format("[{}] exited with code {}", text_of(how, r, "agent"), int_of(r, "code")); }},
-      {"closed", [](const Renderer& how, const Result& r) { return "closed " + handle_of(how, r, "handle"); }},
-      {"closed-pseudo",
+      {shape::closed, [](const Renderer& how, const Result& r) { return "closed " + handle_of(how, r, "handle"); }},
+      {shape::closed_pseudo,
        [](const Renderer&, const Result&) { return std::string("CloseHandle(-1) succeeded and did nothing: -1 is the pseudo handle"); }},
-      {"posted", [](const Renderer&, const Result& r) { return "posted " + message_text(static_cast<std::uint32_t>(int_of(r, "msg"))); }},
-      {"message-result", [](const Renderer&, const Result& r) { return fmt::format("result {}", int_of(r, "result")); }},
-      {"no-message", [](const Renderer& how, const Result& r) { return "no message within " + ms_text(how, r.get("timeout")); }},
-      {"trace", [](const Renderer&, const Result& r) { return std::string(flag_of(r, "on") ? "trace on" : "trace off"); }},
-      {"help", [](const Renderer&, const Result&) { return help_text(); }},
-      {"ran",
+      {shape::posted, [](const Renderer&, const Result& r) { return "posted " + message_text(static_cast<std::uint32_t>(int_of(r, "msg"))); }},
+      {shape::message_result, [](const Renderer&, const Result& r) { return fmt::format("result {}", int_of(r, "result")); }},
+      {shape::no_message, [](const Renderer& how, const Result& r) { return "no message within " + ms_text(how, r.get("timeout")); }},
+      {shape::trace, [](const Renderer&, const Result& r) { return std::string(flag_of(r, "on") ? "trace on" : "trace off"); }},
+      {shape::help, [](const Renderer&, const Result&) { return help_text(); }},
+      {shape::ran,
        [](const Renderer& how, const Result& r) {
          std::string out;
          for (std::size_t i = 0; i < r.lua_count && i < r.values.size(); ++i)
@@ -202,29 +203,29 @@ const std::map<std::string, Render, std::less<>>& sentences() {
                               plural(closed, "handle"));
          return out;
        }},
-      {"handle-value", [](const Renderer&, const Result& r) { return format_handle_value(int_of(r, "value")); }},
-      {"show", [](const Renderer& how, const Result& r) { return r.values.empty() ? std::string() : Renderer{how.fit, true}.result(r.values[0]); }},
-      {"help-family", [](const Renderer& how, const Result& r) { return family_help(text_of(how, r, "family")); }},
-      {"help-search", [](const Renderer& how, const Result& r) { return search_help(how, r); }},
-      {"snapshot",
+      {shape::handle_value, [](const Renderer&, const Result& r) { return format_handle_value(int_of(r, "value")); }},
+      {shape::show, [](const Renderer& how, const Result& r) { return r.values.empty() ? std::string() : Renderer{how.fit, true}.result(r.values[0]); }},
+      {shape::help_family, [](const Renderer& how, const Result& r) { return family_help(text_of(how, r, "family")); }},
+      {shape::help_search, [](const Renderer& how, const Result& r) { return search_help(how, r); }},
+      {shape::snapshot,
        [](const Renderer& how, const Result& r) {
          return fmt::format("snapshot {}: {} of pid {}", text_of(how, r, "name"), plural(int_of(r, "handles"), "handle"),
                             int_of(r, "pid"));
        }},
-      {"record-on",
+      {shape::record_on,
        [](const Renderer& how, const Result& r) {
          auto a = r.get("assert");
          return fmt::format("recording to {}{}", text_of(how, r, "file"),
                             a && a->as<bool>() && *a->as<bool>() ? " (with assertions)" : "");
        }},
-      {"record-off", [](const Renderer& how, const Result& r) { return "recorded to " + text_of(how, r, "file"); }},
-      {"help-command",
+      {shape::record_off, [](const Renderer& how, const Result& r) { return "recorded to " + text_of(how, r, "file"); }},
+      {shape::help_command,
        [](const Renderer& how, const Result& r) {
          const Command* c = find_command(text_of(how, r, "command"));
          if (!c) c = find_lua_command(text_of(how, r, "command"));
          return c ? c->help() : std::string();
        }},
-      {"values",
+      {shape::values,
        [](const Renderer& how, const Result& r) {
          std::string out;
          for (const auto& v : r.values) out += (out.empty() ? "" : "\t") + how.cell(v);
@@ -239,7 +240,7 @@ const std::map<std::string, Render, std::less<>>& sentences() {
 std::string Renderer::sentence(const Result& r) const {
   auto it = sentences().find(r.shape);
   if (it != sentences().end()) return it->second(*this, r);
-  return sentences().at("values")(*this, r);  // a shape without a sentence: its values
+  return sentences().at(shape::values)(*this, r);  // a shape without a sentence: its values
 }
 
 }  // namespace ipcsh::render
