@@ -215,6 +215,7 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
                         {"kind", std::string(kind_name(h->kind))},
                         {"role", h->role},
                         {"end", std::string(end_word(h->end))},
+                        {"name", h->name},
                         {"var", var}};
             values.emplace_back(std::move(r));
           }

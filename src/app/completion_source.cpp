@@ -9,6 +9,7 @@
 #include "core/text.hpp"
 #include "session/handle.hpp"
 #include "session/session.hpp"
+#include "win32/win32_api.hpp"
 
 namespace ipcsh {
 namespace {
@@ -36,17 +37,12 @@ std::vector<std::string> files_like(const std::string& typed) {
   std::size_t slash = typed.find_last_of("/\\");
   std::string dir = slash == std::string::npos ? "" : typed.substr(0, slash + 1);
   std::vector<std::string> out;
-  WIN32_FIND_DATAW found;
-  HANDLE search = FindFirstFileW(to_wide(typed + "*").c_str(), &found);
-  if (search == INVALID_HANDLE_VALUE) return out;
-  do {
-    std::string name = to_utf8(found.cFileName);
-    if (name == "." || name == "..") continue;
-    bool folder = found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY;
-    if (folder || name.size() > 4 && name.compare(name.size() - 4, 4, ".lua") == 0)
-      out.push_back(dir + name + (folder ? "/" : ""));
-  } while (FindNextFileW(search, &found));
-  FindClose(search);
+  DWORD error = 0;
+  for (const auto& f : win::find_files(typed + "*", error)) {
+    if (f.name == "." || f.name == "..") continue;
+    if (f.folder || (f.name.size() > 4 && f.name.compare(f.name.size() - 4, 4, ".lua") == 0))
+      out.push_back(dir + f.name + (f.folder ? "/" : ""));
+  }
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -1,8 +1,11 @@
 // The namespace family: the object manager's directories and what they
-// hold (objects), where named objects live.
+// hold (objects), where a name lands (where), the pipes and mailslots that
+// exist (pipes, mailslots).
 #include <algorithm>
 
+#include "agents/child_link.hpp"
 #include "common.hpp"
+#include "win32/unique_handle.hpp"
 
 namespace ipcsh {
 namespace {
@@ -63,6 +66,135 @@ Value objects(Session&, const Args& a) {
   return t;
 }
 
+// ---- pipes, mailslots ----------------------------------------------------
+
+std::string short_name(std::string_view path, std::string_view prefix) {
+  if (path.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), path.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      }))
+    return std::string(path.substr(prefix.size()));
+  return std::string(path);
+}
+
+// The names of `kind` this shell and its agents made (their server or
+// reader ends), for when the kernel cannot list them.
+void made_here(Session& s, Kind kind, HandleObject::End end, std::string_view prefix, Table& t) {
+  for (const auto& [value, h] : s.handles())
+    if (!h->closed() && h->kind == kind && h->end == end && !h->name.empty())
+      t.rows.push_back({short_name(h->name, prefix), std::string("this shell"), value});
+  std::string wanted_end(end_word(end));
+  for (const auto& [value, agent] : s.handles()) {
+    if (!agent->link || !agent->link->agent() || agent->closed()) continue;
+    const HandleRef* h = &agent;
+    std::string var = s.variable_of(*agent);  // "$k", or "" when only Lua holds it
+    std::vector<Value> theirs;
+    try {
+      theirs = (*h)->link->user_handles(s);
+    } catch (const std::exception&) {  // an agent that cannot answer adds nothing; the note says who was asked
+      continue;
+    }
+    for (const auto& item : theirs) {
+      auto r = item.as<Record>();
+      auto k = r ? r->get("kind") : nullptr;
+      auto e = r ? r->get("end") : nullptr;
+      auto name = r ? r->get("name") : nullptr;
+      auto handle = r ? r->get("value") : nullptr;
+      if (!k || !k->as<std::string>() || *k->as<std::string>() != kind_name(kind)) continue;
+      if (!e || !e->as<std::string>() || *e->as<std::string>() != wanted_end) continue;
+      if (!name || !name->as<std::string>() || name->as<std::string>()->empty()) continue;
+      t.rows.push_back({short_name(*name->as<std::string>(), prefix),
+                        var.empty() ? fmt::format("agent (pid {})", (*h)->pid) : fmt::format("agent {} (pid {})", var, (*h)->pid),
+                        handle ? *handle : Value()});
+    }
+  }
+}
+
+// The names under \\.\pipe\ or \\.\mailslot\ as the kernel lists them; where it
+// cannot (Wine), the ones made here, and a note that says so - never a
+// silent empty list.
+Value names_of(Session& s, Kind kind, HandleObject::End end, std::string_view prefix) {
+  DWORD error = 0;
+  auto found = win::find_files(std::string(prefix) + "*", error);
+  Table t{{"name", "made_by", "value"}};
+  t.hex_columns = {"value"};
+  if (!error || error == ERROR_FILE_NOT_FOUND) {
+    for (const auto& f : found) t.rows.push_back({f.name, Value(), Value()});
+    t.note = fmt::format("listed by the kernel (FindFirstFileW {}*)", prefix);
+  } else {
+    made_here(s, kind, end, prefix, t);
+    t.note = fmt::format("{}* cannot be listed here (FindFirstFileW: {}, as under Wine); these are the ones this shell "
+                         "and its agents made",
+                         prefix, error_name(error));
+  }
+  std::sort(t.rows.begin(), t.rows.end(), [](const auto& x, const auto& y) {
+    return *x[0].template as<std::string>() < *y[0].template as<std::string>();
+  });
+  return t;
+}
+
+Value pipes(Session& s, const Args&) {
+  return names_of(s, Kind::pipe, HandleObject::End::pipe_server, "\\\\.\\pipe\\");
+}
+Value mailslots(Session& s, const Args&) {
+  return names_of(s, Kind::mailslot, HandleObject::End::none, "\\\\.\\mailslot\\");
+}
+
+// ---- where ----------------------------------------------------------------
+
+// A kernel object's kind, its type's name in the object manager and how
+// ipcsh creates one.
+struct NamedKind {
+  Kind kind;
+  std::string_view type, create;
+};
+constexpr NamedKind kernel_kinds[] = {{Kind::event, "Event", "create-event"},
+                                      {Kind::mutex, "Mutant", "create-mutex"},
+                                      {Kind::semaphore, "Semaphore", "create-semaphore"},
+                                      {Kind::timer, "Timer", "create-timer"},
+                                      {Kind::mapping, "Section", "create-mapping"}};
+
+Value where(Session&, const Args& a) {
+  const std::string& given = a.string("NAME");
+  if (given.empty() || given.find('\\') != std::string::npos && given.rfind("Local\\", 0) != 0 &&
+                           given.rfind("Global\\", 0) != 0)
+    throw UsageError(fmt::format("NAME: a short name, Local\\NAME or Global\\NAME expected, got '{}'", one_line(given, 60)), 1);
+  // Kernel objects: one namespace per session; Global\ is the machine's.
+  bool global = given.rfind("Global\\", 0) == 0;
+  std::string name = given.substr(global ? 7 : given.rfind("Local\\", 0) == 0 ? 6 : 0);
+  std::string dir = global ? "\\BaseNamedObjects" : win::session_named_objects();
+  std::string holder;
+  for (const auto& e : win::list_object_directory(dir))
+    if (e.name.size() == name.size() && std::equal(e.name.begin(), e.name.end(), name.begin(), [](char x, char y) {
+          return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+        }))
+      holder = e.type;
+  Table t{{"kind", "lands_at", "holds_now", "a_create_would"}};
+  for (const auto& k : kernel_kinds) {
+    std::string would = holder.empty()         ? "make it"
+                        : same_type(holder, k.type) ? "open the existing one (ERROR_ALREADY_EXISTS)"
+                        : fmt::format("fail: the name holds an object of type {} (ERROR_INVALID_HANDLE)", holder);
+    t.rows.push_back({std::string(kind_name(k.kind)), dir + "\\" + name, holder.empty() ? Value() : Value(holder), would});
+  }
+  // Pipes and mailslots: names in their own file systems, apart from the
+  // kernel objects' and from each other (Local\ and Global\ are part of the name).
+  DWORD pipe = win::wait_named_pipe("\\\\.\\pipe\\" + given, 0);
+  std::string pipe_holder = pipe == ERROR_FILE_NOT_FOUND ? "" : pipe == 0 ? "a pipe (an instance waits)" : "a pipe (its instances busy)";
+  t.rows.push_back({std::string(kind_name(Kind::pipe)), "\\Device\\NamedPipe\\" + given,
+                    pipe_holder.empty() ? Value() : Value(pipe_holder),
+                    std::string(pipe_holder.empty() ? "make it" : "add an instance, if it allows more")});
+  std::string slot_holder;
+  try {
+    UniqueHandle writer(win::create_file("\\\\.\\mailslot\\" + given, GENERIC_WRITE, FILE_SHARE_READ, false, OPEN_EXISTING, 0));
+    slot_holder = "a mailslot";
+  } catch (const Win32Error&) {
+  }
+  t.rows.push_back({std::string(kind_name(Kind::mailslot)), "\\Device\\Mailslot\\" + given,
+                    slot_holder.empty() ? Value() : Value(slot_holder),
+                    std::string(slot_holder.empty() ? "make it" : "fail: one reader per name (ERROR_ALREADY_EXISTS)")});
+  t.note = "kernel objects of every kind share one directory; pipes and mailslots each have their own";
+  return t;
+}
+
 const FamilyRegistration family{"namespace", "the object manager's directories: what named objects exist, where"};
 const CommandRegistration registration{
     {.name = "objects",
@@ -83,6 +215,41 @@ const CommandRegistration registration{
                              .fields = {{.name = "name", .type = LuaType::string},
                                         {.name = "type", .type = LuaType::string},
                                         {.name = "target", .type = LuaType::string, .optional = true}}}}}},
+    {.name = "pipes",
+     .family = "namespace",
+     .summary = "the named pipes that exist (under Wine, which cannot list them: the ones made here)",
+     .handler = pipes,
+     .stable = false,
+     .returns = {.values = {{.name = "table",
+                             .type = LuaType::rows,
+                             .about = "one row per pipe name",
+                             .fields = {{.name = "name", .type = LuaType::string},
+                                        {.name = "made_by", .type = LuaType::string, .optional = true},
+                                        {.name = "value", .type = LuaType::integer, .optional = true}}}}}},
+    {.name = "mailslots",
+     .family = "namespace",
+     .summary = "the mailslots that exist (under Wine, which cannot list them: the ones made here)",
+     .handler = mailslots,
+     .stable = false,
+     .returns = {.values = {{.name = "table",
+                             .type = LuaType::rows,
+                             .about = "one row per mailslot name",
+                             .fields = {{.name = "name", .type = LuaType::string},
+                                        {.name = "made_by", .type = LuaType::string, .optional = true},
+                                        {.name = "value", .type = LuaType::integer, .optional = true}}}}}},
+    {.name = "where",
+     .family = "namespace",
+     .summary = "where NAME lands for each kind that can carry it, what holds it now, and what a create would do",
+     .params = {{.name = "NAME", .type = ArgType::name}},
+     .handler = where,
+     .stable = false,
+     .returns = {.values = {{.name = "table",
+                             .type = LuaType::rows,
+                             .about = "one row per kind: event, mutex, semaphore, timer, mapping, pipe, mailslot",
+                             .fields = {{.name = "kind", .type = LuaType::string},
+                                        {.name = "lands_at", .type = LuaType::string},
+                                        {.name = "holds_now", .type = LuaType::string, .optional = true},
+                                        {.name = "a_create_would", .type = LuaType::string}}}}}},
 };
 
 }  // namespace

@@ -57,6 +57,14 @@ std::optional<PipeInfo> get_named_pipe_info(HANDLE h);
 // SetNamedPipeHandleState's lpMode: PIPE_READMODE_BYTE|MESSAGE, PIPE_WAIT|NOWAIT.
 void set_named_pipe_mode(HANDLE h, DWORD mode);
 DWORD wait_named_pipe(std::string_view name, DWORD timeout);  // 0 or the error
+// The names FindFirstFileW/FindNextFileW give for `pattern` ("\\.\pipe\*",
+// "C:\x\*.lua"), and whether each is a folder; `error` gets the first
+// call's error (0: listed; ERROR_FILE_NOT_FOUND: nothing matches).
+struct FoundFile {
+  std::string name;
+  bool folder = false;
+};
+std::vector<FoundFile> find_files(std::string_view pattern, DWORD& error);
 // GetNamedPipe{Client,Server}{ProcessId,SessionId}; nullopt (and the error)
 // where the call fails (an anonymous pipe, an unconnected instance).
 struct PipeEndIds {

@@ -309,6 +309,20 @@ void set_named_pipe_mode(HANDLE h, DWORD mode) {
         [&] { return SetNamedPipeHandleState(h, &mode, nullptr, nullptr); });
 }
 
+std::vector<FoundFile> find_files(std::string_view pattern, DWORD& error) {
+  std::vector<FoundFile> out;
+  WIN32_FIND_DATAW found;
+  HANDLE search = FindFirstFileW(to_wide(pattern).c_str(), &found);
+  error = search == INVALID_HANDLE_VALUE ? GetLastError() : 0;
+  if (tracing()) emit_call("FindFirstFileW", {text(pattern), literal("&found")}, error ? "INVALID_HANDLE_VALUE" : handle_text(search), error);
+  if (error) return out;
+  do {
+    out.push_back({to_utf8(found.cFileName), (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0});
+  } while (FindNextFileW(search, &found));
+  FindClose(search);
+  return out;
+}
+
 DWORD wait_named_pipe(std::string_view name, DWORD timeout) {
   return attempt("WaitNamedPipeW", {text(name), named(timeout, timeout_names)},
                  [&] { return WaitNamedPipeW(to_wide(name).c_str(), timeout); });

@@ -182,7 +182,7 @@ check "replay assertion can fail" "$?:$(cat "$work/err")" '^1:rec\.lua:[0-9]+: h
 out=$(ipcsh -c help); check "help families" "$out" $'  mailslot   one-way message slots: a reader creates, writers open by name \\(4 commands\\)'
 out=$(ipcsh -c "help pipe"); check "help family" "$out" $'^pipe: .*\n  connect +wait for a client'
 out=$(ipcsh -c "help /DuplicateHandle"); check "help search" "$out" $'^1 command about \'DuplicateHandle\':\n  dup  duplicate a handle'
-ipcsh -c "help mailslt" 2>"$work/err"; check "help suggests" "$(cat "$work/err")" "^help: no command or family 'mailslt'; did you mean mailslot\\?$"
+ipcsh -c "help mailslt" 2>"$work/err"; check "help suggests" "$(cat "$work/err")" "^help: no command or family 'mailslt'; did you mean mailslot or mailslots\\?$"
 escapes=$(grep -o '`"double"` quotes take `[^`]*`' "$here/../../README.md" | sed -E 's/.*take `(.*)`/\1/')
 check "README and help agree on escapes" "$(ipcsh -c help)" "takes $(sed 's/[\\$]/\\&/g' <<<"$escapes");"
 
