@@ -168,30 +168,31 @@ Value where(Session&, const Args& a) {
           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
         }))
       holder = e.type;
-  Table t{{"kind", "lands_at", "holds_now", "a_create_would"}};
+  Table t{{"kind", "a_create_would", "holds_now", "lands_at"}};
   for (const auto& k : kernel_kinds) {
-    std::string would = holder.empty()         ? "make it"
-                        : same_type(holder, k.type) ? "open the existing one (ERROR_ALREADY_EXISTS)"
-                        : fmt::format("fail: the name holds an object of type {} (ERROR_INVALID_HANDLE)", holder);
-    t.rows.push_back({std::string(kind_name(k.kind)), dir + "\\" + name, holder.empty() ? Value() : Value(holder), would});
+    std::string would = holder.empty()              ? "makes it"
+                        : same_type(holder, k.type) ? "opens it: ERROR_ALREADY_EXISTS"
+                                                    : "fails: ERROR_INVALID_HANDLE";
+    t.rows.push_back({std::string(kind_name(k.kind)), would, holder.empty() ? Value() : Value(holder), dir + "\\" + name});
   }
   // Pipes and mailslots: names in their own file systems, apart from the
   // kernel objects' and from each other (Local\ and Global\ are part of the name).
   DWORD pipe = win::wait_named_pipe("\\\\.\\pipe\\" + given, 0);
   std::string pipe_holder = pipe == ERROR_FILE_NOT_FOUND ? "" : pipe == 0 ? "a pipe (an instance waits)" : "a pipe (its instances busy)";
-  t.rows.push_back({std::string(kind_name(Kind::pipe)), "\\Device\\NamedPipe\\" + given,
-                    pipe_holder.empty() ? Value() : Value(pipe_holder),
-                    std::string(pipe_holder.empty() ? "make it" : "add an instance, if it allows more")});
+  t.rows.push_back({std::string(kind_name(Kind::pipe)),
+                    std::string(pipe_holder.empty() ? "makes it" : "adds an instance, if allowed"),
+                    pipe_holder.empty() ? Value() : Value(pipe_holder), "\\Device\\NamedPipe\\" + given});
   std::string slot_holder;
   try {
     UniqueHandle writer(win::create_file("\\\\.\\mailslot\\" + given, GENERIC_WRITE, FILE_SHARE_READ, false, OPEN_EXISTING, 0));
     slot_holder = "a mailslot";
   } catch (const Win32Error&) {
   }
-  t.rows.push_back({std::string(kind_name(Kind::mailslot)), "\\Device\\Mailslot\\" + given,
-                    slot_holder.empty() ? Value() : Value(slot_holder),
-                    std::string(slot_holder.empty() ? "make it" : "fail: one reader per name (ERROR_ALREADY_EXISTS)")});
-  t.note = "kernel objects of every kind share one directory; pipes and mailslots each have their own";
+  t.rows.push_back({std::string(kind_name(Kind::mailslot)),
+                    std::string(slot_holder.empty() ? "makes it" : "fails: ERROR_ALREADY_EXISTS"),
+                    slot_holder.empty() ? Value() : Value(slot_holder), "\\Device\\Mailslot\\" + given});
+  t.note = "kernel objects of every kind share one directory, so a name held by one type refuses the others "
+           "(ERROR_INVALID_HANDLE); pipes and mailslots each have their own";
   return t;
 }
 
