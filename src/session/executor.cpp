@@ -94,6 +94,17 @@ void run_text(Session& session, const CommandText& text, const ResultSink& sink)
 }
 }  // namespace
 
+namespace {
+// "a = create-event x" out of "b = pipe; a = create-event x; ..." (as typed).
+std::string own_text(const CommandText& text, std::string_view line) {
+  if (text.words.empty()) return std::string(line);
+  std::size_t begin = text.words.front().begin, end = text.words.back().end;
+  if (begin > end || end > text.line.size()) return std::string(line);
+  std::string own = text.line.substr(begin, end - begin);
+  return text.assign_to.empty() ? own : text.assign_to + " = " + own;
+}
+}  // namespace
+
 void execute_line(Session& session, std::string_view line, const ResultSink& sink) {
   std::vector<CommandText> commands;
   try {
@@ -106,7 +117,9 @@ void execute_line(Session& session, std::string_view line, const ResultSink& sin
     try {
       run_text(session, text, sink);
     } catch (const UsageError& e) {
-      if (!e.invoked()) report_unrun(session, &text, line, e);
+      // The failing command's own text, not the line's: a recording replays
+      // it, and must not run again the commands before it on the line.
+      if (!e.invoked()) report_unrun(session, &text, own_text(text, line), e);
       throw;
     }
   }

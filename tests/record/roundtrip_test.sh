@@ -105,6 +105,12 @@ check "record from a script: records what runs after it" "$(cat inner.lua)" \
 ipcsh inner.lua >inner.out 2>&1
 check "record from a script: the recording replays" "$?:$(cat inner.out)" '^0:$'
 
+# A line of several commands whose second fails before running: the
+# recording's expect_error replays only that command, not the ones before it
+printf 'record several.lua\nfirst = create-event; bogus-cmd --x; third = create-event\nrecord off\n' | ipcsh >/dev/null 2>&1
+check "record a failed command of a line: only its own text" "$(cat several.lua)" \
+  $'\nlocal first = ipc.create_event\\(\\)\nexpect_error\\("unknown command \'bogus-cmd\'", ipc.run, "bogus-cmd --x"\\)$'
+
 # record --c with --assert: refused, one clear line, nothing written
 ipcsh -c "record --c both.c --assert" >both.out 2>both.err
 check "record --c --assert refused" "$?:$(cat both.err)" \
