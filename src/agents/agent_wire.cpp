@@ -58,43 +58,68 @@ class PipeStream : public Stream {
   bool accept(DWORD pid, const std::function<void(DWORD)>& refused) override {
     win::OwnScope own;
     for (;;) {
-      HANDLE pipe = current();
-      if (!pipe) return false;
       DWORD done = 0;
       if (!one(win::Io::connect, nullptr, 0, done)) return false;
       if (pid == 0) return true;
+      Use use(*this);
+      if (!use.pipe) return false;
       // Fail closed: a client whose pid cannot be read is not the child.
-      auto ids = win::named_pipe_end_ids(pipe);
+      auto ids = win::named_pipe_end_ids(use.pipe);
       if (ids.client_pid && *ids.client_pid == pid) return true;
-      win::disconnect_named_pipe(pipe);
+      win::disconnect_named_pipe(use.pipe);
       if (refused) refused(ids.client_pid.value_or(0));
     }
   }
+  // Ends the channel from any thread: what is pending is cancelled, and the
+  // handle is closed by the last operation still using it (never under
+  // one: its value could be given to the user's next object).
   void close() override {
     std::lock_guard lock(close_lock_);
     win::OwnScope own;
-    if (pipe_) {
-      win::cancel_io(pipe_);
-      try {
-        win::close_handle(pipe_);
-      } catch (const Win32Error&) {  // (closing never fails on a handle we hold)
-      }
-      pipe_ = nullptr;
-    }
+    if (closing_) return;
+    closing_ = true;
+    if (pipe_) win::cancel_io(pipe_);
+    if (using_ == 0) close_handle_locked();
   }
 
  private:
-  HANDLE current() {
-    std::lock_guard lock(close_lock_);
-    return pipe_;
+  void close_handle_locked() {
+    if (!pipe_) return;
+    try {
+      win::close_handle(pipe_);
+    } catch (const Win32Error&) {  // (closing never fails on a handle we hold)
+    }
+    pipe_ = nullptr;
   }
+  // The pipe, held open for one operation: nullptr once closing. The
+  // last use to end after close() closes the handle.
+  struct Use {
+    PipeStream& stream;
+    HANDLE pipe = nullptr;
+    explicit Use(PipeStream& s) : stream(s) {
+      std::lock_guard lock(stream.close_lock_);
+      if (stream.closing_ || !stream.pipe_) return;
+      pipe = stream.pipe_;
+      ++stream.using_;
+    }
+    ~Use() {
+      if (!pipe) return;
+      std::lock_guard lock(stream.close_lock_);
+      if (--stream.using_ == 0 && stream.closing_) {
+        win::OwnScope own;
+        stream.close_handle_locked();
+      }
+    }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+  };
   // One ReadFile, WriteFile or ConnectNamedPipe, waited for. A read of part
   // of a message (ERROR_MORE_DATA) and a client already there
-  // (ERROR_PIPE_CONNECTED) are successes.
+  // (ERROR_PIPE_CONNECTED) are successes; anything after close(), not.
   bool one(win::Io op, char* data, DWORD n, DWORD& done) {
-    HANDLE pipe = current();
-    if (!pipe) return false;
-    win::IoRequest request{.op = op, .h = pipe, .overlapped = true};
+    Use use(*this);
+    if (!use.pipe) return false;
+    win::IoRequest request{.op = op, .h = use.pipe, .overlapped = true};
     request.event = op == win::Io::write ? write_event_.get() : read_event_.get();
     if (op == win::Io::write) {
       request.out = data;
@@ -104,12 +129,20 @@ class PipeStream : public Stream {
       request.size = n;
     }
     DWORD error = 0;
-    win::OwnScope own;
-    done = win::io(request, error, {});
+    {
+      win::OwnScope own;
+      done = win::io(request, error, {});
+    }
+    {
+      std::lock_guard lock(close_lock_);
+      if (closing_) return false;
+    }
     return error == 0 || error == ERROR_MORE_DATA || (op == win::Io::connect && error == ERROR_PIPE_CONNECTED);
   }
   std::mutex close_lock_;
   HANDLE pipe_;
+  bool closing_ = false;
+  int using_ = 0;  // operations under way on pipe_ (a reader and a writer at most)
   UniqueHandle read_event_, write_event_;  // one per direction: a reader and a writer thread at once
 };
 
