@@ -196,6 +196,15 @@ Value where(Session&, const Args& a) {
   return t;
 }
 
+// pipes and mailslots answer alike.
+const Returns names_returns{
+    .values = {{.name = "table",
+                .type = LuaType::rows,
+                .about = "one row per name",
+                .fields = {{.name = "name", .type = LuaType::string},
+                           {.name = "made_by", .type = LuaType::string, .optional = true, .about = "where the kernel cannot list: who made it"},
+                           {.name = "value", .type = LuaType::integer, .optional = true, .about = "the maker's handle"}}}}};
+
 const FamilyRegistration family{"namespace", "the object manager's directories: what named objects exist, where"};
 const CommandRegistration registration{
     {.name = "objects",
@@ -221,23 +230,13 @@ const CommandRegistration registration{
      .summary = "the named pipes that exist (under Wine, which cannot list them: the ones made here)",
      .handler = pipes,
      .stable = false,
-     .returns = {.values = {{.name = "table",
-                             .type = LuaType::rows,
-                             .about = "one row per pipe name",
-                             .fields = {{.name = "name", .type = LuaType::string},
-                                        {.name = "made_by", .type = LuaType::string, .optional = true},
-                                        {.name = "value", .type = LuaType::integer, .optional = true}}}}}},
+     .returns = names_returns},
     {.name = "mailslots",
      .family = "namespace",
      .summary = "the mailslots that exist (under Wine, which cannot list them: the ones made here)",
      .handler = mailslots,
      .stable = false,
-     .returns = {.values = {{.name = "table",
-                             .type = LuaType::rows,
-                             .about = "one row per mailslot name",
-                             .fields = {{.name = "name", .type = LuaType::string},
-                                        {.name = "made_by", .type = LuaType::string, .optional = true},
-                                        {.name = "value", .type = LuaType::integer, .optional = true}}}}}},
+     .returns = names_returns},
     {.name = "where",
      .family = "namespace",
      .summary = "where NAME lands for each kind that can carry it, what holds it now, and what a create would do",
