@@ -29,6 +29,10 @@ inline bool remote_name(std::string_view name) {
   return host != "." && host != "?" && host != "*" && host != "localhost";
 }
 
+// Where pipe and mailslot names live, as CreateFile takes them.
+inline constexpr std::string_view pipe_prefix = "\\\\.\\pipe\\";
+inline constexpr std::string_view mailslot_prefix = "\\\\.\\mailslot\\";
+
 inline std::string object_path(std::string_view name, std::string_view prefix) {
   if (name.rfind("\\\\", 0) == 0) return std::string(name);
   return std::string(prefix) + std::string(name);

@@ -6,7 +6,6 @@
 namespace ipcsh {
 namespace {
 
-constexpr std::string_view mailslot_prefix = "\\\\.\\mailslot\\";
 
 Value create_mailslot(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), mailslot_prefix);

@@ -13,10 +13,17 @@ namespace {
 constexpr int deepest = 16;              // directories below DIR that --recurse enters
 constexpr std::size_t most_rows = 100000;  // a listing never grows without end
 
-bool same_type(std::string_view a, std::string_view b) {
+// Object names and type names compare without case, as the kernel does.
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
+}
+
+void sort_by_name(Table& t) {  // (column 0 is a name in every table here)
+  std::sort(t.rows.begin(), t.rows.end(), [](const auto& x, const auto& y) {
+    return *x[0].template as<std::string>() < *y[0].template as<std::string>();
+  });
 }
 
 std::string joined(std::string_view dir, std::string_view name) {
@@ -31,13 +38,13 @@ void list_into(Table& t, const std::string& dir, const std::string& shown_prefix
     if (t.rows.size() >= most_rows) return;
     std::string path = joined(dir, e.name);
     std::string shown = shown_prefix.empty() ? e.name : shown_prefix + "\\" + e.name;
-    if (type.empty() || same_type(e.type, type)) {
+    if (type.empty() || equal_ignoring_case(e.type, type)) {
       Value target;
-      if (same_type(e.type, "SymbolicLink"))
+      if (equal_ignoring_case(e.type, "SymbolicLink"))
         if (auto to = win::symbolic_link_target(path)) target = *to;
       t.rows.push_back({shown, e.type, target});
     }
-    if (recurse && same_type(e.type, "Directory") && depth < deepest) {
+    if (recurse && equal_ignoring_case(e.type, "Directory") && depth < deepest) {
       try {
         list_into(t, path, shown, type, recurse, depth + 1, unlisted);
       } catch (const Win32Error&) {
@@ -57,9 +64,7 @@ Value objects(Session&, const Args& a) {
   t.wide = a.flag("wide");
   int unlisted = 0;
   list_into(t, dir, "", a.string_or("type", ""), a.flag("recurse"), 0, unlisted);
-  std::sort(t.rows.begin(), t.rows.end(), [](const auto& x, const auto& y) {
-    return *x[0].template as<std::string>() < *y[0].template as<std::string>();
-  });
+  sort_by_name(t);
   t.note = dir;
   if (unlisted) t.note += fmt::format("; {} directories below could not be listed", unlisted);
   if (t.rows.size() >= most_rows) t.note += fmt::format("; stopped at {} rows", most_rows);
@@ -69,9 +74,7 @@ Value objects(Session&, const Args& a) {
 // ---- pipes, mailslots ----------------------------------------------------
 
 std::string short_name(std::string_view path, std::string_view prefix) {
-  if (path.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), path.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-      }))
+  if (path.size() > prefix.size() && equal_ignoring_case(path.substr(0, prefix.size()), prefix))
     return std::string(path.substr(prefix.size()));
   return std::string(path);
 }
@@ -85,11 +88,10 @@ void made_here(Session& s, Kind kind, HandleObject::End end, std::string_view pr
   std::string wanted_end(end_word(end));
   for (const auto& [value, agent] : s.handles()) {
     if (!agent->link || !agent->link->agent() || agent->closed()) continue;
-    const HandleRef* h = &agent;
     std::string var = s.variable_of(*agent);  // "$k", or "" when only Lua holds it
     std::vector<Value> theirs;
     try {
-      theirs = (*h)->link->user_handles(s);
+      theirs = agent->link->user_handles(s);
     } catch (const std::exception&) {  // an agent that cannot answer adds nothing; the note says who was asked
       continue;
     }
@@ -103,7 +105,7 @@ void made_here(Session& s, Kind kind, HandleObject::End end, std::string_view pr
       if (!e || !e->as<std::string>() || *e->as<std::string>() != wanted_end) continue;
       if (!name || !name->as<std::string>() || name->as<std::string>()->empty()) continue;
       t.rows.push_back({short_name(*name->as<std::string>(), prefix),
-                        var.empty() ? fmt::format("agent (pid {})", (*h)->pid) : fmt::format("agent {} (pid {})", var, (*h)->pid),
+                        var.empty() ? fmt::format("agent (pid {})", agent->pid) : fmt::format("agent {} (pid {})", var, agent->pid),
                         handle ? *handle : Value()});
     }
   }
@@ -126,32 +128,29 @@ Value names_of(Session& s, Kind kind, HandleObject::End end, std::string_view pr
                          "and its agents made",
                          prefix, error_name(error));
   }
-  std::sort(t.rows.begin(), t.rows.end(), [](const auto& x, const auto& y) {
-    return *x[0].template as<std::string>() < *y[0].template as<std::string>();
-  });
+  sort_by_name(t);
   return t;
 }
 
 Value pipes(Session& s, const Args&) {
-  return names_of(s, Kind::pipe, HandleObject::End::pipe_server, "\\\\.\\pipe\\");
+  return names_of(s, Kind::pipe, HandleObject::End::pipe_server, pipe_prefix);
 }
 Value mailslots(Session& s, const Args&) {
-  return names_of(s, Kind::mailslot, HandleObject::End::none, "\\\\.\\mailslot\\");
+  return names_of(s, Kind::mailslot, HandleObject::End::none, mailslot_prefix);
 }
 
 // ---- where ----------------------------------------------------------------
 
-// A kernel object's kind, its type's name in the object manager and how
-// ipcsh creates one.
+// A kernel object's kind and its type's name in the object manager.
 struct NamedKind {
   Kind kind;
-  std::string_view type, create;
+  std::string_view type;
 };
-constexpr NamedKind kernel_kinds[] = {{Kind::event, "Event", "create-event"},
-                                      {Kind::mutex, "Mutant", "create-mutex"},
-                                      {Kind::semaphore, "Semaphore", "create-semaphore"},
-                                      {Kind::timer, "Timer", "create-timer"},
-                                      {Kind::mapping, "Section", "create-mapping"}};
+constexpr NamedKind kernel_kinds[] = {{Kind::event, "Event"},
+                                      {Kind::mutex, "Mutant"},
+                                      {Kind::semaphore, "Semaphore"},
+                                      {Kind::timer, "Timer"},
+                                      {Kind::mapping, "Section"}};
 
 Value where(Session&, const Args& a) {
   const std::string& given = a.string("NAME");
@@ -164,27 +163,24 @@ Value where(Session&, const Args& a) {
   std::string dir = global ? "\\BaseNamedObjects" : win::session_named_objects();
   std::string holder;
   for (const auto& e : win::list_object_directory(dir))
-    if (e.name.size() == name.size() && std::equal(e.name.begin(), e.name.end(), name.begin(), [](char x, char y) {
-          return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-        }))
-      holder = e.type;
+    if (equal_ignoring_case(e.name, name)) holder = e.type;
   Table t{{"kind", "a_create_would", "holds_now", "lands_at"}};
   for (const auto& k : kernel_kinds) {
     std::string would = holder.empty()              ? "makes it"
-                        : same_type(holder, k.type) ? "opens it: ERROR_ALREADY_EXISTS"
+                        : equal_ignoring_case(holder, k.type) ? "opens it: ERROR_ALREADY_EXISTS"
                                                     : "fails: ERROR_INVALID_HANDLE";
     t.rows.push_back({std::string(kind_name(k.kind)), would, holder.empty() ? Value() : Value(holder), dir + "\\" + name});
   }
   // Pipes and mailslots: names in their own file systems, apart from the
   // kernel objects' and from each other (Local\ and Global\ are part of the name).
-  DWORD pipe = win::wait_named_pipe("\\\\.\\pipe\\" + given, 0);
+  DWORD pipe = win::wait_named_pipe(object_path(given, pipe_prefix), 0);
   std::string pipe_holder = pipe == ERROR_FILE_NOT_FOUND ? "" : pipe == 0 ? "a pipe (an instance waits)" : "a pipe (its instances busy)";
   t.rows.push_back({std::string(kind_name(Kind::pipe)),
                     std::string(pipe_holder.empty() ? "makes it" : "adds an instance, if allowed"),
                     pipe_holder.empty() ? Value() : Value(pipe_holder), "\\Device\\NamedPipe\\" + given});
   std::string slot_holder;
   try {
-    UniqueHandle writer(win::create_file("\\\\.\\mailslot\\" + given, GENERIC_WRITE, FILE_SHARE_READ, false, OPEN_EXISTING, 0));
+    UniqueHandle writer(win::create_file(object_path(given, mailslot_prefix), GENERIC_WRITE, FILE_SHARE_READ, false, OPEN_EXISTING, 0));
     slot_holder = "a mailslot";
   } catch (const Win32Error&) {
   }

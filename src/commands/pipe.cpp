@@ -12,7 +12,6 @@
 namespace ipcsh {
 namespace {
 
-constexpr std::string_view pipe_prefix = "\\\\.\\pipe\\";
 
 DWORD server_access(const std::string& access) {
   if (access == "in") return PIPE_ACCESS_INBOUND;
