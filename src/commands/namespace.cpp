@@ -84,7 +84,9 @@ std::string short_name(std::string_view path, std::string_view prefix) {
 void made_here(Session& s, Kind kind, HandleObject::End end, std::string_view prefix, Table& t) {
   for (const auto& [value, h] : s.handles())
     if (!h->closed() && h->kind == kind && h->end == end && !h->name.empty())
-      t.rows.push_back({short_name(h->name, prefix), std::string("this shell"), value});
+      t.rows.push_back({short_name(h->name, prefix),
+                        std::string(h->received ? "this shell (passed to it)" : h->adopted ? "this shell (inherited)" : "this shell"),
+                        value});
   std::string wanted_end(end_word(end));
   for (const auto& [value, agent] : s.handles()) {
     if (!agent->link || !agent->link->agent() || agent->closed()) continue;

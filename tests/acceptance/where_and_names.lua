@@ -56,3 +56,11 @@ if mine.made_by then
   assert(by(ipc.pipes(), "name", tag .. "-agent").made_by == ("agent $kid (pid %d)"):format(ipc.pid(kid)))
   assert(theirs.value and theirs.value > 0)
 end
+
+-- a mailslot passed to an agent is listed there as passed, not as made there
+local passed_slot <close> = ipc.create_mailslot(tag .. "-passed")
+local kid2 <close> = ipc.spawn{agent = true, pass = {slot = passed_slot}}
+local theirs_slots = kid2:run("mailslots")
+local row = by(theirs_slots, "name", tag .. "-passed")
+assert(row, "the passed mailslot listed in the agent")
+if row.made_by then assert(row.made_by == "this shell (passed to it)", row.made_by) end
