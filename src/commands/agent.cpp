@@ -55,7 +55,7 @@ Value shown(Session& s, const Args& a, const HandleRef& p, ChildLink& agent, Chi
   if (auto code = agent.exit_code(); code && got.values.empty()) {
     // `exit N` ran there: the child is leaving; its handles close with it.
     if (p->handle() && !p->closed()) win::wait({p->handle()}, false, 5000, s.between(), false);
-    return report(shape::agent_exited, {agent.label(), static_cast<std::int64_t>(*code)}, {"agent", "code"});
+    return report(shape::agent_exited, {agent.label(), static_cast<std::int64_t>(*code)}, {field::agent, field::code});
   }
   // Lua gets exactly what ipc.run of the same text returns there: one
   // command's result whole (every value), one value per command for several.

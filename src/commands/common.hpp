@@ -40,13 +40,18 @@ inline std::string object_path(std::string_view name, std::string_view prefix) {
 
 // A result the shell puts into words by its `shape` (shell/format.cpp) and
 // Lua receives as `values`; `names` reach them as $VAR.NAME.
-inline Value result(std::string_view shape, std::vector<Value> values, SmallVector<std::string_view, 2> names = {},
+inline SmallVector<std::string_view, 2> field_texts(std::initializer_list<FieldName> names) {
+  SmallVector<std::string_view, 2> texts;
+  for (auto n : names) texts.push_back(n.text);
+  return texts;
+}
+inline Value result(std::string_view shape, std::vector<Value> values, std::initializer_list<FieldName> names = {},
                     std::size_t lua_count = Result::all) {
-  return Result{std::string(shape), std::move(values), std::move(names), lua_count};
+  return Result{std::string(shape), std::move(values), field_texts(names), lua_count};
 }
 // The same for a report Lua gets nothing from ("closed", "set").
-inline Value report(std::string_view shape, std::vector<Value> facts = {}, SmallVector<std::string_view, 2> names = {}) {
-  return Result{std::string(shape), std::move(facts), std::move(names), 0};
+inline Value report(std::string_view shape, std::vector<Value> facts = {}, std::initializer_list<FieldName> names = {}) {
+  return Result{std::string(shape), std::move(facts), field_texts(names), 0};
 }
 
 // Registers a handle a Create* call returned; the call leaves

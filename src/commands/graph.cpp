@@ -223,13 +223,13 @@ Value graph(Session& s, const Args& a) {
     std::string path = a.string(format);
     std::string picture = render(s, as_dot(p, all), format);
     write_file(path, picture);
-    return result(shape::graph_file, {path, static_cast<std::int64_t>(picture.size()), format}, {"file", "bytes", "format"}, 1);
+    return result(shape::graph_file, {path, static_cast<std::int64_t>(picture.size()), format}, {field::file, field::bytes, field::format}, 1);
   }
   if (dot) {
     std::string source = as_dot(p, all);
     if (!a.has("FILE")) return source;
     write_file(a.string("FILE"), source);
-    return result(shape::graph_file, {a.string("FILE"), static_cast<std::int64_t>(source.size()), "dot"}, {"file", "bytes", "format"}, 1);
+    return result(shape::graph_file, {a.string("FILE"), static_cast<std::int64_t>(source.size()), "dot"}, {field::file, field::bytes, field::format}, 1);
   }
   return as_text(p, s.output->fit);
 }

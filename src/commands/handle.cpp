@@ -39,7 +39,7 @@ Value info(Session&, const Args& a) {
 Value close(Session&, const Args& a) {
   auto h = a.handle("H");
   h->close();
-  return report(h->pseudo ? shape::closed_pseudo : shape::closed, {h}, {"handle"});
+  return report(h->pseudo ? shape::closed_pseudo : shape::closed, {h}, {field::handle});
 }
 
 Value set_inherit(Session&, const Args& a) {
@@ -97,12 +97,12 @@ Value dup(Session& s, const Args& a) {
     auto v = static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(copy));
     DWORD pid = win::get_process_id(to->handle());
     s.sent_to[pid].insert(v);
-    if (!a.has("as")) return result(shape::dup_to, {v, as_int(pid)}, {"value", "pid"}, 1);
+    if (!a.has("as")) return result(shape::dup_to, {v, as_int(pid)}, {field::value, field::pid}, 1);
     // An agent binds the copy to a variable of its own.
     Kind kind = source ? source->kind : kind_of(win::query_object(source_value));
     to->link->bind(s, a.string("as"), v, kind_name(kind), source ? end_word(source->end) : "",
                    source ? source->name : "");
-    return result(shape::dup_to, {v, as_int(pid), a.string("as")}, {"value", "pid", "as"}, 1);
+    return result(shape::dup_to, {v, as_int(pid), a.string("as")}, {field::value, field::pid, field::as}, 1);
   }
   win::ObjectFacts facts = source ? win::ObjectFacts{} : win::query_object(copy);  // what a copy from P is
   Kind kind = source ? source->kind : kind_of(facts);
@@ -164,7 +164,7 @@ Value handles(Session& s, const Args& a) {
     for (const auto& r : rows) kept.rows.push_back({r.value, r.type, r.name, r.origin});
     std::size_t n = rows.size();
     s.snapshots[a.string("snapshot")] = std::move(kept);
-    return result(shape::snapshot, {a.string("snapshot"), static_cast<std::int64_t>(n), as_int(pid)}, {"name", "handles", "pid"}, 2);
+    return result(shape::snapshot, {a.string("snapshot"), static_cast<std::int64_t>(n), as_int(pid)}, {field::name, field::handles, field::pid}, 2);
   }
   if (a.has("since")) {
     auto it = s.snapshots.find(a.string("since"));

@@ -229,11 +229,11 @@ ReadResult read_bytes(Session& s, HandleObject& h, DWORD max, const Value* timeo
 
 Value read_value(ReadResult r) {
   if (r.cut_from)
-    return result(shape::cut_short, {Bytes{std::move(r.data)}, "cut", as_int(r.cut_from)}, {"data", "more", "message_size"});
+    return result(shape::cut_short, {Bytes{std::move(r.data)}, "cut", as_int(r.cut_from)}, {field::data, field::more, field::message_size});
   if (r.is_lent && !r.more) return Borrowed{r.lent};
   if (r.is_lent) r.data.assign(r.lent);
   if (!r.more) return Bytes{std::move(r.data)};
-  return result(shape::more_data, {Bytes{std::move(r.data)}, "more"}, {"data", "more"});
+  return result(shape::more_data, {Bytes{std::move(r.data)}, "more"}, {field::data, field::more});
 }
 
 namespace {
@@ -269,15 +269,15 @@ Value send(Session& s, const Args& a) {
       throw_error("WriteFile", WAIT_TIMEOUT,
                   "the mailslot is full: not sent within " + timeout_text(timeout) + "; cancelled");
     if (error) throw_error("WriteFile", error);
-    return result(shape::sent, {as_int(n)}, {"bytes"});
+    return result(shape::sent, {as_int(n)}, {field::bytes});
   }
   DWORD n = write_bytes(s, *h, data, timeout);
   // Wine delivers a message over the slot's max size truncated; Windows
   // refuses it. Say so where the limit can be seen.
   if (h->kind == Kind::mailslot)
     if (auto limit = mailslot_limit(s, *h); limit && data.size() > *limit)
-      return result(shape::sent, {as_int(n), as_int(*limit)}, {"bytes", "over_limit"}, 1);
-  return result(shape::sent, {as_int(n)}, {"bytes"});
+      return result(shape::sent, {as_int(n), as_int(*limit)}, {field::bytes, field::over_limit}, 1);
+  return result(shape::sent, {as_int(n)}, {field::bytes});
 }
 
 Value recv(Session& s, const Args& a) {

@@ -56,7 +56,7 @@ Value mailslot_info(Session&, const Args& a) {
 Value set_mailslot_timeout(Session&, const Args& a) {
   DWORD ms = a.timeout("MS", 0);
   win::set_mailslot_info(a.handle("H")->handle(), ms);
-  return report(shape::read_timeout, {ms == INFINITE ? Value() : Value(ms)}, {"timeout"});
+  return report(shape::read_timeout, {ms == INFINITE ? Value() : Value(ms)}, {field::timeout});
 }
 
 const FamilyRegistration family{"mailslot", "one-way message slots: a reader creates, writers open by name"};

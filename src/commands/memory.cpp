@@ -61,7 +61,7 @@ Value map(Session& s, const Args& a) {
 Value unmap(Session&, const Args& a) {
   auto view = a.handle("VIEW");
   view->close();
-  return report(shape::unmapped, {view}, {"view"});
+  return report(shape::unmapped, {view}, {field::view});
 }
 
 Value write_mem(Session&, const Args& a) {
@@ -71,7 +71,7 @@ Value write_mem(Session&, const Args& a) {
   // Writing a read-only page would be an access violation: refuse first.
   if (!writable(view->view_protect)) throw_error("write-mem", ERROR_ACCESS_DENIED, "the view is mapped read-only");
   std::copy(data.begin(), data.end(), at);
-  return result(shape::wrote, {static_cast<std::int64_t>(data.size()), a.integer("OFFSET")}, {"bytes", "offset"}, 1);
+  return result(shape::wrote, {static_cast<std::int64_t>(data.size()), a.integer("OFFSET")}, {field::bytes, field::offset}, 1);
 }
 
 Value read_mem(Session&, const Args& a) {
@@ -95,7 +95,7 @@ Value hexdump(Session&, const Args& a) {
   // Lua gets the dump as text only, so print(ipc.hexdump(v)) prints the
   // dump and not the raw bytes after it (ipc.read_mem gives those); the
   // bytes and where they start stay fields of the result ($_.data).
-  return result(shape::hexdump, {hexdump_text(bytes, offset), Bytes{std::string(bytes)}, offset}, {"text", "data", "offset"}, 1);
+  return result(shape::hexdump, {hexdump_text(bytes, offset), Bytes{std::string(bytes)}, offset}, {field::text, field::data, field::offset}, 1);
 }
 
 const KindSet mapping_only{Kind::mapping}, view_only{Kind::view};

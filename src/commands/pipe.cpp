@@ -49,8 +49,8 @@ Value connect(Session& s, const Args& a) {
   // ERROR_PIPE_CONNECTED is a success: the client opened the instance
   // before the server asked. Lua gets which of the two happened.
   if (answer == ERROR_PIPE_CONNECTED)
-    return result(shape::already_connected, {"already connected", as_int(answer)}, {"status", "code"}, 1);
-  return result(shape::connected, {"connected"}, {"status"});
+    return result(shape::already_connected, {"already connected", as_int(answer)}, {field::status, field::code}, 1);
+  return result(shape::connected, {"connected"}, {field::status});
 }
 
 Value disconnect(Session&, const Args& a) {
@@ -129,7 +129,7 @@ Value set_pipe_mode(Session&, const Args& a) {
   if (a.has("wait") && !a.flag("wait")) nowait = true;
   DWORD mode = (read_mode == "message" ? PIPE_READMODE_MESSAGE : PIPE_READMODE_BYTE) | (nowait ? PIPE_NOWAIT : PIPE_WAIT);
   win::set_named_pipe_mode(h->handle(), mode);
-  return report(shape::pipe_mode, {read_mode, nowait ? "nowait" : "wait", h}, {"read_mode", "wait_mode", "handle"});
+  return report(shape::pipe_mode, {read_mode, nowait ? "nowait" : "wait", h}, {field::read_mode, field::wait_mode, field::handle});
 }
 
 Value wait_pipe(Session& s, const Args& a) {
@@ -144,7 +144,7 @@ Value wait_pipe(Session& s, const Args& a) {
     return error == 0;
   });
   if (!free) throw_error("WaitNamedPipeW", error ? error : ERROR_SEM_TIMEOUT, "no free instance within " + timeout_text(timeout));
-  return result(shape::pipe_free, {"free", name}, {"status", "name"}, 1);
+  return result(shape::pipe_free, {"free", name}, {field::status, field::name}, 1);
 }
 
 Value flush(Session& s, const Args& a) {
@@ -152,7 +152,7 @@ Value flush(Session& s, const Args& a) {
   win::IoRequest request{win::Io::flush, h->handle(), false};
   request.timeout = a.timeout("timeout", INFINITE);
   handle_io(s, *h, request);
-  return report(shape::flushed, {h}, {"handle"});
+  return report(shape::flushed, {h}, {field::handle});
 }
 
 Value transact(Session& s, const Args& a) {
@@ -188,7 +188,7 @@ Value anonymous_pipe(Session& s, const Args& a) {
   write_end->role = "write end";
   write_end->end = HandleObject::End::pipe_write;
   write_end->nameless = true;
-  return result(shape::pipe_ends, {read_end, write_end}, {"read", "write"});
+  return result(shape::pipe_ends, {read_end, write_end}, {field::read, field::write});
 }
 
 const KindSet pipe_only{Kind::pipe};

@@ -258,7 +258,7 @@ Value exit_code(Session&, const Args& a) {
   // STILL_ACTIVE is also a code a process may really exit with: ask the
   // process object whether it is signaled (exited) to tell them apart.
   if (code == STILL_ACTIVE && win::wait_now(p->handle()) == WAIT_TIMEOUT)
-    return result(shape::still_active, {Value(), "still active", as_int(STILL_ACTIVE)}, {"code", "state", "raw"}, 2);
+    return result(shape::still_active, {Value(), "still active", as_int(STILL_ACTIVE)}, {field::code, field::state, field::raw}, 2);
   return as_int(code);
 }
 
@@ -270,9 +270,9 @@ Value kill(Session&, const Args& a) {
   // An exited process cannot be terminated again: say so, with the code it
   // really exited with, instead of claiming a kill.
   if (win::wait_now(p->handle()) == WAIT_OBJECT_0)
-    return report(shape::already_exited, {as_int(pid), as_int(win::get_exit_code(p->handle()))}, {"pid", "code"});
+    return report(shape::already_exited, {as_int(pid), as_int(win::get_exit_code(p->handle()))}, {field::pid, field::code});
   win::terminate_process(p->handle(), code);
-  return report(shape::terminated, {as_int(pid), as_int(code)}, {"pid", "code"});
+  return report(shape::terminated, {as_int(pid), as_int(code)}, {field::pid, field::code});
 }
 
 Value resume(Session&, const Args& a) {
@@ -282,7 +282,7 @@ Value resume(Session&, const Args& a) {
   DWORD previous = win::resume_thread(p->thread.get());
   p->role.clear();
   p->suspended = false;
-  return result(shape::resumed, {as_int(previous)}, {"previous"});
+  return result(shape::resumed, {as_int(previous)}, {field::previous});
 }
 
 Value pid(Session&, const Args& a) {

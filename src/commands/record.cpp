@@ -24,7 +24,7 @@ Value start_c(Session& s, const Args& a) {
   s.observers["record-c"] = [weak](const Invocation& call) {
     if (auto x = weak.lock()) x->observe(call);
   };
-  return report(shape::record_on, {path, false}, {"file", "assert"});
+  return report(shape::record_on, {path, false}, {field::file, field::assert_});
 }
 
 Value record(Session& s, const Args& a) {
@@ -39,7 +39,7 @@ Value record(Session& s, const Args& a) {
     s.call_sink = nullptr;
     s.lua_recording.reset();
     s.c_recording.reset();
-    return report(shape::record_off, {path}, {"file"});
+    return report(shape::record_off, {path}, {field::file});
   }
   if (a.has("c")) {
     if (!target.empty()) throw UsageError("give FILE.lua or --c FILE.c, not both; record each in turn", 1);
@@ -58,7 +58,7 @@ Value record(Session& s, const Args& a) {
   s.observers["record"] = [weak](const Invocation& call) {
     if (auto r = weak.lock()) r->observe(call);
   };
-  return report(shape::record_on, {target, a.flag("assert")}, {"file", "assert"});
+  return report(shape::record_on, {target, a.flag("assert")}, {field::file, field::assert_});
 }
 
 const CommandRegistration registration{

@@ -29,10 +29,10 @@ Value help_result(const Args& a) {
       for (const auto& f : c.flags) text += " --" + std::string(f.name) + " " + std::string(f.help);
       if (lower(text).find(lower(word)) != std::string::npos) found.items.push_back(std::string(c.name));
     }
-    return result(shape::help_search, {word, found}, {"word", "commands"});
+    return result(shape::help_search, {word, found}, {field::word, field::commands});
   }
   for (auto family : families())
-    if (family == name) return result(shape::help_family, {name}, {"family"});
+    if (family == name) return result(shape::help_family, {name}, {field::family});
   const Command* c = find_command(name);
   if (!c) c = find_lua_command(name);
   if (!c) {
@@ -42,7 +42,7 @@ Value help_result(const Args& a) {
     for (auto n : nearest_words(name, words)) hint += (hint.empty() ? "; did you mean " : " or ") + std::string(n);
     throw UsageError("no command or family '" + name.substr(0, 40) + "'" + (hint.empty() ? "; try `help`" : hint + "?"), 1);
   }
-  return result(shape::help_command, {std::string(c->name)}, {"command"});
+  return result(shape::help_command, {std::string(c->name)}, {field::command});
 }
 
 // At the prompt help prints; from Lua, ipc.help returns the same text.
@@ -52,7 +52,7 @@ Value help(Session& s, const Args& a) {
   return format_whole(found, s.output->fit);
 }
 
-Value show(Session&, const Args& a) { return result(shape::show, {*a.find("VALUE")}, {"value"}); }
+Value show(Session&, const Args& a) { return result(shape::show, {*a.find("VALUE")}, {field::value}); }
 
 Value vars(Session& s, const Args&) {
   // A handle that was closed is still a variable, marked so.
@@ -148,7 +148,7 @@ Value trace(Session& s, const Args& a) {
   } else {
     s.trace_sink = nullptr;
   }
-  return report(shape::trace, {static_cast<bool>(s.trace_sink)}, {"on"});
+  return report(shape::trace, {static_cast<bool>(s.trace_sink)}, {field::on});
 }
 
 Value exit_shell(Session&, const Args& a) {

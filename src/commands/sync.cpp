@@ -45,20 +45,20 @@ Handler one_call(void (*call)(HANDLE), std::string_view shape) {
   return [=](Session&, const Args& a) -> Value {
     auto h = a.handle("H");
     call(h->handle());
-    return report(shape, {h}, {"handle"});
+    return report(shape, {h}, {field::handle});
   };
 }
 
 Value release_semaphore(Session&, const Args& a) {
   auto count = static_cast<LONG>(a.integer("N", 1));
   LONG previous = win::release_semaphore(a.handle("H")->handle(), count);
-  return result(shape::released, {static_cast<std::int64_t>(previous), static_cast<std::int64_t>(count)}, {"previous", "released"});
+  return result(shape::released, {static_cast<std::int64_t>(previous), static_cast<std::int64_t>(count)}, {field::previous, field::released});
 }
 
 Value set_timer(Session&, const Args& a) {
   std::int64_t ms = a.integer("MS"), period = a.integer("period", 0);
   win::set_waitable_timer(a.handle("H")->handle(), -ms * 10000, static_cast<LONG>(period));  // negative: relative, 100 ns units
-  return report(shape::timer_set, {ms, period}, {"due", "period"});
+  return report(shape::timer_set, {ms, period}, {field::due, field::period});
 }
 
 const Param optional_name_param{.name = "NAME", .type = ArgType::name, .optional = true};

@@ -47,14 +47,14 @@ Value wait(Session& s, const Args& a) {
       h->link->settle(1000);
   if (code == WAIT_TIMEOUT)
     return result(shape::wait, {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), all},
-                  {"status", "index", "code", "timeout", "all"}, 1);
+                  {field::status, field::index, field::code, field::timeout, field::all}, 1);
   bool abandoned = code >= WAIT_ABANDONED_0 && code < WAIT_ABANDONED_0 + raw.size();
   DWORD index = code - (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0);
   std::string var = s.variable_of(*targets[index]);
   return result(shape::wait,
                 {abandoned ? "abandoned" : "signaled", as_int(index + 1), as_int(code), Value(), all, targets[index],
                  var.empty() ? Value() : Value(var)},
-                {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
+                {field::status, field::index, field::code, field::timeout, field::all, field::handle, field::var}, 2);
 }
 
 // SignalObjectAndWait: signal one object and start waiting on another in
@@ -74,12 +74,12 @@ Value signal_and_wait(Session& s, const Args& a) {
     code = s.wait_sliced({target->handle()}, false, timeout == INFINITE ? INFINITE : timeout - first);
   if (code == WAIT_TIMEOUT)
     return result(shape::wait, {"timeout", Value(), as_int(code), timeout == INFINITE ? Value() : Value(timeout), false},
-                  {"status", "index", "code", "timeout", "all"}, 1);
+                  {field::status, field::index, field::code, field::timeout, field::all}, 1);
   std::string var = s.variable_of(*target);
   return result(shape::wait,
                 {code == WAIT_ABANDONED ? "abandoned" : "signaled", as_int(1), as_int(code), Value(), false, target,
                  var.empty() ? Value() : Value(var)},
-                {"status", "index", "code", "timeout", "all", "handle", "var"}, 2);
+                {field::status, field::index, field::code, field::timeout, field::all, field::handle, field::var}, 2);
 }
 
 // What SignalObjectAndWait can wait for: objects the kernel signals (a

@@ -62,14 +62,14 @@ Value find_window(Session& s, const Args& a) {
 Value post_message(Session&, const Args& a) {
   auto msg = static_cast<UINT>(a.integer("MSG"));
   win::post_message(window_of(a), msg, static_cast<WPARAM>(a.integer("WPARAM")), static_cast<LPARAM>(a.integer("LPARAM")));
-  return report(shape::posted, {as_int(msg)}, {"msg"});
+  return report(shape::posted, {as_int(msg)}, {field::msg});
 }
 
 Value send_message(Session&, const Args& a) {
   auto msg = static_cast<UINT>(a.integer("MSG"));
   LRESULT r = win::send_message(window_of(a), msg, static_cast<WPARAM>(a.integer("WPARAM")),
                                 static_cast<LPARAM>(a.integer("LPARAM")), a.timeout("timeout", 5000));
-  return result(shape::message_result, {static_cast<std::int64_t>(r)}, {"result"});
+  return result(shape::message_result, {static_cast<std::int64_t>(r)}, {field::result});
 }
 
 Value get_message(Session& s, const Args& a) {
@@ -82,7 +82,7 @@ Value get_message(Session& s, const Args& a) {
         return !s.windows.messages.empty();
       }))
     return result(shape::no_message, {Value(), "timeout", timeout == INFINITE ? Value() : Value(timeout)},
-                  {"message", "status", "timeout"}, 2);
+                  {field::message, field::status, field::timeout}, 2);
   Record r = std::move(s.windows.messages.front());
   s.windows.messages.pop_front();
   return r;

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "fields.hpp"
 #include "small_vector.hpp"
 
 namespace ipcsh {
@@ -48,7 +49,9 @@ struct Result {
   // wire decoder's interned copies (agent_wire.cpp). Kept in place.
   SmallVector<std::string_view, 2> names = {};
   std::size_t lua_count = all;
-  const Value* get(std::string_view name) const;
+  // A field a handler named (fields.hpp); find: one a user named ($r.bytes).
+  const Value* get(FieldName name) const { return find(name.text); }
+  const Value* find(std::string_view name) const;
 };
 // Lua's own bytes lent to one call (a long string argument, when no
 // observer keeps the arguments): the handler reads them in place. Never
@@ -107,7 +110,7 @@ inline const Value* Record::get(std::string_view key) const {
   return nullptr;
 }
 
-inline const Value* Result::get(std::string_view name) const {
+inline const Value* Result::find(std::string_view name) const {
   for (std::size_t i = 0; i < names.size() && i < values.size(); ++i)
     if (names[i] == name) return &values[i];
   return nullptr;

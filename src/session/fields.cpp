@@ -8,7 +8,7 @@ namespace ipcsh {
 
 std::optional<Value> handle_field(const HandleObject& h, std::string_view field) {
   // Lua gets the integer; the shell shows it in hex like every handle value.
-  if (field == "value") return Result{std::string(shape::handle_value), {h.value()}, {"value"}, 1};
+  if (field == "value") return Result{std::string(shape::handle_value), {h.value()}, {ipcsh::field::value.text}, 1};
   if (field == "kind") return std::string(kind_name(h.kind));
   if (field == "name") return h.name;
   if (field == "inherit") return h.inheritable();
@@ -24,7 +24,7 @@ std::optional<Value> field_of(const Value& v, std::string_view field) {
   if (auto r = v.as<Record>())
     if (auto f = r->get(field)) return *f;
   if (auto r = v.as<Result>())
-    if (auto f = r->get(field)) return *f;
+    if (auto f = r->find(field)) return *f;
   if (auto h = v.as<HandleRef>()) return handle_field(**h, field);
   return std::nullopt;
 }

@@ -49,13 +49,13 @@ std::string family_help(std::string_view family) {
 
 std::string search_help(const Renderer& out, const Result& r) {
   std::vector<const Command*> commands;
-  if (auto list = r.get("commands"); list && list->as<List>())
+  if (auto list = r.get(field::commands); list && list->as<List>())
     for (const auto& item : list->as<List>()->items) {
       auto name = item.as<std::string>();
       if (!name) continue;
       if (auto c = find_command(*name) ? find_command(*name) : find_lua_command(*name)) commands.push_back(c);
     }
-  std::string word = r.get("word") ? out.cell(*r.get("word")) : "";
+  std::string word = r.get(field::word) ? out.cell(*r.get(field::word)) : "";
   if (commands.empty()) return fmt::format("nothing about '{}'", word);
   return fmt::format("{} about '{}':{}", plural(static_cast<std::int64_t>(commands.size()), "command"), word,
                      command_list(commands));

@@ -28,26 +28,26 @@ std::string message_text(std::uint32_t msg) {
 
 namespace {
 
-std::int64_t int_of(const Result& r, std::string_view name) {
+std::int64_t int_of(const Result& r, FieldName name) {
   auto v = r.get(name);
   return v && v->as<std::int64_t>() ? *v->as<std::int64_t>() : 0;
 }
 
-std::string text_of(const Renderer& how, const Result& r, std::string_view name) {
+std::string text_of(const Renderer& how, const Result& r, FieldName name) {
   auto v = r.get(name);
   return v ? how.cell(*v) : std::string();
 }
 
 // A field's bytes (a message's data), "" when it holds none: a result that
 // came from a peer is shown whatever it holds.
-const std::string& bytes_of(const Result& r, std::string_view name) {
+const std::string& bytes_of(const Result& r, FieldName name) {
   static const std::string none;
   auto v = r.get(name);
   auto b = v ? v->as<Bytes>() : nullptr;
   return b ? b->data : none;
 }
 
-bool flag_of(const Result& r, std::string_view name) {
+bool flag_of(const Result& r, FieldName name) {
   auto v = r.get(name);
   return v && v->as<bool>() && *v->as<bool>();
 }
@@ -74,7 +74,7 @@ std::string handle_value_of(const Value* v) {
 }
 
 // "event 0x30", ours or an agent's.
-std::string handle_of(const Renderer& how, const Result& r, std::string_view name) {
+std::string handle_of(const Renderer& how, const Result& r, FieldName name) {
   auto v = r.get(name);
   if (auto h = v ? v->as<HandleRef>() : nullptr) return fmt::format("{} {}", kind_name((*h)->kind), (*h)->value_text());
   if (remote_line(v)) {
@@ -90,14 +90,14 @@ std::string ms_text(const Renderer& how, const Value* v) {
 
 std::string wait_text(const Renderer& how, const Result& r) {
   static const win::NameTable& names = win::wait_names;
-  std::string raw = win::value_text(static_cast<std::uint64_t>(int_of(r, "code")), names);
-  if (text_of(how, r, "status") == "timeout") return fmt::format("timeout after {} ({})", ms_text(how, r.get("timeout")), raw);
-  std::string status = text_of(how, r, "status");
-  if (flag_of(r, "all")) return fmt::format("{}: all handles ({})", status, raw);
-  auto h = r.get("handle");
+  std::string raw = win::value_text(static_cast<std::uint64_t>(int_of(r, field::code)), names);
+  if (text_of(how, r, field::status) == "timeout") return fmt::format("timeout after {} ({})", ms_text(how, r.get(field::timeout)), raw);
+  std::string status = text_of(how, r, field::status);
+  if (flag_of(r, field::all)) return fmt::format("{}: all handles ({})", status, raw);
+  auto h = r.get(field::handle);
   std::string which = h && !h->is_nil() ? handle_text(how, h) : "";
-  std::string var = text_of(how, r, "var");
-  return fmt::format("{}: [{}] {}{} ({})", status, int_of(r, "index"), var.empty() ? "" : var + " ", which, raw);
+  std::string var = text_of(how, r, field::var);
+  return fmt::format("{}: [{}] {}{} ({})", status, int_of(r, field::index), var.empty() ? "" : var + " ", which, raw);
 }
 
 using Render = std::function<std::string(const Renderer&, const Result&)>;
@@ -107,90 +107,90 @@ const std::map<std::string_view, Render, std::less<>>& sentences() {
   static const std::map<std::string_view, Render, std::less<>> table{
       {shape::sent,
        [](const Renderer&, const Result& r) {
-         std::string line = "sent " + plural(int_of(r, "bytes"), "byte");
-         if (r.get("over_limit"))
+         std::string line = "sent " + plural(int_of(r, field::bytes), "byte");
+         if (r.get(field::over_limit))
            line += fmt::format(" (warning: over the slot's max size of {} bytes: Wine delivers it truncated, Windows "
-                               "refuses it)", int_of(r, "over_limit"));
+                               "refuses it)", int_of(r, field::over_limit));
          return line;
        }},
       {shape::more_data,
        [](const Renderer&, const Result& r) {
-         const std::string& data = bytes_of(r, "data");
+         const std::string& data = bytes_of(r, field::data);
          return fmt::format("{} ({}; more of this message remains: ERROR_MORE_DATA)", quote_bytes(data),
                             plural(static_cast<std::int64_t>(data.size()), "byte"));
        }},
       {shape::cut_short,
        [](const Renderer&, const Result& r) {
-         const std::string& data = bytes_of(r, "data");
-         auto whole = int_of(r, "message_size"), got = static_cast<std::int64_t>(data.size());
+         const std::string& data = bytes_of(r, field::data);
+         auto whole = int_of(r, field::message_size), got = static_cast<std::int64_t>(data.size());
          return fmt::format("{} ({}; the message was {} bytes and this kernel dropped the other {}, as Wine does; "
                             "Windows fails with ERROR_INSUFFICIENT_BUFFER and keeps the message)",
                             quote_bytes(data), plural(got, "byte"), whole, whole - got);
        }},
       {shape::pipe_mode,
        [](const Renderer& how, const Result& r) {
-         return fmt::format("{}: read mode {}, {}", handle_of(how, r, "handle"), text_of(how, r, "read_mode"),
-                            text_of(how, r, "wait_mode") == "nowait" ? "PIPE_NOWAIT (reads return at once)" : "PIPE_WAIT");
+         return fmt::format("{}: read mode {}, {}", handle_of(how, r, field::handle), text_of(how, r, field::read_mode),
+                            text_of(how, r, field::wait_mode) == "nowait" ? "PIPE_NOWAIT (reads return at once)" : "PIPE_WAIT");
        }},
-      {shape::pipe_free, [](const Renderer& how, const Result& r) { return "an instance of " + text_of(how, r, "name") + " is free to open"; }},
-      {shape::flushed, [](const Renderer& how, const Result& r) { return "flushed " + handle_of(how, r, "handle") + ": the other end has read everything"; }},
-      {shape::read_timeout, [](const Renderer& how, const Result& r) { return "read timeout " + ms_text(how, r.get("timeout")); }},
+      {shape::pipe_free, [](const Renderer& how, const Result& r) { return "an instance of " + text_of(how, r, field::name) + " is free to open"; }},
+      {shape::flushed, [](const Renderer& how, const Result& r) { return "flushed " + handle_of(how, r, field::handle) + ": the other end has read everything"; }},
+      {shape::read_timeout, [](const Renderer& how, const Result& r) { return "read timeout " + ms_text(how, r.get(field::timeout)); }},
       {shape::connected, [](const Renderer&, const Result&) { return std::string("a client connected"); }},
       {shape::already_connected, [](const Renderer&, const Result&) { return std::string("a client was already connected"); }},
       {shape::disconnected, [](const Renderer&, const Result&) { return std::string("disconnected the client"); }},
       {shape::pipe_ends,
        [](const Renderer& how, const Result& r) {
-         return fmt::format("read: {}\nwrite: {}", handle_text(how, r.get("read")), handle_text(how, r.get("write")));
+         return fmt::format("read: {}\nwrite: {}", handle_text(how, r.get(field::read)), handle_text(how, r.get(field::write)));
        }},
-      {shape::set, [](const Renderer& how, const Result& r) { return "set " + handle_of(how, r, "handle"); }},
-      {shape::reset, [](const Renderer& how, const Result& r) { return "reset " + handle_of(how, r, "handle"); }},
-      {shape::pulsed, [](const Renderer& how, const Result& r) { return "pulsed " + handle_of(how, r, "handle"); }},
-      {shape::released_mutex, [](const Renderer& how, const Result& r) { return "released " + handle_of(how, r, "handle"); }},
-      {shape::cancelled, [](const Renderer& how, const Result& r) { return "cancelled " + handle_of(how, r, "handle"); }},
+      {shape::set, [](const Renderer& how, const Result& r) { return "set " + handle_of(how, r, field::handle); }},
+      {shape::reset, [](const Renderer& how, const Result& r) { return "reset " + handle_of(how, r, field::handle); }},
+      {shape::pulsed, [](const Renderer& how, const Result& r) { return "pulsed " + handle_of(how, r, field::handle); }},
+      {shape::released_mutex, [](const Renderer& how, const Result& r) { return "released " + handle_of(how, r, field::handle); }},
+      {shape::cancelled, [](const Renderer& how, const Result& r) { return "cancelled " + handle_of(how, r, field::handle); }},
       {shape::released,
        [](const Renderer&, const Result& r) {
-         return fmt::format("released {}; the count was {}, now {}", int_of(r, "released"), int_of(r, "previous"),
-                            int_of(r, "previous") + int_of(r, "released"));
+         return fmt::format("released {}; the count was {}, now {}", int_of(r, field::released), int_of(r, field::previous),
+                            int_of(r, field::previous) + int_of(r, field::released));
        }},
       {shape::timer_set,
        [](const Renderer&, const Result& r) {
-         return int_of(r, "period") ? fmt::format("due in {} ms, then every {} ms", int_of(r, "due"), int_of(r, "period"))
-                                    : fmt::format("due in {} ms", int_of(r, "due"));
+         return int_of(r, field::period) ? fmt::format("due in {} ms, then every {} ms", int_of(r, field::due), int_of(r, field::period))
+                                    : fmt::format("due in {} ms", int_of(r, field::due));
        }},
       {shape::wait, wait_text},
-      {shape::unmapped, [](const Renderer&, const Result& r) { return "unmapped the view at " + handle_value_of(r.get("view")); }},
-      {shape::wrote, [](const Renderer&, const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, "bytes"), "byte"), int_of(r, "offset")); }},
-      {shape::hexdump, [](const Renderer& how, const Result& r) { return text_of(how, r, "text"); }},
-      {shape::still_active, [](const Renderer&, const Result& r) { return fmt::format("still active ({})", int_of(r, "raw")); }},
+      {shape::unmapped, [](const Renderer&, const Result& r) { return "unmapped the view at " + handle_value_of(r.get(field::view)); }},
+      {shape::wrote, [](const Renderer&, const Result& r) { return fmt::format("wrote {} at offset {}", plural(int_of(r, field::bytes), "byte"), int_of(r, field::offset)); }},
+      {shape::hexdump, [](const Renderer& how, const Result& r) { return text_of(how, r, field::text); }},
+      {shape::still_active, [](const Renderer&, const Result& r) { return fmt::format("still active ({})", int_of(r, field::raw)); }},
       {shape::terminated,
-       [](const Renderer&, const Result& r) { return fmt::format("terminated pid {} with exit code {}", int_of(r, "pid"), int_of(r, "code")); }},
+       [](const Renderer&, const Result& r) { return fmt::format("terminated pid {} with exit code {}", int_of(r, field::pid), int_of(r, field::code)); }},
       {shape::already_exited,
        [](const Renderer&, const Result& r) {
-         return fmt::format("pid {} had already exited with code {}: nothing to terminate", int_of(r, "pid"),
-                            int_of(r, "code"));
+         return fmt::format("pid {} had already exited with code {}: nothing to terminate", int_of(r, field::pid),
+                            int_of(r, field::code));
        }},
-      {shape::resumed, [](const Renderer&, const Result& r) { return fmt::format("resumed (suspend count was {})", int_of(r, "previous")); }},
+      {shape::resumed, [](const Renderer&, const Result& r) { return fmt::format("resumed (suspend count was {})", int_of(r, field::previous)); }},
       {shape::dup_to,
        [](const Renderer& how, const Result& r) {
-         std::string as = text_of(how, r, "as");
-         return fmt::format("{} in pid {}{}", format_handle_value(int_of(r, "value")), int_of(r, "pid"),
+         std::string as = text_of(how, r, field::as);
+         return fmt::format("{} in pid {}{}", format_handle_value(int_of(r, field::value)), int_of(r, field::pid),
                             as.empty() ? "" : ", there as $" + as);
        }},
       {shape::graph_file,
        [](const Renderer& how, const Result& r) {
-         return fmt::format("wrote {} ({}, {})", text_of(how, r, "file"), text_of(how, r, "format"), plural(int_of(r, "bytes"), "byte"));
+         return fmt::format("wrote {} ({}, {})", text_of(how, r, field::file), text_of(how, r, field::format), plural(int_of(r, field::bytes), "byte"));
        }},
       // An agent printed its own results, labelled, as they came.
       {shape::remote, [](const Renderer&, const Result&) { return std::string(); }},
       {shape::agent_exited,
-       [](const Renderer& how, const Result& r) { return fmt::format("[{}] exited with code {}", text_of(how, r, "agent"), int_of(r, "code")); }},
-      {shape::closed, [](const Renderer& how, const Result& r) { return "closed " + handle_of(how, r, "handle"); }},
+       [](const Renderer& how, const Result& r) { return fmt::format("[{}] exited with code {}", text_of(how, r, field::agent), int_of(r, field::code)); }},
+      {shape::closed, [](const Renderer& how, const Result& r) { return "closed " + handle_of(how, r, field::handle); }},
       {shape::closed_pseudo,
        [](const Renderer&, const Result&) { return std::string("CloseHandle(-1) succeeded and did nothing: -1 is the pseudo handle"); }},
-      {shape::posted, [](const Renderer&, const Result& r) { return "posted " + message_text(static_cast<std::uint32_t>(int_of(r, "msg"))); }},
-      {shape::message_result, [](const Renderer&, const Result& r) { return fmt::format("result {}", int_of(r, "result")); }},
-      {shape::no_message, [](const Renderer& how, const Result& r) { return "no message within " + ms_text(how, r.get("timeout")); }},
-      {shape::trace, [](const Renderer&, const Result& r) { return std::string(flag_of(r, "on") ? "trace on" : "trace off"); }},
+      {shape::posted, [](const Renderer&, const Result& r) { return "posted " + message_text(static_cast<std::uint32_t>(int_of(r, field::msg))); }},
+      {shape::message_result, [](const Renderer&, const Result& r) { return fmt::format("result {}", int_of(r, field::result)); }},
+      {shape::no_message, [](const Renderer& how, const Result& r) { return "no message within " + ms_text(how, r.get(field::timeout)); }},
+      {shape::trace, [](const Renderer&, const Result& r) { return std::string(flag_of(r, field::on) ? "trace on" : "trace off"); }},
       {shape::help, [](const Renderer&, const Result&) { return help_text(); }},
       {shape::ran,
        [](const Renderer& how, const Result& r) {
@@ -203,26 +203,26 @@ const std::map<std::string_view, Render, std::less<>>& sentences() {
                               plural(closed, "handle"));
          return out;
        }},
-      {shape::handle_value, [](const Renderer&, const Result& r) { return format_handle_value(int_of(r, "value")); }},
+      {shape::handle_value, [](const Renderer&, const Result& r) { return format_handle_value(int_of(r, field::value)); }},
       {shape::show, [](const Renderer& how, const Result& r) { return r.values.empty() ? std::string() : Renderer{how.fit, true}.result(r.values[0]); }},
-      {shape::help_family, [](const Renderer& how, const Result& r) { return family_help(text_of(how, r, "family")); }},
+      {shape::help_family, [](const Renderer& how, const Result& r) { return family_help(text_of(how, r, field::family)); }},
       {shape::help_search, [](const Renderer& how, const Result& r) { return search_help(how, r); }},
       {shape::snapshot,
        [](const Renderer& how, const Result& r) {
-         return fmt::format("snapshot {}: {} of pid {}", text_of(how, r, "name"), plural(int_of(r, "handles"), "handle"),
-                            int_of(r, "pid"));
+         return fmt::format("snapshot {}: {} of pid {}", text_of(how, r, field::name), plural(int_of(r, field::handles), "handle"),
+                            int_of(r, field::pid));
        }},
       {shape::record_on,
        [](const Renderer& how, const Result& r) {
-         auto a = r.get("assert");
-         return fmt::format("recording to {}{}", text_of(how, r, "file"),
+         auto a = r.get(field::assert_);
+         return fmt::format("recording to {}{}", text_of(how, r, field::file),
                             a && a->as<bool>() && *a->as<bool>() ? " (with assertions)" : "");
        }},
-      {shape::record_off, [](const Renderer& how, const Result& r) { return "recorded to " + text_of(how, r, "file"); }},
+      {shape::record_off, [](const Renderer& how, const Result& r) { return "recorded to " + text_of(how, r, field::file); }},
       {shape::help_command,
        [](const Renderer& how, const Result& r) {
-         const Command* c = find_command(text_of(how, r, "command"));
-         if (!c) c = find_lua_command(text_of(how, r, "command"));
+         const Command* c = find_command(text_of(how, r, field::command));
+         if (!c) c = find_lua_command(text_of(how, r, field::command));
          return c ? c->help() : std::string();
        }},
       {shape::values,

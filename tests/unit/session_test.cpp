@@ -57,7 +57,7 @@ static std::string failure(Session& s, std::string_view line) {
 
 static std::string text_of(const Value* v) { return v && v->as<std::string>() ? *v->as<std::string>() : "?"; }
 static std::int64_t int_of(const Value& v) { return v.as<std::int64_t>() ? *v.as<std::int64_t>() : -1; }
-static std::int64_t field(const Value* v, std::string_view name) {
+static std::int64_t int_field(const Value* v, std::string_view name) {
   auto r = v ? v->as<Record>() : nullptr;
   auto f = r ? r->get(name) : nullptr;
   return f ? int_of(*f) : -1;
@@ -144,8 +144,8 @@ int main() {
   run(b, "sleep 10");  // b pumps: a's message goes to a's queue
   run(a, "ma = get-message --timeout 2000");
   run(b, "mb = get-message --timeout 2000");
-  CHECK(field(a.variable("ma"), "msg") == 0x401 && field(a.variable("ma"), "wparam") == 1);
-  CHECK(field(b.variable("mb"), "msg") == 0x402 && field(b.variable("mb"), "lparam") == 4);
+  CHECK(int_field(a.variable("ma"), "msg") == 0x401 && int_field(a.variable("ma"), "wparam") == 1);
+  CHECK(int_field(b.variable("mb"), "msg") == 0x402 && int_field(b.variable("mb"), "lparam") == 4);
   CHECK(a.windows.messages.empty() && b.windows.messages.empty());
   CHECK(a.windows.received == 1 && b.windows.received == 1);
   CHECK_EQ(run(a, "get-message --timeout 0"), "no message within 0 ms");
