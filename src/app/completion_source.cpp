@@ -58,8 +58,8 @@ std::vector<std::string> handle_fields(std::string_view kind) {
 // The variables of the agent in $agent: its user's handles, asked of it.
 std::vector<CompletionTable::Variable> agent_variables(Session& session, const std::string& agent) {
   std::vector<CompletionTable::Variable> out;
-  auto it = session.vars.find(agent);
-  auto h = it == session.vars.end() ? nullptr : it->second.as<HandleRef>();
+  auto it = session.variables.named.find(agent);
+  auto h = it == session.variables.named.end() ? nullptr : it->second.as<HandleRef>();
   if (!h || !(*h)->link || !(*h)->link->agent() || (*h)->closed()) return out;
   try {
     constexpr DWORD tab_ms = 1500;  // Tab waits no longer for an agent that is busy or stalls
@@ -102,7 +102,7 @@ CompletionTable completion_table(Session& session) {
     }
     t.commands.push_back(std::move(cmd));
   }
-  for (const auto& [name, value] : session.vars) {
+  for (const auto& [name, value] : session.variables.named) {
     CompletionTable::Variable v{name};
     if (auto h = value.as<HandleRef>()) {
       v.kind = std::string(kind_name((*h)->kind));

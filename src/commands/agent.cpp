@@ -65,18 +65,18 @@ Value shown(Session& s, const Args& a, const HandleRef& p, ChildLink& agent, Chi
   return Result{std::string(shape::remote), std::move(got.values), {}, Result::all};
 }
 
-// A request started with --async (session.async_requests) whose handle
+// A request started with --async (session.children.async_requests) whose handle
 // was closed before `result` no longer holds its agent: its answer is
 // discarded when it comes.
 void forget_closed_requests(Session& s) {
-  for (auto it = s.async_requests.begin(); it != s.async_requests.end();) {
+  for (auto it = s.children.async_requests.begin(); it != s.children.async_requests.end();) {
     auto req = it->second.request.lock();
     if (req && !req->closed()) {
       ++it;
       continue;
     }
     if (it->second.agent->link) it->second.agent->link->abandon(it->second.id);
-    it = s.async_requests.erase(it);
+    it = s.children.async_requests.erase(it);
   }
 }
 
@@ -98,7 +98,7 @@ Value start_on(Session& s, const HandleRef& p, ChildLink& agent, const std::stri
   }
   auto req = s.add(Kind::event, done);
   req->role = fmt::format("(request {} to {}: signaled when answered; result takes it)", id, agent.label());
-  s.async_requests[req.get()] = {req, p, id};
+  s.children.async_requests[req.get()] = {req, p, id};
   return req;
 }
 
@@ -117,10 +117,10 @@ Value agent_start(Session& s, const Args& a) {
 
 Value result_command(Session& s, const Args& a) {
   auto req = a.handle("REQ");
-  auto it = s.async_requests.find(req.get());
-  if (it == s.async_requests.end() || it->second.request.lock() != req)
+  auto it = s.children.async_requests.find(req.get());
+  if (it == s.children.async_requests.end() || it->second.request.lock() != req)
     throw UsageError("REQ: not a request started with on --async (Lua: kid:start(CMD))", 1);
-  Session::AsyncRequest what = it->second;
+  Session::Children::AsyncRequest what = it->second;
   ChildLink& agent = agent_of(s, what.agent);
   ChildLink::Results got = agent.collect(s, what.id, a.timeout("timeout", INFINITE));
   return shown(s, a, what.agent, agent, std::move(got));

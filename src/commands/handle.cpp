@@ -96,7 +96,7 @@ Value dup(Session& s, const Args& a) {
   if (to) {
     auto v = static_cast<std::int64_t>(reinterpret_cast<std::intptr_t>(copy));
     DWORD pid = win::get_process_id(to->handle());
-    s.sent_to[pid].insert(v);
+    s.children.sent_to[pid].insert(v);
     if (!a.has("as")) return result(shape::dup_to, {v, as_int(pid)}, {field::value, field::pid}, 1);
     // An agent binds the copy to a variable of its own.
     Kind kind = source ? source->kind : kind_of(win::query_object(source_value));

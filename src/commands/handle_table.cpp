@@ -27,7 +27,7 @@ std::string kind_label(Kind kind, HandleObject::End end) {
 }  // namespace
 
 ObjectIds::ObjectIds(Session& s) : s_(s) {
-  std::erase_if(s.held_objects, [](const Session::HeldObject& o) {
+  std::erase_if(s.object_ids.held, [](const Session::ObjectIds::Held& o) {
     auto h = o.handle.lock();
     return !h || h->closed();
   });
@@ -35,13 +35,13 @@ ObjectIds::ObjectIds(Session& s) : s_(s) {
   for (const auto& [value, h] : s.handles()) {
     if (!kernel_handle(*h)) continue;
     int id = 0;
-    for (const auto& held : s.held_objects)
+    for (const auto& held : s.object_ids.held)
       if (held.handle.lock() == h) id = held.id;
     if (!id) {
       for (const auto& k : known_)
         if (win::same_object(h->handle(), k.handle).value_or(false)) id = k.id;
-      if (!id) id = ++s.last_object_id;
-      s.held_objects.push_back({h, id});
+      if (!id) id = ++s.object_ids.last;
+      s.object_ids.held.push_back({h, id});
     }
     known_.push_back({id, h->handle(), h.get()});
   }
@@ -57,7 +57,7 @@ bool ObjectIds::runtime_object(int id) const { return std::find(runtime_.begin()
 int ObjectIds::identify(HANDLE local, UniqueHandle* temporary) {
   for (const auto& k : known_)
     if (k.handle == local || win::same_object(local, k.handle).value_or(false)) return k.id;
-  int id = ++s_.last_object_id;
+  int id = ++s_.object_ids.last;
   if (temporary) {
     known_.push_back({id, temporary->get(), nullptr});
     temporaries_.emplace_back(id, std::move(*temporary));
@@ -108,7 +108,7 @@ ProcessTable read_table(Session& s, const HandleRef& process, ObjectIds& ids) {
     for (const auto& v : process->link->user_handles(s))
       if (auto r = v.as<Record>(); r && r->get("value") && r->get("value")->as<std::int64_t>())
         theirs[*r->get("value")->as<std::int64_t>()] = *r;
-  const std::set<std::int64_t>& sent = s.sent_to[table.pid];
+  const std::set<std::int64_t>& sent = s.children.sent_to[table.pid];
   HANDLE std_handles[] = {GetStdHandle(STD_INPUT_HANDLE), GetStdHandle(STD_OUTPUT_HANDLE), GetStdHandle(STD_ERROR_HANDLE)};
   // Wine 8: closing a copy of another process's console connection (type
   // Device) ends this process's console, so such a copy would have to be

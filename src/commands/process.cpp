@@ -39,8 +39,8 @@ std::vector<Passed> passed_handles(Session& s, const Args& a) {
       std::string name(rest.substr(0, rest.find(',')));
       rest.remove_prefix(std::min(rest.size(), name.size() + 1));
       if (!name.empty() && name[0] == '$') name.erase(0, 1);
-      auto it = s.vars.find(name);
-      if (it == s.vars.end()) throw UsageError(fmt::format("--pass: no variable ${} (see `vars`)", one_line(name, 40)));
+      auto it = s.variables.named.find(name);
+      if (it == s.variables.named.end()) throw UsageError(fmt::format("--pass: no variable ${} (see `vars`)", one_line(name, 40)));
       add(name, it->second);
     }
   } else if (auto record = given->as<Record>()) {  // Lua: pass = {w = w, go = ev}

@@ -10,18 +10,18 @@ namespace ipcsh {
 namespace {
 
 // The one Lua recording and the one C export under way are the session's
-// (session.lua_recording, session.c_recording), which holds the writers.
+// (session.observers.lua_recording, session.observers.c_recording), which holds the writers.
 
 Value start_c(Session& s, const Args& a) {
-  if (s.c_recording) throw UsageError(fmt::format("--c: already exporting to {}; `record off` first", s.c_recording->path));
+  if (s.observers.c_recording) throw UsageError(fmt::format("--c: already exporting to {}; `record off` first", s.observers.c_recording->path));
   std::string path = a.string("c");
   auto exporting = std::make_shared<CExporter>(path, "record --c " + path);
-  s.c_recording = Session::Recording{exporting, exporting->path()};
+  s.observers.c_recording = Session::Observers::Recording{exporting, exporting->path()};
   std::weak_ptr<CExporter> weak = exporting;
-  s.call_sink = [weak](const win::CallEvent& e) {
+  s.observers.call_sink = [weak](const win::CallEvent& e) {
     if (auto x = weak.lock()) x->call(e);
   };
-  s.observers["record-c"] = [weak](const Invocation& call) {
+  s.observers.by_name["record-c"] = [weak](const Invocation& call) {
     if (auto x = weak.lock()) x->observe(call);
   };
   return report(shape::record_on, {path, false}, {field::file, field::assert_});
@@ -31,14 +31,14 @@ Value record(Session& s, const Args& a) {
   const std::string& target = a.string("FILE");
   if (target == "off") {
     if (a.flag("assert") || a.has("c")) throw UsageError("off: no --assert or --c with off; `record off` ends every recording", 1);
-    if (!s.lua_recording && !s.c_recording) throw UsageError("nothing is being recorded", 1);
-    std::string path = s.lua_recording ? s.lua_recording->path : s.c_recording->path;
-    if (s.lua_recording && s.c_recording) path += " and " + s.c_recording->path;
-    s.observers.erase("record");
-    s.observers.erase("record-c");
-    s.call_sink = nullptr;
-    s.lua_recording.reset();
-    s.c_recording.reset();
+    if (!s.observers.lua_recording && !s.observers.c_recording) throw UsageError("nothing is being recorded", 1);
+    std::string path = s.observers.lua_recording ? s.observers.lua_recording->path : s.observers.c_recording->path;
+    if (s.observers.lua_recording && s.observers.c_recording) path += " and " + s.observers.c_recording->path;
+    s.observers.by_name.erase("record");
+    s.observers.by_name.erase("record-c");
+    s.observers.call_sink = nullptr;
+    s.observers.lua_recording.reset();
+    s.observers.c_recording.reset();
     return report(shape::record_off, {path}, {field::file});
   }
   if (a.has("c")) {
@@ -49,13 +49,13 @@ Value record(Session& s, const Args& a) {
     return start_c(s, a);
   }
   if (target.empty()) throw UsageError("FILE: a file name (FILE.lua), --c FILE.c, or off expected", 1);
-  if (s.lua_recording)
-    throw UsageError(fmt::format("already recording to {}; `record off` first", s.lua_recording->path), 1);
+  if (s.observers.lua_recording)
+    throw UsageError(fmt::format("already recording to {}; `record off` first", s.observers.lua_recording->path), 1);
   std::string how = "record " + target + (a.flag("assert") ? " --assert" : "");
-  auto recording = std::make_shared<LuaRecorder>(s, target, a.flag("assert"), how, s.invoke_depth);
-  s.lua_recording = Session::Recording{recording, recording->path()};
+  auto recording = std::make_shared<LuaRecorder>(s, target, a.flag("assert"), how, s.observers.depth);
+  s.observers.lua_recording = Session::Observers::Recording{recording, recording->path()};
   std::weak_ptr<LuaRecorder> weak = recording;
-  s.observers["record"] = [weak](const Invocation& call) {
+  s.observers.by_name["record"] = [weak](const Invocation& call) {
     if (auto r = weak.lock()) r->observe(call);
   };
   return report(shape::record_on, {target, a.flag("assert")}, {field::file, field::assert_});

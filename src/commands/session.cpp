@@ -57,7 +57,7 @@ Value show(Session&, const Args& a) { return result(shape::show, {*a.find("VALUE
 Value vars(Session& s, const Args&) {
   // A handle that was closed is still a variable, marked so.
   Table t{{"name", "value", "state"}, {}};
-  for (const auto& [name, value] : s.vars) {
+  for (const auto& [name, value] : s.variables.named) {
     auto h = value.as<HandleRef>();
     t.rows.push_back({"$" + name, value, h && (*h)->closed() ? Value("closed") : Value()});
   }
@@ -137,18 +137,18 @@ Value trace(Session& s, const Args& a) {
     // calls, without end.
     auto call = callback->call;
     auto busy = std::make_shared<bool>(false);
-    s.trace_sink = [call, busy](const std::string& line) {
+    s.observers.trace_sink = [call, busy](const std::string& line) {
       if (*busy) return;
       *busy = true;
       struct Done { bool& flag; ~Done() { flag = false; } } done{*busy};
       (*call)(line);
     };
   } else if (*state.as<bool>()) {
-    s.trace_sink = [output = s.output](const std::string& line) { write_out(*output, line + "\n"); };
+    s.observers.trace_sink = [output = s.output](const std::string& line) { write_out(*output, line + "\n"); };
   } else {
-    s.trace_sink = nullptr;
+    s.observers.trace_sink = nullptr;
   }
-  return report(shape::trace, {static_cast<bool>(s.trace_sink)}, {field::on});
+  return report(shape::trace, {static_cast<bool>(s.observers.trace_sink)}, {field::on});
 }
 
 Value exit_shell(Session&, const Args& a) {

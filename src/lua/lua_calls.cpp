@@ -119,7 +119,7 @@ int call_command(lua_State* L) {
     Session::LuaWhereScope at(session, {L, calling_line});
     // A long string argument is lent, not copied, when no observer keeps
     // the arguments (they stay on Lua's stack for the whole call).
-    Value result = invoke(session, *command, lua_args(L, *command, as_method, session.observers.empty()));
+    Value result = invoke(session, *command, lua_args(L, *command, as_method, session.observers.by_name.empty()));
     return push_value(L, result);
   });
   return results >= 0 ? results : lua_error(L);

@@ -94,8 +94,8 @@ void push_variable(lua_State* L, const Value& v) {
 // ipc.vars: the shell's variables as Lua values, both ways.
 int vars_index(lua_State* L) {
   Session& session = session_of(L);
-  auto it = session.vars.find(luaL_checkstring(L, 2));
-  if (it == session.vars.end()) lua_pushnil(L);
+  auto it = session.variables.named.find(luaL_checkstring(L, 2));
+  if (it == session.variables.named.end()) lua_pushnil(L);
   else push_variable(L, it->second);
   return 1;
 }
@@ -105,7 +105,7 @@ int vars_newindex(lua_State* L) {
   std::string name = luaL_checkstring(L, 2);
   int results = guarded(L, "vars", [&] {
     if (!is_identifier(name)) throw UsageError(fmt::format("'{}' is not a variable name", name.substr(0, 40)));
-    if (lua_isnil(L, 3)) session.vars.erase(name);
+    if (lua_isnil(L, 3)) session.variables.named.erase(name);
     else session.set_var(name, to_value(L, 3));
     return 0;
   });
@@ -114,8 +114,8 @@ int vars_newindex(lua_State* L) {
 
 int vars_all(lua_State* L) {  // ipc.vars(): a plain table of them all
   Session& session = session_of(L);
-  lua_createtable(L, 0, static_cast<int>(session.vars.size()));
-  for (const auto& [name, value] : session.vars) {
+  lua_createtable(L, 0, static_cast<int>(session.variables.named.size()));
+  for (const auto& [name, value] : session.variables.named) {
     push_variable(L, value);
     lua_setfield(L, -2, name.c_str());
   }

@@ -179,7 +179,7 @@ std::string LuaRecorder::with_handle_values(const std::string& t) {
       while (end < t.size() && std::isxdigit(static_cast<unsigned char>(t[end]))) ++end;
       auto v = parse_number(t.substr(i, end - i));
       std::string holder;
-      for (const auto& [name, value] : session_.vars) {
+      for (const auto& [name, value] : session_.variables.named) {
         auto h = value.as<HandleRef>();
         if (v && h && !(*h)->closed() && (*h)->value() == *v && locals_.count(name)) holder = lua_local(name);
       }

@@ -89,7 +89,7 @@ void run_text(Session& session, const CommandText& text, const ResultSink& sink)
     }
     if (!text.assign_to.empty()) session.set_var(text.assign_to, result);
     bool report = result.as<Result>() && result.as<Result>()->lua_count == 0;
-    if (!result.is_nil() && !report) session.last = result;
+    if (!result.is_nil() && !report) session.variables.last = result;
     if (sink) sink(text, result);
 }
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 
 void tell(Session& session, const Invocation& call) {
   // An observer that fails must not turn a command's outcome into another.
-  for (const auto& [name, observer] : session.observers) {
+  for (const auto& [name, observer] : session.observers.by_name) {
     try {
       observer(call);
     } catch (const std::exception&) {
@@ -30,7 +30,7 @@ Value invoke(Session& session, const Command& command, const RawArgs& raw, const
 }
 
 Value invoke(Session& session, const Command& command, RawArgs&& raw, const CommandText* text) {
-  return run_invoke(session, command, raw, text, session.observers.empty());
+  return run_invoke(session, command, raw, text, session.observers.by_name.empty());
 }
 
 namespace {
@@ -39,14 +39,14 @@ Value run_invoke(Session& session, const Command& command, RawArgs& raw, const C
     int& d;
     explicit Depth(int& d) : d(++d) {}
     ~Depth() { --d; }
-  } depth(session.invoke_depth);
-  Invocation call{&command, &raw, text, {}, session.invoke_depth};
+  } depth(session.observers.depth);
+  Invocation call{&command, &raw, text, {}, session.observers.depth};
   // Timed only for observers: with none, a call costs no clock reads.
   LARGE_INTEGER start{}, end{}, frequency{};
-  bool timed = !session.observers.empty();
+  bool timed = !session.observers.by_name.empty();
   if (timed) QueryPerformanceCounter(&start);
   auto finish = [&] {
-    if (session.observers.empty()) return;
+    if (session.observers.by_name.empty()) return;
     if (timed) {  // (an observer added by this very command was not timing it)
       QueryPerformanceCounter(&end);
       QueryPerformanceFrequency(&frequency);
@@ -95,7 +95,7 @@ void report_unrun(Session& session, const CommandText* text, std::string_view li
   Invocation call;
   call.text = text;
   call.line = line;
-  call.depth = session.invoke_depth + 1;
+  call.depth = session.observers.depth + 1;
   call.error = &error;
   tell(session, call);
 }

@@ -44,8 +44,8 @@ HandleRef Session::add(Kind kind, HANDLE handle, std::string name) {
 HandleRef Session::self() { return self_; }
 
 const Value* Session::variable(std::string_view name) {
-  auto it = vars.find(name);
-  return it == vars.end() ? nullptr : &it->second;
+  auto it = variables.named.find(name);
+  return it == variables.named.end() ? nullptr : &it->second;
 }
 
 Value Session::word_value(const Word& word) {
@@ -59,10 +59,10 @@ Value Session::word_value(const Word& word) {
   }
   Value value;
   if (name == "_") {
-    value = last;
+    value = variables.last;
   } else {
-    auto it = vars.find(name);
-    if (it == vars.end()) throw UsageError(fmt::format("no variable ${} (see `vars`)", name));
+    auto it = variables.named.find(name);
+    if (it == variables.named.end()) throw UsageError(fmt::format("no variable ${} (see `vars`)", name));
     value = it->second;
   }
   if (field.empty()) return value;
@@ -110,11 +110,11 @@ void Session::forget_closed() {
 
 void Session::set_var(const std::string& name, Value value) {
   if (auto h = value.as<HandleRef>(); h && (*h)->link) name_link(*(*h)->link, name);
-  vars[name] = std::move(value);
+  variables.named[name] = std::move(value);
 }
 
 std::string Session::variable_of(const HandleObject& h) const {
-  for (const auto& [name, value] : vars)
+  for (const auto& [name, value] : variables.named)
     if (auto ref = value.as<HandleRef>(); ref && ref->get() == &h) return "$" + name;
   return {};
 }

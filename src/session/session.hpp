@@ -1,7 +1,8 @@
 // The state commands share, all of it, in parts: the handles the user
-// holds, shell variables, children (their job, agents' pending requests),
-// Ctrl+C, what observes invocations (trace, recordings), windows and their
-// messages, handle-table snapshots, output. Nothing of a session lives in a
+// holds (add, resolve), `variables`, `children` (their job, handles sent
+// to them, agents' pending requests), Ctrl+C, `observers` (trace,
+// recordings), `windows` and their messages, `object_ids` and handle-table
+// `snapshots`, `output` (the console's settings). Nothing of a session lives in a
 // file-level variable: two Sessions in one process are independent
 // (tests/unit/session_test.cpp).
 #pragma once
@@ -56,12 +57,15 @@ class Session : public BindContext {
   const std::map<std::int64_t, HandleRef>& handles() const { return handles_; }
   std::string variable_of(const HandleObject& h) const;  // "$slot" or ""
 
-  // Shell variables; `$_` is the last result.
-  std::map<std::string, Value, std::less<>> vars;
+  // Shell variables: `$name`s, and `$_`, the last result.
+  struct Variables {
+    std::map<std::string, Value, std::less<>> named;
+    Value last;
+  };
+  Variables variables;
   // Sets a variable; a child's output is labelled with the variable that
   // holds it ("[kid 264]").
   void set_var(const std::string& name, Value value);
-  Value last;
 
   // The job (kill on close) every non-detached child joins.
   HANDLE child_job();
@@ -82,23 +86,27 @@ class Session : public BindContext {
   bool poll_until(DWORD timeout_ms, const std::function<bool()>& ready);
   win::Between between();
 
-  // `trace on`: where each Win32 call's line goes while a command runs.
-  win::TraceSink trace_sink;
-  const win::TraceSink* tracer() const { return trace_sink ? &trace_sink : nullptr; }
-  // `record --c`: every Win32 call, as data.
-  win::CallSink call_sink;
-  const win::CallSink* call_tracer() const { return call_sink ? &call_sink : nullptr; }
-  // Told about every invocation (invoke.hpp): timing, recording.
-  std::map<std::string, InvokeObserver, std::less<>> observers;  // by name: "record"
-  int invoke_depth = 0;  // invocations under way: 1 while a typed command runs
-  // `record FILE.lua` and `record --c FILE.c` under way: the writer (of
-  // record/, held here without its type, below it) and its file. The
-  // observers and the call sink hold the writer weakly.
-  struct Recording {
-    std::shared_ptr<void> writer;
-    std::string path;
+  // What watches commands run: `trace on`, `record`, timing.
+  struct Observers {
+    // `trace on`: where each Win32 call's line goes while a command runs.
+    win::TraceSink trace_sink;
+    // `record --c`: every Win32 call, as data.
+    win::CallSink call_sink;
+    // Told about every invocation (invoke.hpp): timing, recording.
+    std::map<std::string, InvokeObserver, std::less<>> by_name;  // "record"
+    int depth = 0;  // invocations under way: 1 while a typed command runs
+    // `record FILE.lua` and `record --c FILE.c` under way: the writer (of
+    // record/, held here without its type, below it) and its file. The
+    // observers and the call sink hold the writer weakly.
+    struct Recording {
+      std::shared_ptr<void> writer;
+      std::string path;
+    };
+    std::optional<Recording> lua_recording, c_recording;
   };
-  std::optional<Recording> lua_recording, c_recording;
+  Observers observers;
+  const win::TraceSink* tracer() const { return observers.trace_sink ? &observers.trace_sink : nullptr; }
+  const win::CallSink* call_tracer() const { return observers.call_sink ? &observers.call_sink : nullptr; }
 
   // Window messages: what this shell's windows received, oldest first. Every
   // wait and poll pumps the thread's queue while a window exists, so other
@@ -155,14 +163,15 @@ class Session : public BindContext {
   // Object ids (handles, graph): the id of each kernel object the user
   // holds here, kept while that handle is open, so an object has one id in
   // every table.
-  struct HeldObject {
-    std::weak_ptr<HandleObject> handle;
-    int id;
+  struct ObjectIds {
+    struct Held {
+      std::weak_ptr<HandleObject> handle;
+      int id;
+    };
+    std::vector<Held> held;
+    int last = 0;
   };
-  std::vector<HeldObject> held_objects;
-  int last_object_id = 0;
-  // Handle values this shell put into other processes (dup --to), by pid.
-  std::map<DWORD, std::set<std::int64_t>> sent_to;
+  ObjectIds object_ids;
   // `handles --snapshot NAME`: a process's handle table as it was, by name,
   // for `handles --since NAME`.
   struct Snapshot {
@@ -175,14 +184,20 @@ class Session : public BindContext {
   };
   std::map<std::string, Snapshot, std::less<>> snapshots;
 
-  // Requests sent to agents with `on --async`: the event handle the user
-  // holds, by its object, and the agent and request id it stands for.
-  struct AsyncRequest {
-    std::weak_ptr<HandleObject> request;
-    HandleRef agent;
-    std::uint32_t id;
+  // Other processes: handle values this shell put into them (dup --to),
+  // by pid, and requests sent to agents with `on --async` (the event handle
+  // the user holds, by its object, and the agent and request id it stands
+  // for). The job they join is child_job().
+  struct Children {
+    std::map<DWORD, std::set<std::int64_t>> sent_to;
+    struct AsyncRequest {
+      std::weak_ptr<HandleObject> request;
+      HandleRef agent;
+      std::uint32_t id;
+    };
+    std::map<const HandleObject*, AsyncRequest> async_requests;
   };
-  std::map<const HandleObject*, AsyncRequest> async_requests;
+  Children children;
 
   // A handle the runtime must keep open until exit (see handles --process).
   void keep_internal(HANDLE h) { kept_.push_back(h); }

@@ -76,8 +76,8 @@ int main() {
   CHECK(a.variable("only_a") != nullptr);
   CHECK(b.variable("only_a") == nullptr);
   CHECK_EQ(failure(b, "echo $only_a"), "no variable $only_a (see `vars`)");
-  CHECK_EQ(text_of(&a.last), "here");
-  CHECK_EQ(text_of(&b.last), "beta");
+  CHECK_EQ(text_of(&a.variables.last), "here");
+  CHECK_EQ(text_of(&b.variables.last), "beta");
 
   // Handles: an event made in a is a's, with its name; b does not know it
   // (asked for the value, b adopts the kernel's object as a stranger).
@@ -156,11 +156,11 @@ int main() {
   std::wstring file = std::wstring(temp) + L"session_test_" + std::to_wstring(GetCurrentProcessId()) + L".lua";
   std::string path = std::string(file.begin(), file.end());
   run(a, "record '" + path + "'");
-  CHECK(a.lua_recording.has_value());
-  CHECK(!b.lua_recording.has_value());
+  CHECK(a.observers.lua_recording.has_value());
+  CHECK(!b.observers.lua_recording.has_value());
   CHECK_EQ(failure(b, "record off"), "nothing is being recorded");
   run(a, "record off");
-  CHECK(!a.lua_recording.has_value());
+  CHECK(!a.observers.lua_recording.has_value());
   DeleteFileW(file.c_str());
 
   // Ctrl+C: interrupting a leaves b running.
