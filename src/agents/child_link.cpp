@@ -432,7 +432,7 @@ Value ChildLink::bind(Session& session, std::string_view name, std::int64_t valu
 bool ChildLink::proves_process(Session& session, HANDLE process) {
   constexpr DWORD answer_ms = 5000;
   std::string nonce = random_hex(proof_bytes / 2);
-  UniqueHandle mapping(win::create_file_mapping(false, PAGE_READWRITE, proof_bytes, {}));
+  UniqueHandle mapping(win::create_file_mapping({}, PAGE_READWRITE, proof_bytes, {}));
   void* view = win::map_view(mapping.get(), FILE_MAP_WRITE, 0, proof_bytes);
   std::memcpy(view, nonce.data(), proof_bytes);
   win::unmap_view(view);

@@ -81,7 +81,7 @@ void forget_closed_requests(Session& s) {
 }
 
 Value start_on(Session& s, const HandleRef& p, ChildLink& agent, const std::string& text) {
-  HANDLE done = win::create_event(false, true, false, {});
+  HANDLE done = win::create_event({}, true, false, {});
   DWORD error = 0;
   HANDLE copy = win::duplicate_handle(GetCurrentProcess(), done, GetCurrentProcess(), 0, false, DUPLICATE_SAME_ACCESS,
                                       &error);
@@ -148,7 +148,7 @@ Value connect_agent_command(Session& s, const Args& a) {
     }
   }
   bool stand_in = !process;
-  if (stand_in) process = win::create_event(false, true, false, {});
+  if (stand_in) process = win::create_event({}, true, false, {});
   auto ref = s.add(Kind::process, process,
                    fmt::format("ipcsh agent at {}:{}{}", host, port, stand_in ? " on " + agent.computer : ""));
   ref->pid = agent.pid;

@@ -89,5 +89,13 @@ inline Flag share_flag(std::string_view help) {
 }
 
 const Flag inherit_flag{"inherit", ArgType::boolean, "", "make the new handle inheritable"};
+// --sddl: the new object's security descriptor, given with --inherit in one
+// SECURITY_ATTRIBUTES (its bInheritHandle) as the create call takes it.
+const Flag sddl_flag{.name = "sddl",
+                     .type = ArgType::name,
+                     .value_name = "SDDL",
+                     .help = "the new object's security descriptor as SDDL: D:(A;;GR;;;WD) lets everyone read "
+                             "(see `security`); default: the creator's"};
+inline win::Security security_of(const Args& a) { return {a.flag("inherit"), a.string_or("sddl", "")}; }
 
 }  // namespace ipcsh

@@ -11,7 +11,7 @@ Value create_mailslot(Session& s, const Args& a) {
   std::string name = object_path(a.string("NAME"), mailslot_prefix);
   bool inherit = a.flag("inherit");
   HANDLE h = win::create_mailslot(name, static_cast<DWORD>(a.integer("max-size", 0)),
-                                  a.timeout("timeout", MAILSLOT_WAIT_FOREVER), inherit);
+                                  a.timeout("timeout", MAILSLOT_WAIT_FOREVER), security_of(a));
   // Windows honours bInheritHandle here; Wine ignores it, so the flag is set
   // afterwards when the handle did not get it (README: Wine differences).
   if (inherit && !(win::get_handle_information(h).value_or(0) & HANDLE_FLAG_INHERIT))
@@ -73,7 +73,7 @@ const CommandRegistration registration{
                 .type = ArgType::timeout,
                 .value_name = "MS|forever",
                 .help = "read timeout (default forever)"},
-               inherit_flag},
+               inherit_flag, sddl_flag},
      .handler = create_mailslot,
      .returns = {.values = {{.name = "slot", .type = LuaType::handle, .kind = Kind::mailslot, .about = "its reader end"}}}},
     {.name = "open-mailslot",

@@ -33,7 +33,7 @@ char* span(HandleObject& view, std::int64_t offset, std::int64_t length, int pos
 Value create_mapping(Session& s, const Args& a) {
   auto size = static_cast<std::uint64_t>(a.integer("size"));
   if (!a.has("size")) throw UsageError("--size: a size in bytes is needed");
-  HANDLE h = win::create_file_mapping(a.flag("inherit"), PAGE_READWRITE, size, a.string("NAME"));
+  HANDLE h = win::create_file_mapping(security_of(a), PAGE_READWRITE, size, a.string("NAME"));
   return add_created(s, Kind::mapping, h, a.string("NAME"), fmt::format("{} bytes", size));
 }
 
@@ -117,7 +117,7 @@ const CommandRegistration registration{
                 .value_name = "N",
                 .help = "size in bytes",
                 .range = {1, INT64_MAX}},
-               inherit_flag},
+               inherit_flag, sddl_flag},
      .handler = create_mapping,
      .returns = {.values = {{.name = "mapping", .type = LuaType::handle, .kind = Kind::mapping, .about = "new, or the existing one of that name"}}}},
     {.name = "open-mapping",

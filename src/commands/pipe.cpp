@@ -32,7 +32,7 @@ Value create_pipe(Session& s, const Args& a) {
   HANDLE h = win::create_named_pipe(name, server_access(a.string_or("access", "duplex")) | FILE_FLAG_OVERLAPPED,
                                     type | PIPE_WAIT, static_cast<DWORD>(a.integer("instances", PIPE_UNLIMITED_INSTANCES)),
                                     static_cast<DWORD>(a.integer("out-buffer", 4096)),
-                                    static_cast<DWORD>(a.integer("in-buffer", 4096)), a.flag("inherit"));
+                                    static_cast<DWORD>(a.integer("in-buffer", 4096)), security_of(a));
   auto ref = s.add(Kind::pipe, h, name);
   ref->role = "server (" + mode + ")";
   ref->end = HandleObject::End::pipe_server;
@@ -177,7 +177,7 @@ Value transact(Session& s, const Args& a) {
 Value anonymous_pipe(Session& s, const Args& a) {
   std::string inherit = a.string_or("inherit", "none");
   HANDLE r = nullptr, w = nullptr;
-  win::create_pipe(r, w, static_cast<DWORD>(a.integer("size", 0)));
+  win::create_pipe(r, w, static_cast<DWORD>(a.integer("size", 0)), {false, a.string_or("sddl", "")});
   if (inherit == "read" || inherit == "both") win::set_handle_information(r, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
   if (inherit == "write" || inherit == "both") win::set_handle_information(w, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
   auto read_end = s.add(Kind::pipe, r, "(anonymous)");
@@ -228,7 +228,7 @@ const CommandRegistration registration{
                 .type = ArgType::integer,
                 .value_name = "N",
                 .help = "output buffer size (default 4096)"},
-               inherit_flag},
+               inherit_flag, sddl_flag},
      .handler = create_pipe,
      .returns = {.values = {{.name = "pipe", .type = LuaType::handle, .kind = Kind::pipe, .about = "the server end"}}}},
     {.name = "connect",
@@ -324,7 +324,8 @@ const CommandRegistration registration{
                 .value_name = "read|write|both",
                 .help = "make these ends inheritable",
                 .choices = {"read", "write", "both"}},
-               {.name = "size", .type = ArgType::integer, .value_name = "N", .help = "buffer size hint"}},
+               {.name = "size", .type = ArgType::integer, .value_name = "N", .help = "buffer size hint"},
+               sddl_flag},
      .handler = anonymous_pipe,
      .returns = {.values = {{.name = "read", .type = LuaType::handle, .kind = Kind::pipe, .about = "the read end"},
                             {.name = "write", .type = LuaType::handle, .kind = Kind::pipe, .about = "the write end"}},

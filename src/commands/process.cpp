@@ -201,6 +201,7 @@ Value spawn(Session& s, const Args& a) {
   } restore{made_inheritable};
   std::optional<OutputPipe> output = output_pipe(a, line, options);
   options.stay_suspended = a.flag("suspended");
+  options.sddl = a.string_or("sddl", "");
   // Its own console process group: a Ctrl+C at this shell interrupts this
   // shell's command, not the children (kill P ends one on purpose).
   options.extra_flags = CREATE_NEW_PROCESS_GROUP;
@@ -308,6 +309,11 @@ const CommandRegistration registration{
                 .value_name = "H,H...",
                 .help = "pass exactly these (inheritable) handles (HANDLE_LIST)"},
                {.name = "suspended", .type = ArgType::boolean, .help = "leave the main thread suspended (see resume)"},
+               {.name = "sddl",
+                .type = ArgType::name,
+                .value_name = "SDDL",
+                .help = "the security descriptor of the new process and its thread (lpProcessAttributes, "
+                        "lpThreadAttributes)"},
                {.name = "pass",
                 .type = ArgType::variables,
                 .value_name = "NAME,NAME...",

@@ -15,25 +15,25 @@ Handler opener(win::SyncKind sync, Kind kind) {
 }
 
 Value create_event(Session& s, const Args& a) {
-  HANDLE h = win::create_event(a.flag("inherit"), a.flag("manual"), a.flag("set"), a.string("NAME"));
+  HANDLE h = win::create_event(security_of(a), a.flag("manual"), a.flag("set"), a.string("NAME"));
   auto ref = add_created(s, Kind::event, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset");
   if (!ref->existed) ref->manual = a.flag("manual");
   return ref;
 }
 
 Value create_mutex(Session& s, const Args& a) {
-  HANDLE h = win::create_mutex(a.flag("inherit"), a.flag("owned"), a.string("NAME"));
+  HANDLE h = win::create_mutex(security_of(a), a.flag("owned"), a.string("NAME"));
   return add_created(s, Kind::mutex, h, a.string("NAME"), a.flag("owned") ? "created owned" : "");
 }
 
 Value create_semaphore(Session& s, const Args& a) {
   auto initial = static_cast<LONG>(a.integer("initial", 0)), maximum = static_cast<LONG>(a.integer("max", 1));
-  HANDLE h = win::create_semaphore(a.flag("inherit"), initial, maximum, a.string("NAME"));
+  HANDLE h = win::create_semaphore(security_of(a), initial, maximum, a.string("NAME"));
   return add_created(s, Kind::semaphore, h, a.string("NAME"), fmt::format("count {} of {}", initial, maximum));
 }
 
 Value create_timer(Session& s, const Args& a) {
-  HANDLE h = win::create_waitable_timer(a.flag("inherit"), a.flag("manual"), a.string("NAME"));
+  HANDLE h = win::create_waitable_timer(security_of(a), a.flag("manual"), a.string("NAME"));
   auto ref = add_created(s, Kind::timer, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset");
   if (!ref->existed) ref->manual = a.flag("manual");
   return ref;
@@ -77,7 +77,7 @@ const CommandRegistration registration{
                 .type = ArgType::boolean,
                 .help = "manual-reset: stays signaled until reset (default auto-reset)"},
                {.name = "set", .type = ArgType::boolean, .help = "start signaled"},
-               inherit_flag},
+               inherit_flag, sddl_flag},
      .handler = create_event,
      .returns = {.values = {{.name = "event", .type = LuaType::handle, .kind = Kind::event, .about = "new, or the existing one of that name (its line says opened existing)"}}}},
     {.name = "open-event",
@@ -113,7 +113,7 @@ const CommandRegistration registration{
      .summary = "create (or open) a mutex (CreateMutexW)",
      .params = {optional_name_param},
      .flags = {{.name = "owned", .type = ArgType::boolean, .help = "this shell's thread owns it from the start"},
-               inherit_flag},
+               inherit_flag, sddl_flag},
      .handler = create_mutex,
      .returns = {.values = {{.name = "mutex", .type = LuaType::handle, .kind = Kind::mutex, .about = "new, or the existing one of that name"}}}},
     {.name = "open-mutex",
@@ -144,7 +144,7 @@ const CommandRegistration registration{
                 .value_name = "N",
                 .help = "maximum count (default 1)",
                 .range = {1, 0x7FFFFFFF}},
-               inherit_flag},
+               inherit_flag, sddl_flag},
      .handler = create_semaphore,
      .returns = {.values = {{.name = "semaphore", .type = LuaType::handle, .kind = Kind::semaphore, .about = "new, or the existing one of that name"}}}},
     {.name = "open-semaphore",
@@ -168,7 +168,7 @@ const CommandRegistration registration{
      .summary = "create (or open) a waitable timer (CreateWaitableTimerW)",
      .params = {optional_name_param},
      .flags = {{.name = "manual", .type = ArgType::boolean, .help = "manual-reset: stays signaled until set again"},
-               inherit_flag},
+               inherit_flag, sddl_flag},
      .handler = create_timer,
      .returns = {.values = {{.name = "timer", .type = LuaType::handle, .kind = Kind::timer, .about = "new, or the existing one of that name"}}}},
     {.name = "open-timer",

@@ -94,6 +94,7 @@ Launched launch(const LaunchOptions& options) {
   start.std_in = options.std_in;
   start.std_out = options.std_out;
   start.std_err = options.std_err;
+  start.sddl = options.sddl;
   PROCESS_INFORMATION pi = win::create_process(start);
   if (options.job) {
     try {

@@ -19,6 +19,7 @@ struct LaunchOptions {
   HANDLE job = nullptr;              // joined before the first instruction runs
   DWORD extra_flags = 0;             // more CreateProcess flags (CREATE_NEW_PROCESS_GROUP)
   HANDLE std_in = nullptr, std_out = nullptr, std_err = nullptr;  // set any: STARTF_USESTDHANDLES
+  std::string sddl;                  // the process's and thread's security descriptor ("": the default)
 };
 
 struct Launched {

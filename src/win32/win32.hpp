@@ -43,7 +43,7 @@ extern const NameTable access_names, share_names, disposition_names, file_flag_n
 // ---- Arguments as the trace shows them (rendered only when traced) -------
 
 struct Arg {
-  enum class As { number, hex, text, flags, value, inherit, handle, data, literal };
+  enum class As { number, hex, text, flags, value, inherit, security, handle, data, literal };
   As as;
   std::int64_t n = 0;
   std::string_view s = {};
@@ -55,6 +55,11 @@ inline Arg text(std::string_view s) { return {Arg::As::text, 0, s}; }      // "\
 inline Arg flags(std::uint64_t v, const NameTable& t) { return {Arg::As::flags, static_cast<std::int64_t>(v), {}, &t}; }
 inline Arg named(std::uint64_t v, const NameTable& t) { return {Arg::As::value, static_cast<std::int64_t>(v), {}, &t}; }
 inline Arg inherit(bool yes) { return {Arg::As::inherit, yes}; }            // the SECURITY_ATTRIBUTES
+// The SECURITY_ATTRIBUTES with a descriptor: SECURITY_ATTRIBUTES{bInheritHandle=TRUE, sd="D:(A;;GR;;;WD)"};
+// without one, as inherit().
+inline Arg security_attributes(bool inherit, std::string_view sddl) {
+  return sddl.empty() ? Arg{Arg::As::inherit, inherit} : Arg{Arg::As::security, inherit, sddl};
+}
 inline Arg handle(const void* h) { return {Arg::As::handle, reinterpret_cast<std::intptr_t>(h)}; }
 inline Arg data(std::string_view bytes) { return {Arg::As::data, 0, bytes}; }  // "hi" (2 bytes)
 inline Arg literal(std::string_view s) { return {Arg::As::literal, 0, s}; }  // NULL, &overlapped
@@ -134,13 +139,6 @@ class OwnScope {
 // One call: API(args) = result [ERROR_NAME (code)] [detail].
 void emit_call(const char* api, std::initializer_list<Arg> args, const std::string& result, DWORD error,
                const std::string& detail = {});
-
-// SECURITY_ATTRIBUTES whose bInheritHandle says whether the new handle is
-// inheritable (shown as inherit=yes|no).
-struct Inheritable {
-  SECURITY_ATTRIBUTES sa;
-  explicit Inheritable(bool yes) : sa{sizeof sa, nullptr, yes ? TRUE : FALSE} {}
-};
 
 // ---- Calls --------------------------------------------------------------
 

@@ -16,9 +16,31 @@
 
 namespace ipcsh::win {
 
+// ---- SECURITY_ATTRIBUTES (win32_security.cpp) ---------------------------
+// What a create call's SECURITY_ATTRIBUTES says: bInheritHandle, and a
+// descriptor written as SDDL ("" for none: the creator's default).
+struct Security {
+  bool inherit = false;
+  std::string sddl;
+};
+// The SECURITY_ATTRIBUTES itself, the descriptor converted from SDDL
+// (ConvertStringSecurityDescriptorToSecurityDescriptorW, traced) and freed
+// with it. A string that does not convert throws Win32Error whose note
+// names the position of the first part that does not.
+class SecurityAttributes {
+ public:
+  explicit SecurityAttributes(const Security& security);
+  ~SecurityAttributes();
+  SecurityAttributes(const SecurityAttributes&) = delete;
+  SecurityAttributes& operator=(const SecurityAttributes&) = delete;
+  SECURITY_ATTRIBUTES* get() { return &sa_; }
+ private:
+  SECURITY_ATTRIBUTES sa_;
+  PSECURITY_DESCRIPTOR descriptor_ = nullptr;
+};
 // ---- Files, mailslots, pipes (win32_files.cpp) ---------------------------
 HANDLE create_file(std::string_view name, DWORD access, DWORD share, bool inherit, DWORD disposition, DWORD flags);
-HANDLE create_mailslot(std::string_view name, DWORD max_size, DWORD timeout, bool inherit);
+HANDLE create_mailslot(std::string_view name, DWORD max_size, DWORD timeout, const Security& security);
 struct MailslotInfo {
   DWORD max_size = 0, next_size = MAILSLOT_NO_MESSAGE, count = 0, timeout = 0;
 };
@@ -26,8 +48,8 @@ MailslotInfo get_mailslot_info(HANDLE h);
 std::optional<MailslotInfo> try_mailslot_info(HANDLE h);  // nullopt: not a mailslot's reader
 void set_mailslot_info(HANDLE h, DWORD timeout);
 HANDLE create_named_pipe(std::string_view name, DWORD open_mode, DWORD pipe_mode, DWORD instances, DWORD out_buffer,
-                         DWORD in_buffer, bool inherit);
-void create_pipe(HANDLE& read, HANDLE& write, DWORD size);
+                         DWORD in_buffer, const Security& security);
+void create_pipe(HANDLE& read, HANDLE& write, DWORD size, const Security& security = {});
 DWORD disconnect_named_pipe(HANDLE h);  // 0 or the error
 void cancel_io(HANDLE h);
 // A pipe only this user's processes may open (a DACL granting GENERIC_ALL
@@ -133,10 +155,10 @@ std::optional<std::string> symbolic_link_target(std::string_view path);
 std::string session_named_objects();
 
 // ---- Sync objects (win32_sync.cpp) ---------------------------------------
-HANDLE create_event(bool inherit, bool manual, bool initial, std::string_view name);
-HANDLE create_mutex(bool inherit, bool owned, std::string_view name);
-HANDLE create_semaphore(bool inherit, LONG initial, LONG maximum, std::string_view name);
-HANDLE create_waitable_timer(bool inherit, bool manual, std::string_view name);
+HANDLE create_event(const Security& security, bool manual, bool initial, std::string_view name);
+HANDLE create_mutex(const Security& security, bool owned, std::string_view name);
+HANDLE create_semaphore(const Security& security, LONG initial, LONG maximum, std::string_view name);
+HANDLE create_waitable_timer(const Security& security, bool manual, std::string_view name);
 enum class SyncKind { event, mutex, semaphore, timer };
 HANDLE open_sync(SyncKind kind, bool inherit, std::string_view name);
 void set_event(HANDLE h);
@@ -161,7 +183,7 @@ bool query_timer(HANDLE h, TimerState& out);
 DWORD wait_now(HANDLE h);  // WaitForSingleObject(h, 0): for processes and threads, which waiting does not change
 
 // ---- Memory (win32_memory.cpp) -------------------------------------------
-HANDLE create_file_mapping(bool inherit, DWORD protect, std::uint64_t size, std::string_view name);
+HANDLE create_file_mapping(const Security& security, DWORD protect, std::uint64_t size, std::string_view name);
 HANDLE open_file_mapping(DWORD access, bool inherit, std::string_view name);
 void* map_view(HANDLE mapping, DWORD access, std::uint64_t offset, SIZE_T size);
 void unmap_view(void* view);
@@ -174,6 +196,7 @@ struct ProcessStart {
   std::vector<HANDLE> handle_list;  // PROC_THREAD_ATTRIBUTE_HANDLE_LIST
   DWORD flags = 0;
   HANDLE std_in = nullptr, std_out = nullptr, std_err = nullptr;  // any set: STARTF_USESTDHANDLES
+  std::string sddl;  // lpProcessAttributes' and lpThreadAttributes' descriptor ("": NULL, the default)
 };
 PROCESS_INFORMATION create_process(const ProcessStart& start);
 HANDLE create_job(bool kill_on_close);
@@ -212,6 +235,61 @@ std::optional<DWORD> thread_id(HANDLE thread);             // GetThreadId
 // own. If the thread cannot be stopped, `f` runs anyway.
 void with_thread_stopped(DWORD tid, void (*f)(void*), void* data);
 
+// ---- Security descriptors (win32_security.cpp) ---------------------------
+// An SDDL string cut into its parts: owner (O:), group (G:), each list's
+// head (D:P) and each ACE, with where it starts; `alone` is the part as a
+// descriptor by itself ("" and `error` set where the text leaves SDDL's
+// shape). Pure text: used to find where a bad string goes wrong, which
+// parts a change names, and each ACE's own text.
+struct SddlPart {
+  std::size_t offset;
+  std::string text, alone, error;
+  char list;  // 'O', 'G', 'D', 'S'; 0 where no part could be read
+  bool is_ace;
+};
+std::vector<SddlPart> sddl_parts(const std::string& sddl);
+struct Sid {
+  std::string text;     // "S-1-1-0"
+  std::string account;  // "Everyone", "VM\\root"; "" when LookupAccountSid knows none
+};
+struct Ace {
+  BYTE type = 0, flags = 0;  // ACCESS_ALLOWED_ACE_TYPE, ...; OBJECT_INHERIT_ACE, ...
+  ACCESS_MASK mask = 0;
+  Sid sid;
+  std::string sddl;  // "(A;;GR;;;WD)"
+};
+// GetKernelObjectSecurity for the owner, group, DACL and (when it may be
+// read) the integrity label; the handle needs READ_CONTROL.
+struct Descriptor {
+  std::string sddl;
+  std::optional<Sid> owner, group;
+  bool dacl_present = false, dacl_null = false;
+  std::vector<Ace> dacl, label;
+  bool label_read = false;
+  std::vector<BYTE> self_relative;
+};
+Descriptor get_security(HANDLE h);
+// SetKernelObjectSecurity with the parts the SDDL names.
+void set_security(HANDLE h, const std::string& sddl);
+// This process's token: who it is and the groups it holds
+// (SE_GROUP_ENABLED, SE_GROUP_USE_FOR_DENY_ONLY in `attributes`).
+struct TokenGroup {
+  Sid sid;
+  DWORD attributes;
+};
+struct TokenFacts {
+  Sid user, owner, primary_group;
+  std::vector<TokenGroup> groups;
+};
+TokenFacts token_facts();
+// AccessCheck of this process's token (duplicated for impersonation)
+// against a descriptor, with the type's generic mapping.
+struct AccessAnswer {
+  bool granted = false;
+  ACCESS_MASK granted_mask = 0;
+};
+AccessAnswer access_check(const std::string& sddl, ACCESS_MASK desired, const GENERIC_MAPPING& mapping);
+
 // ---- Handles and objects (win32_handles.cpp) -----------------------------
 HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process, DWORD access, bool inherit,
                         DWORD options, DWORD* error = nullptr);  // with `error`: NULL and the error instead of a throw
@@ -225,6 +303,8 @@ struct ObjectFacts {
   std::string name;  // "\Device\MailSlot\demo", "" if unnamed
   ULONG handle_count = 0, pointer_count = 0;
   ACCESS_MASK granted_access = 0;
+  GENERIC_MAPPING mapping{};  // the type's generic rights in its specific ones
+  ACCESS_MASK valid_access = 0;
 };
 ObjectFacts query_object(HANDLE h);
 // Whether a file handle (file, pipe, mailslot) was opened for overlapped

@@ -163,21 +163,23 @@ DWORD threaded_io(const IoRequest& r, DWORD& error, const Between& between) {
 
 HANDLE create_file(std::string_view name, DWORD access, DWORD share, bool inheritable, DWORD disposition,
                    DWORD attributes) {
-  Inheritable sa(inheritable);
+  // (a security descriptor given to CreateFile applies to a new file only;
+  // every use here opens an existing pipe or mailslot)
+  SECURITY_ATTRIBUTES sa{sizeof sa, nullptr, inheritable ? TRUE : FALSE};
   return make("CreateFileW",
               {text(name), flags(access, access_names), flags(share, share_names), inherit(inheritable),
                named(disposition, disposition_names), flags(attributes, file_flag_names), literal("NULL")},
               INVALID_HANDLE_VALUE, [&] {
-                return CreateFileW(to_wide(name).c_str(), access, share, &sa.sa, disposition, attributes, nullptr);
+                return CreateFileW(to_wide(name).c_str(), access, share, &sa, disposition, attributes, nullptr);
               });
 }
 
-HANDLE create_mailslot(std::string_view name, DWORD max_size, DWORD timeout, bool inheritable) {
-  Inheritable sa(inheritable);
+HANDLE create_mailslot(std::string_view name, DWORD max_size, DWORD timeout, const Security& security) {
+  SecurityAttributes sa(security);
   return make("CreateMailslotW",
-              {text(name), num(max_size), named(timeout, mailslot_timeout_names), inherit(inheritable)},
+              {text(name), num(max_size), named(timeout, mailslot_timeout_names), security_attributes(security.inherit, security.sddl)},
               INVALID_HANDLE_VALUE,
-              [&] { return CreateMailslotW(to_wide(name).c_str(), max_size, timeout, &sa.sa); });
+              [&] { return CreateMailslotW(to_wide(name).c_str(), max_size, timeout, sa.get()); });
 }
 
 std::optional<MailslotInfo> try_mailslot_info(HANDLE h) {
@@ -204,15 +206,15 @@ void set_mailslot_info(HANDLE h, DWORD timeout) {
 }
 
 HANDLE create_named_pipe(std::string_view name, DWORD open_mode, DWORD pipe_mode, DWORD instances, DWORD out_buffer,
-                         DWORD in_buffer, bool inheritable) {
-  Inheritable sa(inheritable);
+                         DWORD in_buffer, const Security& security) {
+  SecurityAttributes sa(security);
   static const NameTable instances_names{{PIPE_UNLIMITED_INSTANCES, "PIPE_UNLIMITED_INSTANCES"}};
   return make("CreateNamedPipeW",
               {text(name), flags(open_mode, pipe_open_names), flags(pipe_mode, pipe_mode_names),
-               named(instances, instances_names), num(out_buffer), num(in_buffer), num(0), inherit(inheritable)},
+               named(instances, instances_names), num(out_buffer), num(in_buffer), num(0), security_attributes(security.inherit, security.sddl)},
               INVALID_HANDLE_VALUE, [&] {
                 return CreateNamedPipeW(to_wide(name).c_str(), open_mode, pipe_mode, instances, out_buffer, in_buffer,
-                                        0, &sa.sa);
+                                        0, sa.get());
               });
 }
 
@@ -244,9 +246,11 @@ HANDLE create_private_pipe(std::string_view name, bool duplex) {
               });
 }
 
-void create_pipe(HANDLE& read, HANDLE& write, DWORD size) {
-  check("CreatePipe", {literal("&read"), literal("&write"), literal("NULL"), num(size)},
-        [&] { return CreatePipe(&read, &write, nullptr, size); },
+void create_pipe(HANDLE& read, HANDLE& write, DWORD size, const Security& security) {
+  SecurityAttributes sa(security);
+  bool none = !security.inherit && security.sddl.empty();
+  check("CreatePipe", {literal("&read"), literal("&write"), none ? literal("NULL") : win::security_attributes(security.inherit, security.sddl), num(size)},
+        [&] { return CreatePipe(&read, &write, none ? nullptr : sa.get(), size); },
         [&] { return fmt::format("(read {}, write {})", handle_text(read), handle_text(write)); });
 }
 

@@ -1,5 +1,6 @@
 // Handles themselves: duplicate, close, inherit flag, and what the kernel
 // says about the object behind one (NtQueryObject, the system handle list).
+#include <cstring>
 #include <fmt/format.h>
 
 #include "core/text.hpp"
@@ -107,6 +108,13 @@ ObjectFacts query_object(HANDLE h) {
   if (ask(2, buffer, sizeof buffer) < 0) return facts;
   facts.valid = true;
   facts.type = unicode_text(*reinterpret_cast<UnicodeString*>(buffer));
+  // OBJECT_TYPE_INFORMATION: the name, 13 ULONG counters, the generic
+  // mapping, the valid access mask.
+  std::size_t mapping_at = sizeof(UnicodeString) + 13 * sizeof(ULONG);
+  if (returned >= mapping_at + sizeof(GENERIC_MAPPING) + sizeof(ACCESS_MASK)) {
+    std::memcpy(&facts.mapping, buffer + mapping_at, sizeof facts.mapping);
+    std::memcpy(&facts.valid_access, buffer + mapping_at + sizeof facts.mapping, sizeof facts.valid_access);
+  }
   if (ask(1, buffer, sizeof buffer) >= 0) facts.name = unicode_text(*reinterpret_cast<UnicodeString*>(buffer));
   ObjectBasicInfo basic{};
   if (ask(0, &basic, sizeof basic) >= 0) {

@@ -4,15 +4,15 @@
 
 namespace ipcsh::win {
 
-HANDLE create_file_mapping(bool inheritable, DWORD protect, std::uint64_t size, std::string_view name) {
-  Inheritable sa(inheritable);
+HANDLE create_file_mapping(const Security& security, DWORD protect, std::uint64_t size, std::string_view name) {
+  SecurityAttributes sa(security);
   std::wstring w = to_wide(name);
   auto high = static_cast<DWORD>(size >> 32), low = static_cast<DWORD>(size);
   return make("CreateFileMappingW",
-              {literal("INVALID_HANDLE_VALUE"), inherit(inheritable), flags(protect, page_names), num(high), num(low),
+              {literal("INVALID_HANDLE_VALUE"), security_attributes(security.inherit, security.sddl), flags(protect, page_names), num(high), num(low),
                optional_text(name)},
               nullptr,
-              [&] { return CreateFileMappingW(INVALID_HANDLE_VALUE, &sa.sa, protect, high, low, w.empty() ? nullptr : w.c_str()); });
+              [&] { return CreateFileMappingW(INVALID_HANDLE_VALUE, sa.get(), protect, high, low, w.empty() ? nullptr : w.c_str()); });
 }
 
 HANDLE open_file_mapping(DWORD access, bool inheritable, std::string_view name) {

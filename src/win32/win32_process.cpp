@@ -53,16 +53,21 @@ PROCESS_INFORMATION create_process(const ProcessStart& start) {
                             ? fmt::format("&{{STARTF_USESTDHANDLES {} {} {}}}", handle_text(start.std_in),
                                           handle_text(start.std_out), handle_text(start.std_err))
                             : "&startup";
+  // The same descriptor for the process and its first thread.
+  SecurityAttributes process_sa(Security{false, start.sddl}), thread_sa(Security{false, start.sddl});
+  bool secured = !start.sddl.empty();
+  Arg sa_arg = secured ? security_attributes(false, start.sddl) : literal("NULL");
   // Wine 8 now and then fails a CreateProcess with STATUS_INTERNAL_ERROR
   // while other processes are being torn down; the same call then succeeds.
   // Windows does not fail that way, so a retry costs nothing there.
   for (int attempt_number = 1;; ++attempt_number) {
     DWORD error = attempt("CreateProcessW",
-                          {literal("NULL"), text(start.command_line), literal("NULL"), literal("NULL"),
+                          {literal("NULL"), text(start.command_line), sa_arg, sa_arg,
                            literal(inherit ? "TRUE" : "FALSE"), win::flags(flags, creation_names), literal("NULL"),
                            literal("NULL"), literal(startup)},
                           [&] {
-                            return CreateProcessW(nullptr, command_line.data(), nullptr, nullptr, inherit, flags,
+                            return CreateProcessW(nullptr, command_line.data(), secured ? process_sa.get() : nullptr,
+                                                  secured ? thread_sa.get() : nullptr, inherit, flags,
                                                   nullptr, nullptr, &info.StartupInfo, &pi);
                           },
                           [&] { return fmt::format("(pid {}, process {}, thread {})", pi.dwProcessId,

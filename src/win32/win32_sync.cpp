@@ -24,32 +24,32 @@ bool query_state(const char* api, HANDLE h, T& out) {
 
 }  // namespace
 
-HANDLE create_event(bool inheritable, bool manual, bool initial, std::string_view name) {
-  Inheritable sa(inheritable);
+HANDLE create_event(const Security& security, bool manual, bool initial, std::string_view name) {
+  SecurityAttributes sa(security);
   std::wstring w = wide_or_empty(name);
-  return make("CreateEventW", {inherit(inheritable), yes_no(manual), yes_no(initial), optional_text(name)}, nullptr,
-              [&] { return CreateEventW(&sa.sa, manual, initial, name_or_null(w)); });
+  return make("CreateEventW", {security_attributes(security.inherit, security.sddl), yes_no(manual), yes_no(initial), optional_text(name)}, nullptr,
+              [&] { return CreateEventW(sa.get(), manual, initial, name_or_null(w)); });
 }
 
-HANDLE create_mutex(bool inheritable, bool owned, std::string_view name) {
-  Inheritable sa(inheritable);
+HANDLE create_mutex(const Security& security, bool owned, std::string_view name) {
+  SecurityAttributes sa(security);
   std::wstring w = wide_or_empty(name);
-  return make("CreateMutexW", {inherit(inheritable), yes_no(owned), optional_text(name)}, nullptr,
-              [&] { return CreateMutexW(&sa.sa, owned, name_or_null(w)); });
+  return make("CreateMutexW", {security_attributes(security.inherit, security.sddl), yes_no(owned), optional_text(name)}, nullptr,
+              [&] { return CreateMutexW(sa.get(), owned, name_or_null(w)); });
 }
 
-HANDLE create_semaphore(bool inheritable, LONG initial, LONG maximum, std::string_view name) {
-  Inheritable sa(inheritable);
+HANDLE create_semaphore(const Security& security, LONG initial, LONG maximum, std::string_view name) {
+  SecurityAttributes sa(security);
   std::wstring w = wide_or_empty(name);
-  return make("CreateSemaphoreW", {inherit(inheritable), num(initial), num(maximum), optional_text(name)}, nullptr,
-              [&] { return CreateSemaphoreW(&sa.sa, initial, maximum, name_or_null(w)); });
+  return make("CreateSemaphoreW", {security_attributes(security.inherit, security.sddl), num(initial), num(maximum), optional_text(name)}, nullptr,
+              [&] { return CreateSemaphoreW(sa.get(), initial, maximum, name_or_null(w)); });
 }
 
-HANDLE create_waitable_timer(bool inheritable, bool manual, std::string_view name) {
-  Inheritable sa(inheritable);
+HANDLE create_waitable_timer(const Security& security, bool manual, std::string_view name) {
+  SecurityAttributes sa(security);
   std::wstring w = wide_or_empty(name);
-  return make("CreateWaitableTimerW", {inherit(inheritable), yes_no(manual), optional_text(name)}, nullptr,
-              [&] { return CreateWaitableTimerW(&sa.sa, manual, name_or_null(w)); });
+  return make("CreateWaitableTimerW", {security_attributes(security.inherit, security.sddl), yes_no(manual), optional_text(name)}, nullptr,
+              [&] { return CreateWaitableTimerW(sa.get(), manual, name_or_null(w)); });
 }
 
 HANDLE open_sync(SyncKind kind, bool inheritable, std::string_view name) {

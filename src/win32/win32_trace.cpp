@@ -77,6 +77,8 @@ std::string show(const Arg& a) {
     case Arg::As::flags: return flag_text(static_cast<std::uint64_t>(a.n), *a.names);
     case Arg::As::value: return value_text(static_cast<std::uint64_t>(a.n), *a.names);
     case Arg::As::inherit: return a.n ? "inherit=yes" : "inherit=no";
+    case Arg::As::security:
+      return fmt::format("SECURITY_ATTRIBUTES{{bInheritHandle={}, sd={}}}", a.n ? "TRUE" : "FALSE", quoted_text(a.s));
     case Arg::As::handle: return handle_text(reinterpret_cast<const void*>(static_cast<std::intptr_t>(a.n)));
     case Arg::As::data: return data_text(a.s);
     case Arg::As::literal: return std::string(a.s);

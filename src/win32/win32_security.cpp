@@ -1,0 +1,278 @@
+// Security descriptors: the SECURITY_ATTRIBUTES a create call is given,
+// reading and changing an object's descriptor, and AccessCheck with this
+// process's token.
+#include "win32_api.hpp"
+
+#include <sddl.h>
+
+#include <fmt/format.h>
+
+#include "core/text.hpp"
+#include "unique_handle.hpp"
+
+namespace ipcsh::win {
+namespace {
+
+// Memory the security APIs return: freed with LocalFree.
+struct LocalMemory {
+  void* p = nullptr;
+  ~LocalMemory() {
+    if (p) LocalFree(p);
+  }
+};
+
+bool converts(const std::string& sddl) {
+  std::wstring w = to_wide(sddl);
+  PSECURITY_DESCRIPTOR sd = nullptr;
+  BOOL ok = ConvertStringSecurityDescriptorToSecurityDescriptorW(w.c_str(), SDDL_REVISION_1, &sd, nullptr);
+  if (sd) LocalFree(sd);
+  return ok != FALSE;
+}
+
+// Where a string that does not convert goes wrong: the first part that does
+// not convert by itself (an owner, a group, a list's flags, one ACE), or
+// where the text leaves SDDL's shape. Found by converting each part alone.
+std::string where_sddl_fails(const std::string& sddl) {
+  auto parts = sddl_parts(sddl);
+  for (const auto& part : parts) {
+    if (part.error.empty() && converts(part.alone)) continue;
+    std::string what = part.error.empty() ? fmt::format("'{}' does not convert", one_line(part.text, 80)) : part.error;
+    return fmt::format("at position {}: {}", part.offset + 1, what);
+  }
+  return "the parts convert one by one, but not together";
+}
+
+Sid sid_of(PSID sid) {
+  Sid out;
+  if (!sid) return out;
+  LPWSTR text = nullptr;
+  if (ConvertSidToStringSidW(sid, &text)) {
+    out.text = to_utf8(text);
+    LocalFree(text);
+  }
+  wchar_t name[256], domain[256];
+  DWORD name_size = 256, domain_size = 256;
+  SID_NAME_USE use;
+  if (LookupAccountSidW(nullptr, sid, name, &name_size, domain, &domain_size, &use))
+    out.account = domain_size && domain[0] ? to_utf8(domain) + "\\" + to_utf8(name) : to_utf8(name);
+  return out;
+}
+
+std::vector<Ace> aces_of(PACL acl, const std::vector<SddlPart>& texts, char list) {
+  std::vector<Ace> out;
+  if (!acl) return out;
+  std::vector<const SddlPart*> mine;
+  for (const auto& p : texts)
+    if (p.list == list && p.is_ace) mine.push_back(&p);
+  for (DWORD i = 0; i < acl->AceCount; ++i) {
+    void* raw = nullptr;
+    if (!GetAce(acl, i, &raw)) break;
+    auto header = static_cast<ACE_HEADER*>(raw);
+    Ace ace;
+    ace.type = header->AceType;
+    ace.flags = header->AceFlags;
+    // Allowed, denied, audit and label ACEs share one layout: the mask,
+    // then the SID. Object ACEs carry GUIDs between; their SID is not read.
+    if (ace.type == ACCESS_ALLOWED_ACE_TYPE || ace.type == ACCESS_DENIED_ACE_TYPE ||
+        ace.type == SYSTEM_AUDIT_ACE_TYPE || ace.type == SYSTEM_MANDATORY_LABEL_ACE_TYPE) {
+      auto plain = static_cast<ACCESS_ALLOWED_ACE*>(raw);
+      ace.mask = plain->Mask;
+      ace.sid = sid_of(&plain->SidStart);
+    } else {
+      ace.mask = static_cast<ACCESS_ALLOWED_ACE*>(raw)->Mask;
+    }
+    if (i < mine.size()) ace.sddl = mine[i]->text;
+    out.push_back(std::move(ace));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<SddlPart> sddl_parts(const std::string& s) {
+  std::vector<SddlPart> parts;
+  std::size_t i = 0, n = s.size();
+  auto add = [&](std::size_t offset, std::string text, std::string alone, char list, bool is_ace, std::string error = {}) {
+    parts.push_back({offset, std::move(text), std::move(alone), std::move(error), list, is_ace});
+  };
+  auto component_at = [&](std::size_t j) {
+    return j + 1 < n && s[j + 1] == ':' && std::string_view("OGDS").find(s[j]) != std::string_view::npos;
+  };
+  while (i < n) {
+    if (!component_at(i)) {
+      add(i, s.substr(i, 1), "", 0, false, "expected O:, G:, D: or S: (owner, group, DACL, SACL)");
+      return parts;
+    }
+    char list = s[i];
+    std::size_t start = i;
+    i += 2;
+    if (list == 'O' || list == 'G') {
+      std::size_t end = i;
+      while (end < n && !component_at(end)) ++end;
+      std::string text = s.substr(start, end - start);
+      if (end == i)
+        add(start, text, "", list, false, fmt::format("{}: names no SID", list));
+      else
+        add(start, text, text, list, false);
+      i = end;
+      continue;
+    }
+    std::size_t flags_end = i;
+    while (flags_end < n && s[flags_end] != '(' && !component_at(flags_end)) ++flags_end;
+    std::string head = s.substr(start, flags_end - start);
+    add(start, head, head, list, false);
+    i = flags_end;
+    while (i < n && s[i] == '(') {
+      std::size_t close = s.find(')', i);
+      if (close == std::string::npos) {
+        add(i, s.substr(i), "", list, true, "an ACE opened with ( is not closed with )");
+        return parts;
+      }
+      std::string ace = s.substr(i, close + 1 - i);
+      add(i, ace, std::string(1, list) + ":" + ace, list, true);
+      i = close + 1;
+    }
+  }
+  return parts;
+}
+
+SecurityAttributes::SecurityAttributes(const Security& security)
+    : sa_{sizeof sa_, nullptr, security.inherit ? TRUE : FALSE} {
+  if (security.sddl.empty()) return;
+  std::wstring w = to_wide(security.sddl);
+  DWORD error = attempt("ConvertStringSecurityDescriptorToSecurityDescriptorW",
+                        {text(security.sddl), literal("SDDL_REVISION_1"), literal("&sd"), literal("NULL")},
+                        [&] { return ConvertStringSecurityDescriptorToSecurityDescriptorW(w.c_str(), SDDL_REVISION_1,
+                                                                                           &descriptor_, nullptr); });
+  if (error)
+    throw Win32Error("ConvertStringSecurityDescriptorToSecurityDescriptorW", error, where_sddl_fails(security.sddl));
+  sa_.lpSecurityDescriptor = descriptor_;
+}
+
+SecurityAttributes::~SecurityAttributes() {
+  if (descriptor_) LocalFree(descriptor_);
+}
+
+Descriptor get_security(HANDLE h) {
+  SECURITY_INFORMATION asked = OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
+                               LABEL_SECURITY_INFORMATION;
+  static const NameTable info_names{{OWNER_SECURITY_INFORMATION, "OWNER_SECURITY_INFORMATION"},
+                                    {GROUP_SECURITY_INFORMATION, "GROUP_SECURITY_INFORMATION"},
+                                    {DACL_SECURITY_INFORMATION, "DACL_SECURITY_INFORMATION"},
+                                    {LABEL_SECURITY_INFORMATION, "LABEL_SECURITY_INFORMATION"}};
+  Descriptor d;
+  std::vector<BYTE> buffer(256);
+  for (int attempt_number = 0;; ++attempt_number) {
+    DWORD needed = 0;
+    DWORD error = attempt("GetKernelObjectSecurity",
+                          {handle(h), flags(asked, info_names), literal("&sd"), num(static_cast<std::int64_t>(buffer.size()))},
+                          [&] { return GetKernelObjectSecurity(h, asked, buffer.data(), static_cast<DWORD>(buffer.size()), &needed); });
+    if (!error) break;
+    if (error == ERROR_INSUFFICIENT_BUFFER && needed > buffer.size() && attempt_number < 4) {
+      buffer.resize(needed);
+      continue;
+    }
+    // The label needs more than READ_CONTROL on some systems: ask without it.
+    if (error == ERROR_ACCESS_DENIED && (asked & LABEL_SECURITY_INFORMATION)) {
+      asked &= ~LABEL_SECURITY_INFORMATION;
+      continue;
+    }
+    throw Win32Error("GetKernelObjectSecurity", error);
+  }
+  d.label_read = (asked & LABEL_SECURITY_INFORMATION) != 0;
+  auto sd = static_cast<PSECURITY_DESCRIPTOR>(buffer.data());
+  LPWSTR text = nullptr;
+  if (ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, asked, &text, nullptr)) {
+    d.sddl = to_utf8(text);
+    LocalFree(text);
+  }
+  auto parts = sddl_parts(d.sddl);
+  PSID owner = nullptr, group = nullptr;
+  BOOL defaulted = FALSE;
+  if (GetSecurityDescriptorOwner(sd, &owner, &defaulted) && owner) d.owner = sid_of(owner);
+  if (GetSecurityDescriptorGroup(sd, &group, &defaulted) && group) d.group = sid_of(group);
+  BOOL present = FALSE;
+  PACL acl = nullptr;
+  if (GetSecurityDescriptorDacl(sd, &present, &acl, &defaulted) && present) {
+    d.dacl_present = true;
+    d.dacl_null = acl == nullptr;
+    d.dacl = aces_of(acl, parts, 'D');
+  }
+  if (d.label_read && GetSecurityDescriptorSacl(sd, &present, &acl, &defaulted) && present)
+    d.label = aces_of(acl, parts, 'S');
+  d.self_relative = std::move(buffer);
+  return d;
+}
+
+void set_security(HANDLE h, const std::string& sddl) {
+  SECURITY_INFORMATION parts = 0;
+  for (const auto& p : sddl_parts(sddl)) {
+    if (p.list == 'O') parts |= OWNER_SECURITY_INFORMATION;
+    if (p.list == 'G') parts |= GROUP_SECURITY_INFORMATION;
+    if (p.list == 'D') parts |= DACL_SECURITY_INFORMATION;
+    if (p.list == 'S') parts |= LABEL_SECURITY_INFORMATION;
+  }
+  if (!parts) throw Win32Error("SetKernelObjectSecurity", ERROR_INVALID_PARAMETER, "the SDDL names no owner, group, DACL or label");
+  SecurityAttributes converted(Security{false, sddl});
+  static const NameTable info_names{{OWNER_SECURITY_INFORMATION, "OWNER_SECURITY_INFORMATION"},
+                                    {GROUP_SECURITY_INFORMATION, "GROUP_SECURITY_INFORMATION"},
+                                    {DACL_SECURITY_INFORMATION, "DACL_SECURITY_INFORMATION"},
+                                    {LABEL_SECURITY_INFORMATION, "LABEL_SECURITY_INFORMATION"}};
+  check("SetKernelObjectSecurity", {handle(h), flags(parts, info_names), literal("sd")},
+        [&] { return SetKernelObjectSecurity(h, parts, converted.get()->lpSecurityDescriptor); });
+}
+
+TokenFacts token_facts() {
+  TokenFacts facts;
+  HANDLE opened = nullptr;
+  check("OpenProcessToken", {literal("GetCurrentProcess()"), literal("TOKEN_QUERY"), literal("&token")},
+        [&] { return OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &opened); });
+  UniqueHandle token(opened);
+  std::vector<BYTE> buffer(4096);
+  DWORD size = 0;
+  auto ask = [&](TOKEN_INFORMATION_CLASS what) {
+    for (;;) {
+      if (GetTokenInformation(token.get(), what, buffer.data(), static_cast<DWORD>(buffer.size()), &size)) return true;
+      if (GetLastError() != ERROR_INSUFFICIENT_BUFFER || size <= buffer.size()) return false;
+      buffer.resize(size);
+    }
+  };
+  if (ask(TokenUser)) facts.user = sid_of(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid);
+  if (ask(TokenOwner)) facts.owner = sid_of(reinterpret_cast<TOKEN_OWNER*>(buffer.data())->Owner);
+  if (ask(TokenPrimaryGroup)) facts.primary_group = sid_of(reinterpret_cast<TOKEN_PRIMARY_GROUP*>(buffer.data())->PrimaryGroup);
+  if (ask(TokenGroups)) {
+    auto groups = reinterpret_cast<TOKEN_GROUPS*>(buffer.data());
+    for (DWORD i = 0; i < groups->GroupCount; ++i)
+      facts.groups.push_back({sid_of(groups->Groups[i].Sid), groups->Groups[i].Attributes});
+  }
+  return facts;
+}
+
+AccessAnswer access_check(const std::string& sddl, ACCESS_MASK desired, const GENERIC_MAPPING& mapping) {
+  SecurityAttributes converted(Security{false, sddl});
+  HANDLE opened = nullptr, duplicated = nullptr;
+  check("OpenProcessToken", {literal("GetCurrentProcess()"), literal("TOKEN_DUPLICATE|TOKEN_QUERY"), literal("&token")},
+        [&] { return OpenProcessToken(GetCurrentProcess(), TOKEN_DUPLICATE | TOKEN_QUERY, &opened); });
+  UniqueHandle token(opened);
+  // AccessCheck takes an impersonation token; the process's is primary.
+  check("DuplicateToken", {handle(opened), literal("SecurityImpersonation"), literal("&impersonation")},
+        [&] { return DuplicateToken(opened, SecurityImpersonation, &duplicated); });
+  UniqueHandle impersonation(duplicated);
+  GENERIC_MAPPING map = mapping;
+  PRIVILEGE_SET privileges{};
+  DWORD privileges_size = sizeof privileges;
+  AccessAnswer answer;
+  BOOL status = FALSE;
+  check("AccessCheck",
+        {literal("sd"), handle(duplicated), flags(desired, access_names), literal("&mapping"), literal("&privileges"),
+         literal("&size"), literal("&granted"), literal("&status")},
+        [&] {
+          return AccessCheck(converted.get()->lpSecurityDescriptor, duplicated, desired, &map, &privileges,
+                             &privileges_size, &answer.granted_mask, &status);
+        },
+        [&] { return fmt::format("(granted {:#x}, status {})", answer.granted_mask, status ? "TRUE" : "FALSE"); });
+  answer.granted = status != FALSE;
+  return answer;
+}
+
+}  // namespace ipcsh::win
