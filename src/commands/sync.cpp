@@ -2,6 +2,7 @@
 // Each create-* opens the existing object when the name is taken (and says
 // so); open-* needs the name to exist. A name taken by another kind of object
 // is the kernel's ERROR_INVALID_HANDLE.
+#include "access.hpp"
 #include "common.hpp"
 #include "core/shapes.hpp"
 
@@ -10,9 +11,24 @@ namespace {
 
 Handler opener(win::SyncKind sync, Kind kind) {
   return [=](Session& s, const Args& a) -> Value {
-    return s.add(kind, win::open_sync(sync, a.flag("inherit"), a.string("NAME")), a.string("NAME"));
+    const std::string& name = a.string("NAME");
+    ACCESS_MASK access = a.has("access") ? parse_access(a.string("access"), kernel_type(kind), "--access") : 0;
+    try {
+      return s.add(kind, win::open_sync(sync, a.flag("inherit"), name, access), name);
+    } catch (const Win32Error& e) {
+      if (e.code() != ERROR_ACCESS_DENIED) throw;
+      auto hint = access_denied_hint(kind, name, access ? access : win::rights_of(kernel_type(kind)).front().value);
+      if (!hint) throw;
+      throw e.with_hint(*hint);
+    }
   };
 }
+
+const Flag open_access_flag{.name = "access",
+                             .type = ArgType::name,
+                             .value_name = "MASK",
+                             .help = "the access to ask for: rights joined with | (SYNCHRONIZE|MODIFY_STATE, "
+                                     "GENERIC_READ) or a number; default all access"};
 
 Value create_event(Session& s, const Args& a) {
   HANDLE h = win::create_event(security_of(a), a.flag("manual"), a.flag("set"), a.string("NAME"));
@@ -84,7 +100,7 @@ const CommandRegistration registration{
      .family = "sync",
      .summary = "open a named event (OpenEventW)",
      .params = {name_param},
-     .flags = {inherit_flag},
+     .flags = {inherit_flag, open_access_flag},
      .handler = opener(win::SyncKind::event, Kind::event),
      .returns = {.values = {{.name = "event", .type = LuaType::handle, .kind = Kind::event}}}},
     {.name = "set-event",
@@ -120,7 +136,7 @@ const CommandRegistration registration{
      .family = "sync",
      .summary = "open a named mutex (OpenMutexW)",
      .params = {name_param},
-     .flags = {inherit_flag},
+     .flags = {inherit_flag, open_access_flag},
      .handler = opener(win::SyncKind::mutex, Kind::mutex),
      .returns = {.values = {{.name = "mutex", .type = LuaType::handle, .kind = Kind::mutex}}}},
     {.name = "release-mutex",
@@ -151,7 +167,7 @@ const CommandRegistration registration{
      .family = "sync",
      .summary = "open a named semaphore (OpenSemaphoreW)",
      .params = {name_param},
-     .flags = {inherit_flag},
+     .flags = {inherit_flag, open_access_flag},
      .handler = opener(win::SyncKind::semaphore, Kind::semaphore),
      .returns = {.values = {{.name = "semaphore", .type = LuaType::handle, .kind = Kind::semaphore}}}},
     {.name = "release-semaphore",
@@ -175,7 +191,7 @@ const CommandRegistration registration{
      .family = "sync",
      .summary = "open a named waitable timer (OpenWaitableTimerW)",
      .params = {name_param},
-     .flags = {inherit_flag},
+     .flags = {inherit_flag, open_access_flag},
      .handler = opener(win::SyncKind::timer, Kind::timer),
      .returns = {.values = {{.name = "timer", .type = LuaType::handle, .kind = Kind::timer}}}},
     {.name = "set-timer",

@@ -49,6 +49,7 @@ inline constexpr FieldName read_mode{"read_mode"};
 inline constexpr FieldName released{"released"};
 inline constexpr FieldName remote{"remote"};
 inline constexpr FieldName result{"result"};
+inline constexpr FieldName sddl{"sddl"};
 inline constexpr FieldName state{"state"};
 inline constexpr FieldName status{"status"};
 inline constexpr FieldName text{"text"};

@@ -7,6 +7,7 @@
 
 namespace ipcsh::shape {
 
+inline constexpr std::string_view access_check = "access-check";
 inline constexpr std::string_view agent_exited = "agent-exited";
 inline constexpr std::string_view already_connected = "already-connected";
 inline constexpr std::string_view already_exited = "already-exited";
@@ -42,6 +43,8 @@ inline constexpr std::string_view released_mutex = "released-mutex";
 inline constexpr std::string_view remote = "remote";
 inline constexpr std::string_view reset = "reset";
 inline constexpr std::string_view resumed = "resumed";
+inline constexpr std::string_view security = "security";
+inline constexpr std::string_view security_set = "security-set";
 inline constexpr std::string_view sent = "sent";
 inline constexpr std::string_view set = "set";
 inline constexpr std::string_view show = "show";

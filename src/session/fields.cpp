@@ -23,8 +23,12 @@ std::optional<Value> handle_field(const HandleObject& h, std::string_view field)
 std::optional<Value> field_of(const Value& v, std::string_view field) {
   if (auto r = v.as<Record>())
     if (auto f = r->get(field)) return *f;
-  if (auto r = v.as<Result>())
+  if (auto r = v.as<Result>()) {
     if (auto f = r->find(field)) return *f;
+    // a result that is one record (security, access-check): its fields
+    if (r->values.size() == 1 && r->values[0].as<Record>())
+      if (auto f = r->values[0].as<Record>()->get(field)) return *f;
+  }
   if (auto h = v.as<HandleRef>()) return handle_field(**h, field);
   return std::nullopt;
 }

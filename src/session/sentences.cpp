@@ -100,11 +100,78 @@ std::string wait_text(const Renderer& how, const Result& r) {
   return fmt::format("{}: [{}] {}{} ({})", status, int_of(r, field::index), var.empty() ? "" : var + " ", which, raw);
 }
 
+// A result whose one value is a record (security, access-check): that
+// record's field, shown.
+std::string record_text(const Renderer& how, const Result& r, std::string_view key) {
+  auto rec = r.values.empty() ? nullptr : r.values[0].as<Record>();
+  auto v = rec ? rec->get(key) : nullptr;
+  return v && !v->is_nil() ? how.cell(*v) : std::string();
+}
+
+// One line per ACE of a list of ACE records, indented.
+std::string ace_lines(const Result& r, std::string_view key) {
+  auto rec = r.values.empty() ? nullptr : r.values[0].as<Record>();
+  auto list = rec && rec->get(key) ? rec->get(key)->as<List>() : nullptr;
+  std::string out;
+  if (!list) return out;
+  for (const auto& item : list->items) {
+    auto ace = item.as<Record>();
+    auto index = ace ? ace->get("index") : nullptr;
+    auto line = ace ? ace->get("line") : nullptr;
+    auto sddl = ace ? ace->get("sddl") : nullptr;
+    if (!line || !line->as<std::string>()) continue;
+    out += fmt::format("\n  {}. {}", index && index->as<std::int64_t>() ? *index->as<std::int64_t>() : 0,
+                       *line->as<std::string>());
+    if (sddl && sddl->as<std::string>() && !sddl->as<std::string>()->empty()) out += "  " + *sddl->as<std::string>();
+  }
+  return out;
+}
+
+std::string security_text(const Renderer& how, const Result& r) {
+  std::string sddl = record_text(how, r, "sddl");
+  std::string owner = record_text(how, r, "owner"), group = record_text(how, r, "group");
+  std::string dacl = record_text(how, r, "dacl");
+  std::string out = fmt::format("{} ({}): {}", record_text(how, r, "object"), record_text(how, r, "type"),
+                                sddl.empty() ? "an empty descriptor" : sddl);
+  out += fmt::format("\nowner: {}  group: {}", owner.empty() ? "none" : owner, group.empty() ? "none" : group);
+  if (dacl == "none") out += "\nDACL: none (no DACL: everyone may open it for anything)";
+  else if (dacl == "NULL") out += "\nDACL: NULL (everyone may open it for anything)";
+  else out += "\nDACL: " + dacl + ace_lines(r, "aces");
+  auto rec = r.values.empty() ? nullptr : r.values[0].as<Record>();
+  auto label = rec ? rec->get("label") : nullptr;
+  if (!label || label->is_nil()) out += "\nlabel: not read";
+  else if (label->as<List>() && label->as<List>()->items.empty()) out += "\nlabel: none";
+  else out += "\nlabel:" + ace_lines(r, "label");
+  return out;
+}
+
+std::string access_check_text(const Renderer& how, const Result& r) {
+  auto rec = r.values.empty() ? nullptr : r.values[0].as<Record>();
+  auto granted = rec ? rec->get("granted") : nullptr;
+  bool yes = granted && granted->as<bool>() && *granted->as<bool>();
+  std::string out = fmt::format("AccessCheck: {} on {}: {}", record_text(how, r, "access"), record_text(how, r, "object"),
+                                yes ? "granted (" + record_text(how, r, "granted_access") + ")" : "denied");
+  auto walk = rec ? rec->get("dacl_grants") : nullptr;
+  bool walk_yes = walk && walk->as<bool>() && *walk->as<bool>();
+  if (walk && walk_yes != yes)
+    out += fmt::format("\n  the DACL, walked as Windows documents it, {} it (see docs/wine.md)", walk_yes ? "grants" : "denies");
+  out += "\n  decided by: " + record_text(how, r, "decided_by");
+  std::string open = record_text(how, r, "open");
+  out += "\n  a real open: " + (open.empty() ? std::string("none (the object has no name to open it by)") : open);
+  return out;
+}
+
 using Render = std::function<std::string(const Renderer&, const Result&)>;
 
 // Every result shape and its sentence.
 const std::map<std::string_view, Render, std::less<>>& sentences() {
   static const std::map<std::string_view, Render, std::less<>> table{
+      {shape::security, security_text},
+      {shape::access_check, access_check_text},
+      {shape::security_set,
+       [](const Renderer& how, const Result& r) {
+         return fmt::format("{}: the descriptor is now {}", handle_value_of(r.get(field::handle)), text_of(how, r, field::sddl));
+       }},
       {shape::sent,
        [](const Renderer&, const Result& r) {
          std::string line = "sent " + plural(int_of(r, field::bytes), "byte");

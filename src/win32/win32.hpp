@@ -37,8 +37,17 @@ std::string value_text(std::uint64_t value, const NameTable& names);
 
 extern const NameTable access_names, share_names, disposition_names, file_flag_names, pipe_open_names,
     pipe_mode_names, pipe_state_names, duplicate_names, handle_flag_names, wait_names, mailslot_timeout_names,
-    page_names, map_names, creation_names, startf_names, process_access_names, sync_access_names,
+    page_names, map_names, creation_names, startf_names, process_access_names,
     smto_names, wsa_flag_names, ntstatus_names, timeout_names, move_method_names;
+
+// A kernel type's access rights by name ("Event": EVENT_MODIFY_STATE, ...,
+// then DELETE ... GENERIC_ALL); a type not listed gets the standard ones.
+struct TypeRights {
+  std::string_view type;  // as NtQueryObject names it: "Event", "Mutant", "Section", "File"
+  NameTable names;
+};
+extern const std::vector<TypeRights> type_rights;
+const NameTable& rights_of(std::string_view type);
 
 // ---- Arguments as the trace shows them (rendered only when traced) -------
 

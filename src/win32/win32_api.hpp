@@ -160,7 +160,8 @@ HANDLE create_mutex(const Security& security, bool owned, std::string_view name)
 HANDLE create_semaphore(const Security& security, LONG initial, LONG maximum, std::string_view name);
 HANDLE create_waitable_timer(const Security& security, bool manual, std::string_view name);
 enum class SyncKind { event, mutex, semaphore, timer };
-HANDLE open_sync(SyncKind kind, bool inherit, std::string_view name);
+// OpenEventW, ...: with `access`, or 0 for the type's all-access right.
+HANDLE open_sync(SyncKind kind, bool inherit, std::string_view name, DWORD access = 0);
 void set_event(HANDLE h);
 void reset_event(HANDLE h);
 void pulse_event(HANDLE h);

@@ -259,6 +259,8 @@ AccessAnswer access_check(const std::string& sddl, ACCESS_MASK desired, const GE
         [&] { return DuplicateToken(opened, SecurityImpersonation, &duplicated); });
   UniqueHandle impersonation(duplicated);
   GENERIC_MAPPING map = mapping;
+  // AccessCheck refuses generic rights (ERROR_GENERIC_NOT_MAPPED): mapped first.
+  MapGenericMask(&desired, &map);
   PRIVILEGE_SET privileges{};
   DWORD privileges_size = sizeof privileges;
   AccessAnswer answer;

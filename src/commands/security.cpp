@@ -1,0 +1,228 @@
+// The security family: an object's security descriptor read (security),
+// changed (set-security), and asked whether this process's token may open
+// it with an access (access-check), next to what a real open answers.
+#include "access.hpp"
+#include "core/shapes.hpp"
+#include "win32/unique_handle.hpp"
+
+namespace ipcsh {
+namespace {
+
+// What a command is about: a handle the user holds, or an object opened
+// here by name (READ_CONTROL) and closed after.
+struct Target {
+  HANDLE handle = nullptr;
+  UniqueHandle opened;
+  Kind kind = Kind::other;
+  std::string name;   // the object's name, for a real open ("" when unnamed)
+  std::string shown;  // "event 0x6c sec-demo", "event sec-demo"
+};
+
+Kind type_flag(const Args& a) {
+  std::string type = a.string_or("type", "");
+  if (type.empty()) return Kind::other;
+  Kind kind = kind_from_name(type);
+  if (kind == Kind::other || !(named_kinds.has(kind) || kind == Kind::pipe))
+    throw UsageError(fmt::format("--type: event, mutex, semaphore, timer, mapping, mailslot or pipe expected, got '{}'",
+                                 one_line(type, 40)));
+  return kind;
+}
+
+// The kinds a name could be in the session's object directory, by the
+// types the kernel lists there (a mailslot lives elsewhere: --type).
+Kind kind_in_directory(const std::string& name) {
+  Kind found = Kind::other;
+  int count = 0;
+  for (const auto& e : win::list_object_directory(win::session_named_objects())) {
+    if (e.name != name) continue;
+    for (Kind k : {Kind::event, Kind::mutex, Kind::semaphore, Kind::timer, Kind::mapping})
+      if (e.type == kernel_type(k)) {
+        found = k;
+        ++count;
+      }
+  }
+  return count == 1 ? found : Kind::other;
+}
+
+Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK access) {
+  Target t;
+  const Value* given = a.find(param);
+  HandleRef held = given ? (given->as<HandleRef>() ? *given->as<HandleRef>() : nullptr) : nullptr;
+  if (!held && given && given->as<std::int64_t>()) held = s.resolve(*given->as<std::int64_t>());
+  if (held) {
+    if (held->closed()) s.closed_handle(held, "security");
+    t.handle = held->handle();
+    t.kind = held->kind;
+    if (!held->nameless && named_kinds.has(held->kind) && held->kind != Kind::other) t.name = held->name;
+    t.shown = fmt::format("{} {}{}", kind_name(held->kind), held->value_text(), held->name.empty() || held->nameless ? "" : " " + held->name);
+    return t;
+  }
+  std::string name = given && given->as<std::string>() ? *given->as<std::string>() : "";
+  if (name.empty()) throw UsageError(fmt::format("{}: a handle ($e) or an object's name expected", param));
+  t.kind = type_flag(a);
+  if (t.kind == Kind::other) t.kind = kind_in_directory(name);
+  if (t.kind == Kind::other)
+    throw UsageError(fmt::format("{}: no single event, mutex, semaphore, timer or mapping is named '{}' here; say which "
+                                 "with --type (a mailslot needs --type mailslot)", param, one_line(name, 60)));
+  t.opened = open_by_name(t.kind, name, access);
+  t.handle = t.opened.get();
+  t.name = name;
+  t.shown = fmt::format("{} {}", kind_name(t.kind), name);
+  return t;
+}
+
+Record ace_record(const win::Ace& ace, int index, std::string_view type, const GENERIC_MAPPING& mapping) {
+  Record r;
+  r.fields.push_back({"index", index});
+  r.fields.push_back({"line", ace_line(ace, type, mapping)});
+  r.fields.push_back({"sddl", ace.sddl});
+  r.fields.push_back({"who", ace.sid.account.empty() ? ace.sid.text : ace.sid.account});
+  r.fields.push_back({"sid", ace.sid.text});
+  r.fields.push_back({"mask", static_cast<std::int64_t>(ace.mask), Show::hex});
+  r.fields.push_back({"rights", rights_text(ace.mask, type)});
+  r.fields.push_back({"means", rights_text(map_generic(ace.mask, mapping), type)});
+  return r;
+}
+
+Value sid_value(const std::optional<win::Sid>& sid) {
+  if (!sid) return Value();
+  return sid->account.empty() ? sid->text : fmt::format("{} ({})", sid->account, sid->text);
+}
+
+Value security(Session& s, const Args& a) {
+  Target t = target_of(s, a, "TARGET", READ_CONTROL);
+  win::Descriptor d = win::get_security(t.handle);
+  win::ObjectFacts facts = win::query_object(t.handle);
+  std::string type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
+  Record r;
+  r.fields.push_back({"object", t.shown});
+  r.fields.push_back({"type", type});
+  r.fields.push_back({"sddl", d.sddl});
+  r.fields.push_back({"owner", sid_value(d.owner)});
+  r.fields.push_back({"group", sid_value(d.group)});
+  std::string dacl = !d.dacl_present ? "none"
+                     : d.dacl_null  ? "NULL"
+                                    : fmt::format("{} ACE{}", d.dacl.size(), d.dacl.size() == 1 ? "" : "s");
+  r.fields.push_back({"dacl", dacl});
+  List aces, labels;
+  for (std::size_t i = 0; i < d.dacl.size(); ++i)
+    aces.items.push_back(ace_record(d.dacl[i], static_cast<int>(i) + 1, type, facts.mapping));
+  for (std::size_t i = 0; i < d.label.size(); ++i)
+    labels.items.push_back(ace_record(d.label[i], static_cast<int>(i) + 1, type, facts.mapping));
+  r.fields.push_back({"aces", std::move(aces)});
+  r.fields.push_back({"label", d.label_read ? Value(std::move(labels)) : Value()});
+  return result(shape::security, {std::move(r)}, {}, 1);
+}
+
+Value set_security(Session& s, const Args& a) {
+  HandleRef h = a.handle("H");
+  win::set_security(h->handle(), a.string("SDDL"));
+  win::Descriptor d = win::get_security(h->handle());
+  return report(shape::security_set, {h, d.sddl}, {field::handle, field::sddl});
+}
+
+Value access_check(Session& s, const Args& a) {
+  Target t = target_of(s, a, "TARGET", READ_CONTROL);
+  win::ObjectFacts facts = win::query_object(t.handle);
+  std::string type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
+  if (!a.has("access")) throw UsageError("--access MASK: the access to check is needed (GENERIC_READ, MODIFY_STATE, 0x2)");
+  ACCESS_MASK desired = parse_access(a.string("access"), type, "--access");
+  win::Descriptor d = win::get_security(t.handle);
+  // AccessCheck needs an owner and a group; a descriptor without them (Wine
+  // gives objects made without one none) is checked with the token's.
+  std::string sddl = d.sddl;
+  win::TokenFacts token = win::token_facts();
+  if (!d.group) sddl = "G:" + token.primary_group.text + sddl;
+  if (!d.owner) sddl = "O:" + token.owner.text + sddl;
+  win::AccessAnswer answer = win::access_check(sddl, desired, facts.mapping);
+  Decision why = decide(d, desired, facts.mapping, token, type);
+  Record r;
+  r.fields.push_back({"object", t.shown});
+  r.fields.push_back({"access", rights_text(desired, type)});
+  r.fields.push_back({"wanted", rights_text(map_generic(desired, facts.mapping) & ~MAXIMUM_ALLOWED, type)});
+  r.fields.push_back({"granted", answer.granted});
+  r.fields.push_back({"granted_access", rights_text(answer.granted_mask, type)});
+  // The DACL walked as Windows documents it; where the kernel answers
+  // otherwise (Wine grants SYNCHRONIZE whatever the DACL says) both show.
+  r.fields.push_back({"dacl_grants", why.granted});
+  r.fields.push_back({"decided_by", why.why});
+  r.fields.push_back({"ace", why.ace ? Value(why.ace) : Value()});
+  Value opened, open_text;
+  if (!t.name.empty() && t.kind != Kind::pipe) {
+    try {
+      UniqueHandle real = open_by_name(t.kind, t.name, desired);
+      opened = true;
+      open_text = "opened";
+    } catch (const Win32Error& e) {
+      opened = false;
+      open_text = fmt::format("{}: {} ({})", e.api(), e.name(), e.code());
+    }
+  }
+  r.fields.push_back({"opened", opened});
+  r.fields.push_back({"open", open_text});
+  return result(shape::access_check, {std::move(r)}, {}, 1);
+}
+
+const Param target{.name = "TARGET", .type = ArgType::any};
+const Flag type_of_name{.name = "type",
+                        .type = ArgType::choice,
+                        .value_name = "event|mutex|semaphore|timer|mapping|mailslot",
+                        .help = "what kind of object NAME is (found in the object directory when only one holds it)",
+                        .choices = {"event", "mutex", "semaphore", "timer", "mapping", "mailslot", "pipe"}};
+const FamilyRegistration family{"security", "security descriptors: who may open an object, and why one was refused"};
+const CommandRegistration registration{
+    {.name = "security",
+     .family = "security",
+     .summary = "an object's owner, group, DACL and label, as SDDL and one line per ACE (GetKernelObjectSecurity)",
+     .params = {target},
+     .flags = {type_of_name},
+     .handler = security,
+     .stable = false,
+     .returns = {.values = {{.name = "descriptor",
+                             .type = LuaType::record,
+                             .fields = {{.name = "object", .type = LuaType::string},
+                                        {.name = "type", .type = LuaType::string, .about = "the kernel's: Event, Section, File"},
+                                        {.name = "sddl", .type = LuaType::string},
+                                        {.name = "owner", .type = LuaType::string, .optional = true},
+                                        {.name = "group", .type = LuaType::string, .optional = true},
+                                        {.name = "dacl", .type = LuaType::string, .about = "none, NULL or \"N ACEs\""},
+                                        {.name = "aces", .type = LuaType::rows, .about = "the DACL's ACEs, in order"},
+                                        {.name = "label", .type = LuaType::rows, .optional = true,
+                                         .about = "the integrity label's ACEs (nil when it could not be read)"}}}},
+                 .note = "Each ACE row has the fields index, line, sddl, who, sid, mask, rights and means"}},
+    {.name = "set-security",
+     .family = "security",
+     .summary = "change an object's descriptor: the parts SDDL names (SetKernelObjectSecurity)",
+     .params = {{.name = "H", .type = ArgType::handle}, {.name = "SDDL", .type = ArgType::name}},
+     .handler = set_security,
+     .stable = false},
+    {.name = "access-check",
+     .family = "security",
+     .summary = "may this process's token open TARGET with --access? AccessCheck, the deciding ACE, and a real open",
+     .params = {target},
+     .flags = {{.name = "access",
+                .type = ArgType::name,
+                .value_name = "MASK",
+                .help = "rights by name joined with | (GENERIC_READ|SYNCHRONIZE, MODIFY_STATE) or a number"},
+               type_of_name},
+     .handler = access_check,
+     .stable = false,
+     .returns = {.values = {{.name = "answer",
+                             .type = LuaType::record,
+                             .fields = {{.name = "object", .type = LuaType::string},
+                                        {.name = "access", .type = LuaType::string},
+                                        {.name = "wanted", .type = LuaType::string, .about = "generic rights mapped"},
+                                        {.name = "granted", .type = LuaType::boolean, .about = "AccessCheck's answer"},
+                                        {.name = "granted_access", .type = LuaType::string},
+                                        {.name = "dacl_grants", .type = LuaType::boolean,
+                                         .about = "the DACL walked as Windows documents it"},
+                                        {.name = "decided_by", .type = LuaType::string},
+                                        {.name = "ace", .type = LuaType::integer, .optional = true,
+                                         .about = "the deciding ACE's number"},
+                                        {.name = "opened", .type = LuaType::boolean, .optional = true,
+                                         .about = "whether a real open with that access succeeded (nil: unnamed)"},
+                                        {.name = "open", .type = LuaType::string, .optional = true}}}}}},
+};
+
+}  // namespace
+}  // namespace ipcsh
