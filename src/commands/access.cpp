@@ -191,6 +191,7 @@ Decision decide(const win::Descriptor& d, ACCESS_MASK desired, const GENERIC_MAP
 }
 
 std::optional<std::string> access_denied_hint(Kind kind, const std::string& name, ACCESS_MASK access) {
+  win::OwnScope own;  // looking, to explain: not calls of the user's
   try {
     UniqueHandle h = open_by_name(kind, name, READ_CONTROL);
     win::Descriptor d = win::get_security(h.get());

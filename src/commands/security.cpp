@@ -117,8 +117,7 @@ Value security(Session& s, const Args& a) {
 Value set_security(Session& s, const Args& a) {
   HandleRef h = a.handle("H");
   win::set_security(h->handle(), a.string("SDDL"));
-  win::Descriptor d = win::get_security(h->handle());
-  return report(shape::security_set, {h, d.sddl}, {field::handle, field::sddl});
+  return report(shape::security_set, {h, a.string("SDDL")}, {field::handle, field::sddl});
 }
 
 Value access_check(Session& s, const Args& a) {
@@ -195,7 +194,8 @@ const CommandRegistration registration{
      .summary = "change an object's descriptor: the parts SDDL names (SetKernelObjectSecurity)",
      .params = {{.name = "H", .type = ArgType::handle}, {.name = "SDDL", .type = ArgType::name}},
      .handler = set_security,
-     .stable = false},
+     .stable = false,
+     .returns = {.note = "The shell prints what was set; `security H` reads the whole descriptor back"}},
     {.name = "access-check",
      .family = "security",
      .summary = "may this process's token open TARGET with --access? AccessCheck, the deciding ACE, and a real open",

@@ -105,7 +105,8 @@ bool generic_form_known(std::string_view api) {
 // does not express: comments.
 bool shown_only(std::string_view api) {
   return api.rfind("Nt", 0) == 0 || api == "WSAStartup" || api == "getaddrinfo" || api == "select" ||
-         api == "WSASocketW" || api == "RegisterClassExW" || api == "CreateWindowExW";
+         api == "WSASocketW" || api == "RegisterClassExW" || api == "CreateWindowExW" ||
+         api == "GetKernelObjectSecurity" || api == "OpenProcessToken" || api == "DuplicateToken" || api == "AccessCheck";
 }
 
 }  // namespace
@@ -136,6 +137,11 @@ std::string CExporter::arg(const win::OwnedArg& owned) {
     case win::Arg::As::flags:
     case win::Arg::As::value: return win::show(a);
     case win::Arg::As::inherit: return a.n ? "&inherit_yes" : "&inherit_no";
+    case win::Arg::As::security: {
+      auto sd = descriptors_.find(owned.text);
+      return fmt::format("security_attributes({}, {})", sd == descriptors_.end() ? "NULL" : sd->second,
+                         a.n ? "TRUE" : "FALSE");
+    }
     case win::Arg::As::handle: return handle_expr(a.n);
     case win::Arg::As::data: return fmt::format("{}, {}", c_bytes(owned.text), owned.text.size());
     case win::Arg::As::literal: return is_c_literal(owned.text) ? owned.text : std::string();
@@ -167,6 +173,16 @@ std::string CExporter::statement(const win::CallEvent& e) {
   if (readable_wait)
     return fmt::format("/* {}: part of ipcsh's wait on a pipe end (a zero-byte read), not exported */",
                        comment_text(e.line()));
+  if (api == "ConvertStringSecurityDescriptorToSecurityDescriptorW") {
+    std::string sd = fmt::format("sd{}", ++counter_);
+    declarations_.push_back(fmt::format("  PSECURITY_DESCRIPTOR {} = NULL;", sd));
+    descriptors_[e.args[0].text] = sd;
+    last_descriptor_ = sd;
+    return fmt::format("show_bool(\"{}\", {}({}, SDDL_REVISION_1, &{}, NULL));", api, api, arg(e.args[0]), sd);
+  }
+  if (api == "SetKernelObjectSecurity")
+    return fmt::format("show_bool(\"{}\", {}({}, {}, {}));", api, api, h(0), win::show(e.args[1].arg),
+                       last_descriptor_.empty() ? "NULL" : last_descriptor_);
   if (api == "WriteFile") return fmt::format("io_write({}, {});", h(0), arg(e.args[1]));
   if (api == "ReadFile") return fmt::format("io_read({}, {});", h(0), arg(e.args[1]));
   if (api == "ConnectNamedPipe") return fmt::format("io_connect({});", h(0));
@@ -234,9 +250,9 @@ std::string CExporter::statement(const win::CallEvent& e) {
     declarations_.push_back(fmt::format("  PROCESS_INFORMATION {} = {{0}};", pi));
     std::string code = fmt::format(
         "{{ wchar_t command_line[32768]; HANDLE list[] = {{{}}};\n    _snwprintf(command_line, 32768, {}{});\n"
-        "    spawn(command_line, {}, list, {}, {}, {}, &{}); }}",
+        "    spawn(command_line, {}, {}, list, {}, {}, {}, &{}); }}",
         handles.empty() ? "NULL" : [&] { std::string j; for (auto& x : handles) j += (j.empty() ? "" : ", ") + x; return j; }(),
-        c_wide(format), values, e.args[4].text, handles.size(), win::show(e.args[5].arg), std_handles, pi);
+        c_wide(format), values, e.args[2].arg.as == win::Arg::As::security ? arg(e.args[2]) : "NULL", e.args[4].text, handles.size(), win::show(e.args[5].arg), std_handles, pi);
     if (process) vars_[*process] = pi + ".hProcess";
     if (thread) vars_[*thread] = pi + ".hThread";
     return code;
@@ -253,7 +269,8 @@ std::string CExporter::statement(const win::CallEvent& e) {
   if (api == "CreatePipe") {
     auto r = detail_value(e.detail, "read"), w = detail_value(e.detail, "write");
     std::string rv = r ? new_var(*r, "h") : "unused_read", wv = w ? new_var(*w, "h") : "unused_write";
-    return fmt::format("show_bool(\"CreatePipe\", CreatePipe(&{}, &{}, NULL, {}));", rv, wv, arg(e.args[3]));
+    return fmt::format("show_bool(\"CreatePipe\", CreatePipe(&{}, &{}, {}, {}));", rv, wv,
+                       e.args[2].arg.as == win::Arg::As::security ? arg(e.args[2]) : "NULL", arg(e.args[3]));
   }
   if (api == "CloseHandle") {
     auto v = e.args.empty() ? std::nullopt : std::optional<std::int64_t>(e.args[0].arg.n);

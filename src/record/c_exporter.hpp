@@ -31,6 +31,8 @@ class CExporter {
   std::vector<win::CallEvent> pending_;
   std::map<std::int64_t, std::string> vars_;  // handle value -> C variable holding it
   std::vector<std::string> declarations_, body_;
+  std::map<std::string, std::string> descriptors_;  // SDDL -> the C variable holding it converted
+  std::string last_descriptor_;                     // the one converted last (set-security's)
   std::string handle_list_;                    // the last PROC_THREAD_ATTRIBUTE_HANDLE_LIST
   int counter_ = 0;
 };

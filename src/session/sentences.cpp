@@ -170,7 +170,7 @@ const std::map<std::string_view, Render, std::less<>>& sentences() {
       {shape::access_check, access_check_text},
       {shape::security_set,
        [](const Renderer& how, const Result& r) {
-         return fmt::format("{}: the descriptor is now {}", handle_value_of(r.get(field::handle)), text_of(how, r, field::sddl));
+         return fmt::format("{}: set {} (see security)", handle_value_of(r.get(field::handle)), text_of(how, r, field::sddl));
        }},
       {shape::sent,
        [](const Renderer&, const Result& r) {

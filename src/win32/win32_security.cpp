@@ -205,6 +205,7 @@ Descriptor get_security(HANDLE h) {
 }
 
 void set_security(HANDLE h, const std::string& sddl) {
+  SecurityAttributes converted(Security{false, sddl});
   SECURITY_INFORMATION parts = 0;
   for (const auto& p : sddl_parts(sddl)) {
     if (p.list == 'O') parts |= OWNER_SECURITY_INFORMATION;
@@ -213,7 +214,6 @@ void set_security(HANDLE h, const std::string& sddl) {
     if (p.list == 'S') parts |= LABEL_SECURITY_INFORMATION;
   }
   if (!parts) throw Win32Error("SetKernelObjectSecurity", ERROR_INVALID_PARAMETER, "the SDDL names no owner, group, DACL or label");
-  SecurityAttributes converted(Security{false, sddl});
   static const NameTable info_names{{OWNER_SECURITY_INFORMATION, "OWNER_SECURITY_INFORMATION"},
                                     {GROUP_SECURITY_INFORMATION, "GROUP_SECURITY_INFORMATION"},
                                     {DACL_SECURITY_INFORMATION, "DACL_SECURITY_INFORMATION"},

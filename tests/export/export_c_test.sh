@@ -30,7 +30,7 @@ normalize_c() {
   tr -d '\r' | grep -E '^[A-Za-z]+ = ' | sed -E 's/ +$//'
 }
 
-for scenario in mailslot inheritance dup named_pipe; do
+for scenario in mailslot inheritance dup named_pipe security; do
   text=$(sed "s/{tag}/$tag-$scenario/g" "$here/$scenario.txt")
   if grep -q '{w}' <<<"$text"; then
     # the value $w has in a session that starts the same way
