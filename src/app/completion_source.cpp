@@ -47,6 +47,22 @@ std::vector<std::string> files_like(const std::string& typed) {
   return out;
 }
 
+// Object directories starting with `typed` ("\\Ses" -> "\\Sessions\\"): the
+// directories in the one above what is typed, each ending in \ to go on.
+std::vector<std::string> directories_like(const std::string& typed) {
+  std::string path = typed.empty() || typed[0] != '\\' ? "\\" + typed : typed;
+  std::size_t slash = path.find_last_of('\\');
+  std::string parent = path.substr(0, slash + 1), start = path.substr(slash + 1);
+  std::vector<std::string> out;
+  try {
+    for (const auto& e : win::list_object_directory(parent.size() > 1 ? parent.substr(0, parent.size() - 1) : parent))
+      if (e.type == "Directory" && e.name.compare(0, start.size(), start) == 0) out.push_back(parent + e.name + "\\");
+  } catch (const std::exception&) {  // a directory that cannot be listed offers nothing
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // The fields $h.FIELD reaches on a handle of `kind`.
 std::vector<std::string> handle_fields(std::string_view kind) {
   std::vector<std::string> fields{"value", "kind", "name", "inherit", "closed"};
@@ -86,7 +102,9 @@ CompletionTable completion_table(Session& session) {
     for (const auto& p : c.params) {
       if (p.type == ArgType::text) break;
       cmd.params.push_back(slot_of(p));
-      if (p.complete == Complete::files) cmd.params.back().file = true;
+      if (p.complete == Complete::files) cmd.params.back().names = CompletionTable::Names::files;
+      if (p.complete == Complete::object_directories)
+        cmd.params.back().names = CompletionTable::Names::object_directories;
       if (p.complete == Complete::commands) {  // help COMMAND|FAMILY
         auto& names = cmd.params.back().choices;
         for (const auto& other : all_commands())
@@ -115,6 +133,7 @@ CompletionTable completion_table(Session& session) {
     t.variables.push_back(std::move(v));
   }
   t.files = files_like;
+  t.object_directories = directories_like;
   t.agent_variables = [&session](const std::string& agent) { return agent_variables(session, agent); };
   return t;
 }

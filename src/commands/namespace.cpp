@@ -60,6 +60,7 @@ Value objects(Session&, const Args& a) {
     throw UsageError(fmt::format("DIR: an object directory path starting with \\ expected (\\BaseNamedObjects), got '{}'",
                                  dir.substr(0, 60)),
                      1);
+  if (dir.size() > 1 && dir.back() == '\\') dir.pop_back();  // \Sessions\ as Tab completes it
   Table t{{"name", "type", "target"}};
   t.wide = a.flag("wide");
   int unlisted = 0;
@@ -208,7 +209,7 @@ const CommandRegistration registration{
     {.name = "objects",
      .family = "namespace",
      .summary = "an object directory's entries: name, type, a link's target (NtQueryDirectoryObject)",
-     .params = {{.name = "DIR", .type = ArgType::name, .optional = true}},
+     .params = {{.name = "DIR", .type = ArgType::name, .optional = true, .complete = Complete::object_directories}},
      .flags = {{.name = "type",
                 .type = ArgType::name,
                 .value_name = "T",

@@ -120,8 +120,11 @@ Completion complete_line(const std::string& before, const CompletionTable& t) {
   }
   if (!slot) return c;
   for (const auto& choice : slot->choices) add_matching(c.candidates, typed, choice);
-  if (slot->file && t.files) {
-    c.candidates = t.files(typed);
+  const auto& lookup = slot->names == CompletionTable::Names::files                ? t.files
+                       : slot->names == CompletionTable::Names::object_directories ? t.object_directories
+                                                                                  : nullptr;
+  if (lookup) {
+    c.candidates = lookup(typed);
     c.word_done = !(c.candidates.size() == 1 && !c.candidates[0].empty() &&
                     (c.candidates[0].back() == '/' || c.candidates[0].back() == '\\'));
   }

@@ -13,11 +13,12 @@
 namespace ipcsh {
 
 struct CompletionTable {
+  enum class Names { none, files, object_directories };  // names looked up as typed
   struct Slot {                       // a parameter, or a flag's value
     bool handle = false;              // takes a handle: $variables of `kinds`
     std::vector<std::string> kinds;   // empty: any kind
     std::vector<std::string> choices;
-    bool file = false;
+    Names names = Names::none;
   };
   struct Flag {
     std::string name;                 // without --
@@ -42,6 +43,8 @@ struct CompletionTable {
   // (empty when it cannot answer). This shell's are $^NAME there.
   std::function<std::vector<Variable>(const std::string& agent_variable)> agent_variables;
   std::function<std::vector<std::string>(const std::string& prefix)> files;  // "dir/na" -> "dir/name.lua", "dir/sub/"
+  // "\\Ses" -> "\\Sessions\\": object directories, a path ending in \ to go on
+  std::function<std::vector<std::string>(const std::string& prefix)> object_directories;
 };
 
 Completion complete_line(const std::string& before_cursor, const CompletionTable& table);

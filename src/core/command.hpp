@@ -57,6 +57,7 @@ enum class Complete {
   none,
   files,     // Lua files and folders (run FILE)
   commands,  // every command and family name (help COMMAND)
+  object_directories,  // the object manager's directories (objects DIR)
 };
 
 // How `record FILE.lua` writes a command into the Lua scenario.

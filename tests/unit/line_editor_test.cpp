@@ -51,7 +51,7 @@ static CompletionTable table() {
   CompletionTable::Slot file_like{true, {"mailslot", "pipe"}};
   CompletionTable::Slot data{};
   CompletionTable::Slot access{false, {}, {"duplex", "in", "out"}};
-  CompletionTable::Slot file{false, {}, {}, true};
+  CompletionTable::Slot file{false, {}, {}, CompletionTable::Names::files};
   t.commands = {
       {"create-event", {{}}, false, {{"manual", false, {}}, {"inherit", false, {}}}},
       {"create-pipe", {{}}, false, {{"access", true, access}, {"mode", true, {false, {}, {"byte", "message"}}}}},
