@@ -48,5 +48,18 @@ Decision decide(const win::Descriptor& d, ACCESS_MASK desired, const GENERIC_MAP
 // For an open refused with ERROR_ACCESS_DENIED: what the object's DACL
 // says about `access`, when its descriptor can be read; nullopt otherwise.
 std::optional<std::string> access_denied_hint(Kind kind, const std::string& name, ACCESS_MASK access);
+// An open-* by name: `open()`'s handle, or its error, with that hint added
+// when it is ERROR_ACCESS_DENIED and the descriptor says why.
+template <class Open>
+HANDLE open_explained(Kind kind, const std::string& name, ACCESS_MASK access, Open&& open) {
+  try {
+    return open();
+  } catch (const Win32Error& e) {
+    if (e.code() != ERROR_ACCESS_DENIED) throw;
+    auto hint = access_denied_hint(kind, name, access);
+    if (!hint) throw;
+    throw e.with_hint(*hint);
+  }
+}
 
 }  // namespace ipcsh

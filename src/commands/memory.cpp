@@ -1,5 +1,6 @@
 // Shared memory: a pagefile-backed section (file mapping) that processes open
 // by name and map into their address space as views.
+#include "access.hpp"
 #include "object_info.hpp"
 #include "core/shapes.hpp"
 #include "session/format.hpp"
@@ -42,7 +43,8 @@ DWORD map_access(const Args& a) {
 }
 
 Value open_mapping(Session& s, const Args& a) {
-  HANDLE h = win::open_file_mapping(map_access(a), a.flag("inherit"), a.string("NAME"));
+  HANDLE h = open_explained(Kind::mapping, a.string("NAME"), map_access(a),
+                            [&] { return win::open_file_mapping(map_access(a), a.flag("inherit"), a.string("NAME")); });
   auto ref = s.add(Kind::mapping, h, a.string("NAME"));
   ref->role = a.string_or("access", "write") == "read" ? "read-only" : "";
   return ref;

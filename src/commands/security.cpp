@@ -198,7 +198,8 @@ const CommandRegistration registration{
      .returns = {.note = "The shell prints what was set; `security H` reads the whole descriptor back"}},
     {.name = "access-check",
      .family = "security",
-     .summary = "may this process's token open TARGET with --access? AccessCheck, the deciding ACE, and a real open",
+     .summary = "may this process's token open TARGET with --access? AccessCheck, the deciding ACE, and a real open "
+                "(Wine grants SYNCHRONIZE whatever the DACL says: docs/wine.md)",
      .params = {target},
      .flags = {{.name = "access",
                 .type = ArgType::name,

@@ -13,14 +13,9 @@ Handler opener(win::SyncKind sync, Kind kind) {
   return [=](Session& s, const Args& a) -> Value {
     const std::string& name = a.string("NAME");
     ACCESS_MASK access = a.has("access") ? parse_access(a.string("access"), kernel_type(kind), "--access") : 0;
-    try {
-      return s.add(kind, win::open_sync(sync, a.flag("inherit"), name, access), name);
-    } catch (const Win32Error& e) {
-      if (e.code() != ERROR_ACCESS_DENIED) throw;
-      auto hint = access_denied_hint(kind, name, access ? access : win::rights_of(kernel_type(kind)).front().value);
-      if (!hint) throw;
-      throw e.with_hint(*hint);
-    }
+    ACCESS_MASK asked = access ? access : static_cast<ACCESS_MASK>(win::rights_of(kernel_type(kind)).front().value);
+    HANDLE h = open_explained(kind, name, asked, [&] { return win::open_sync(sync, a.flag("inherit"), name, access); });
+    return s.add(kind, h, name);
   };
 }
 
