@@ -47,10 +47,20 @@ Kind kind_in_directory(const std::string& name) {
 Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK access) {
   Target t;
   const Value* given = a.find(param);
+  // $e.value and other described results stand for their value
+  if (auto r = given ? given->as<Result>() : nullptr; r && !r->values.empty()) given = &r->values[0];
   HandleRef held = given ? (given->as<HandleRef>() ? *given->as<HandleRef>() : nullptr) : nullptr;
   if (!held && given && given->as<std::int64_t>()) held = s.resolve(*given->as<std::int64_t>());
+  // a word without --type: a handle value (0x6c, -1) or `self`, as handles are typed
+  if (!held && given && given->as<std::string>() && !a.has("type")) {
+    const std::string& word = *given->as<std::string>();
+    if (word == "self") held = s.self();
+    else if (auto value = parse_number(word)) held = s.resolve(*value);
+  }
   if (held) {
     if (held->closed()) s.closed_handle(held, "security");
+    if (held->kind == Kind::window)
+      throw UsageError("a window is a USER object, not a kernel object: it has no security descriptor (its desktop does)");
     t.handle = held->handle();
     t.kind = held->kind;
     if (!held->nameless && named_kinds.has(held->kind) && held->kind != Kind::other) t.name = held->name;

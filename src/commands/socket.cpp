@@ -80,7 +80,8 @@ const FamilyRegistration family{"socket", "TCP sockets on loopback or any addres
 const CommandRegistration registration{
     {.name = "tcp-listen",
      .family = "socket",
-     .summary = "listen for TCP connections on PORT (0: any free port; `info` shows it)",
+     .summary = "listen for TCP connections on PORT (0: any free port; `info` shows it; a socket takes no "
+                "SECURITY_ATTRIBUTES, so no --sddl)",
      .params = {{.name = "PORT", .type = ArgType::integer, .range = {0, 65535}}},
      .flags =
          {{.name = "host", .type = ArgType::name, .value_name = "ADDR", .help = "address to bind (default 127.0.0.1)"},

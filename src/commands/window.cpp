@@ -99,7 +99,8 @@ const FamilyRegistration family{"window", "message-only windows and their messag
 const CommandRegistration registration{
     {.name = "create-window",
      .family = "window",
-     .summary = "create a message-only window named NAME (CreateWindowExW, HWND_MESSAGE)",
+     .summary = "create a message-only window named NAME (CreateWindowExW, HWND_MESSAGE; no SECURITY_ATTRIBUTES: "
+                "a window is secured by its desktop, so no --sddl)",
      .params = {{.name = "NAME", .type = ArgType::name}},
      .handler = create_window,
      .returns = {.values = {{.name = "window", .type = LuaType::handle, .kind = Kind::window}}}},
