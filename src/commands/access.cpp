@@ -3,6 +3,7 @@
 #include "access.hpp"
 
 #include <cctype>
+#include <cstdlib>
 
 namespace ipcsh {
 namespace {
@@ -60,27 +61,29 @@ ACCESS_MASK parse_access(std::string_view text, std::string_view type, std::stri
     std::string word = trimmed(text.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
     start = bar == std::string_view::npos ? text.size() + 1 : bar + 1;
     if (word.empty()) throw UsageError(fmt::format("{}: an empty right in '{}'", what, one_line(text, 80)));
-    if (std::isdigit(static_cast<unsigned char>(word[0]))) {
-      std::size_t used = 0;
-      unsigned long long n = 0;
-      try {
-        n = std::stoull(word, &used, 0);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != word.size() || n > 0xFFFFFFFFull)
-        throw UsageError(fmt::format("{}: '{}' is no 32-bit access mask", what, one_line(word, 40)));
+    if (std::isdigit(static_cast<unsigned char>(word[0])) || word[0] == '-' || word[0] == '+') {
+      // decimal or 0x hex, as every number here (no octal: 010 is ten)
+      bool hex = word.size() > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'X');
+      std::string digits = hex ? word.substr(2) : word;
+      bool ok = !digits.empty() && digits.size() <= 10 &&
+                digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string::npos;
+      unsigned long long n = ok ? std::stoull(digits, nullptr, hex ? 16 : 10) : 0;
+      if (!ok || n > 0xFFFFFFFFull)
+        throw UsageError(fmt::format("{}: '{}' is no 32-bit access mask (decimal or 0x hex, 0 to 0xffffffff)", what,
+                                     one_line(word, 40)));
       mask |= static_cast<ACCESS_MASK>(n);
       continue;
     }
     std::string wanted = upper(word);
     std::optional<ACCESS_MASK> found;
+    // The type's own rights also answer without its prefix: MODIFY_STATE
+    // for EVENT_MODIFY_STATE (the type's all-access name first in the table)
+    std::string_view all = names.empty() ? std::string_view() : names.front().name;
+    std::string prefix = all.find('_') == std::string_view::npos ? "" : std::string(all.substr(0, all.find('_') + 1));
     for (const auto& n : names) {
       std::string_view name = n.name;
-      // EVENT_MODIFY_STATE also answers to MODIFY_STATE
-      auto prefix = name.find('_');
-      bool short_match = prefix != std::string_view::npos && name.substr(prefix + 1) == wanted &&
-                         name.substr(0, prefix) != "GENERIC" && name.substr(0, prefix) != "STANDARD";
+      bool short_match = !prefix.empty() && name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix &&
+                         name.substr(prefix.size()) == wanted;
       if (name == wanted || short_match) {
         found = static_cast<ACCESS_MASK>(n.value);
         break;
@@ -100,6 +103,7 @@ ACCESS_MASK parse_access(std::string_view text, std::string_view type, std::stri
 std::string rights_text(ACCESS_MASK mask, std::string_view type) { return win::flag_text(mask, win::rights_of(type)); }
 
 ACCESS_MASK map_generic(ACCESS_MASK mask, const GENERIC_MAPPING& m) {
+  if (!m.GenericAll) return mask;  // no mapping known: the generic rights stay as they are
   ACCESS_MASK out = mask & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
   if (mask & GENERIC_READ) out |= m.GenericRead;
   if (mask & GENERIC_WRITE) out |= m.GenericWrite;
@@ -150,34 +154,75 @@ std::string ace_line(const win::Ace& ace, std::string_view type, const GENERIC_M
   return line;
 }
 
+namespace {
+
+constexpr const char* owner_rights_sid = "S-1-3-4";  // OWNER RIGHTS (OW)
+
+// The last sub-authority of an integrity level's SID (S-1-16-8192: 8192).
+long integrity_rid(const std::string& sid) {
+  auto dash = sid.rfind('-');
+  return sid.rfind("S-1-16-", 0) == 0 && dash != std::string::npos ? std::strtol(sid.c_str() + dash + 1, nullptr, 10) : -1;
+}
+
+// What the integrity label refuses this token (Windows checks it before
+// the DACL): NO_WRITE_UP, NO_READ_UP, NO_EXECUTE_UP for a token below the
+// label's level, in the type's rights.
+ACCESS_MASK label_refuses(const win::Descriptor& d, const GENERIC_MAPPING& m, const win::TokenFacts& token) {
+  ACCESS_MASK refused = 0;
+  long mine = integrity_rid(token.integrity.text);
+  for (const auto& ace : d.label) {
+    if (ace.type != SYSTEM_MANDATORY_LABEL_ACE_TYPE || mine < 0 || integrity_rid(ace.sid.text) <= mine) continue;
+    if (ace.mask & SYSTEM_MANDATORY_LABEL_NO_WRITE_UP) refused |= m.GenericWrite;
+    if (ace.mask & SYSTEM_MANDATORY_LABEL_NO_READ_UP) refused |= m.GenericRead;
+    if (ace.mask & SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP) refused |= m.GenericExecute;
+  }
+  return refused & ~(READ_CONTROL | SYNCHRONIZE);  // (never refused by a label)
+}
+
+}  // namespace
+
 Decision decide(const win::Descriptor& d, ACCESS_MASK desired, const GENERIC_MAPPING& mapping,
                 const win::TokenFacts& token, std::string_view type) {
-  if (!d.dacl_present || d.dacl_null) return {true, 0, "no DACL: every access is granted to everyone"};
   ACCESS_MASK wanted = map_generic(desired, mapping) & ~MAXIMUM_ALLOWED;
+  if (ACCESS_MASK refused = label_refuses(d, mapping, token) & wanted)
+    return {false, 0, "the integrity label refuses " + rights_text(refused, type) + " to this token's lower level"};
+  if (!d.dacl_present || d.dacl_null) return {true, 0, "no DACL: every access is granted to everyone"};
+  // The owner may read and change the DACL - unless an OWNER RIGHTS ACE
+  // says what the owner gets, in which case its ACEs do.
   bool owner = d.owner && holds(token, d.owner->text, false);
+  bool owner_rights_ace = false;
+  for (const auto& ace : d.dacl) owner_rights_ace = owner_rights_ace || ace.sid.text == owner_rights_sid;
+  auto applies = [&](const win::Ace& ace, bool deny) {
+    if (ace.flags & INHERIT_ONLY_ACE) return false;
+    if (ace.sid.text == owner_rights_sid) return owner;
+    return holds(token, ace.sid.text, deny);
+  };
   constexpr ACCESS_MASK implied = READ_CONTROL | WRITE_DAC;
+  ACCESS_MASK implied_here = owner && !owner_rights_ace ? implied : 0;
   if (desired & MAXIMUM_ALLOWED) {
-    ACCESS_MASK granted = owner ? implied : 0, denied = 0;
+    ACCESS_MASK granted = implied_here, denied = 0;
     for (const auto& ace : d.dacl) {
-      if ((ace.flags & INHERIT_ONLY_ACE) || !holds(token, ace.sid.text, ace.type == ACCESS_DENIED_ACE_TYPE)) continue;
+      bool deny = ace.type == ACCESS_DENIED_ACE_TYPE;
+      if ((!deny && ace.type != ACCESS_ALLOWED_ACE_TYPE) || !applies(ace, deny)) continue;
       ACCESS_MASK m = map_generic(ace.mask, mapping);
-      if (ace.type == ACCESS_ALLOWED_ACE_TYPE) granted |= m & ~denied;
-      if (ace.type == ACCESS_DENIED_ACE_TYPE) denied |= m & ~granted;
+      if (deny) denied |= m & ~granted;
+      else granted |= m & ~denied;
     }
-    return {granted != 0, 0,
-            granted ? "the DACL grants at most " + rights_text(granted, type) : "the DACL grants nothing"};
+    bool all = granted != 0 && (granted & wanted) == wanted;  // the other bits asked must be granted too
+    std::string why = granted ? "the DACL grants at most " + rights_text(granted, type) : "the DACL grants nothing";
+    if (granted && !all) why += ", not " + rights_text(wanted & ~granted, type);
+    return {all, 0, why};
   }
-  if (!wanted) return {true, 0, "nothing was asked"};
+  if (!wanted) return {false, 0, "no access was asked"};
   ACCESS_MASK left = wanted;
-  if (owner && (left & implied)) {
-    left &= ~implied;
+  if (left & implied_here) {
+    left &= ~implied_here;
     if (!left) return {true, 0, "the owner's implied READ_CONTROL|WRITE_DAC"};
   }
   for (std::size_t i = 0; i < d.dacl.size(); ++i) {
     const auto& ace = d.dacl[i];
     bool deny = ace.type == ACCESS_DENIED_ACE_TYPE;
-    if ((ace.flags & INHERIT_ONLY_ACE) || (!deny && ace.type != ACCESS_ALLOWED_ACE_TYPE) || !holds(token, ace.sid.text, deny))
-      continue;
+    if ((!deny && ace.type != ACCESS_ALLOWED_ACE_TYPE) || !applies(ace, deny)) continue;
     ACCESS_MASK m = map_generic(ace.mask, mapping);
     int number = static_cast<int>(i) + 1;
     if (deny && (m & left))

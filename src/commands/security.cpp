@@ -44,7 +44,7 @@ Kind kind_in_directory(const std::string& name) {
   return count == 1 ? found : Kind::other;
 }
 
-Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK access) {
+Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK access, std::string_view command) {
   Target t;
   const Value* given = a.find(param);
   // $e.value and other described results stand for their value
@@ -58,7 +58,7 @@ Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK acces
     else if (auto value = parse_number(word)) held = s.resolve(*value);
   }
   if (held) {
-    if (held->closed()) s.closed_handle(held, "security");
+    if (held->closed()) s.closed_handle(held, command);
     if (held->kind == Kind::window)
       throw UsageError("a window is a USER object, not a kernel object: it has no security descriptor (its desktop does)");
     t.handle = held->handle();
@@ -82,6 +82,10 @@ Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK acces
 }
 
 Record ace_record(const win::Ace& ace, int index, std::string_view type, const GENERIC_MAPPING& mapping) {
+  static const win::NameTable policy{{SYSTEM_MANDATORY_LABEL_NO_WRITE_UP, "NO_WRITE_UP"},
+                                     {SYSTEM_MANDATORY_LABEL_NO_READ_UP, "NO_READ_UP"},
+                                     {SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP, "NO_EXECUTE_UP"}};
+  bool label = ace.type == SYSTEM_MANDATORY_LABEL_ACE_TYPE;
   Record r;
   r.fields.push_back({"index", index});
   r.fields.push_back({"line", ace_line(ace, type, mapping)});
@@ -89,8 +93,9 @@ Record ace_record(const win::Ace& ace, int index, std::string_view type, const G
   r.fields.push_back({"who", ace.sid.account.empty() ? ace.sid.text : ace.sid.account});
   r.fields.push_back({"sid", ace.sid.text});
   r.fields.push_back({"mask", static_cast<std::int64_t>(ace.mask), Show::hex});
-  r.fields.push_back({"rights", rights_text(ace.mask, type)});
-  r.fields.push_back({"means", rights_text(map_generic(ace.mask, mapping), type)});
+  // a label's mask is its policy, not rights
+  r.fields.push_back({"rights", label ? win::flag_text(ace.mask, policy) : rights_text(ace.mask, type)});
+  r.fields.push_back({"means", label ? Value() : Value(rights_text(map_generic(ace.mask, mapping), type))});
   return r;
 }
 
@@ -100,7 +105,7 @@ Value sid_value(const std::optional<win::Sid>& sid) {
 }
 
 Value security(Session& s, const Args& a) {
-  Target t = target_of(s, a, "TARGET", READ_CONTROL);
+  Target t = target_of(s, a, "TARGET", READ_CONTROL, "security");
   win::Descriptor d = win::get_security(t.handle);
   win::ObjectFacts facts = win::query_object(t.handle);
   std::string type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
@@ -126,24 +131,21 @@ Value security(Session& s, const Args& a) {
 
 Value set_security(Session& s, const Args& a) {
   HandleRef h = a.handle("H");
+  if (h->kind == Kind::window)
+    throw UsageError("a window is a USER object, not a kernel object: it has no security descriptor (its desktop does)");
   win::set_security(h->handle(), a.string("SDDL"));
   return report(shape::security_set, {h, a.string("SDDL")}, {field::handle, field::sddl});
 }
 
 Value access_check(Session& s, const Args& a) {
-  Target t = target_of(s, a, "TARGET", READ_CONTROL);
+  Target t = target_of(s, a, "TARGET", READ_CONTROL, "access-check");
   win::ObjectFacts facts = win::query_object(t.handle);
   std::string type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
   if (!a.has("access")) throw UsageError("--access MASK: the access to check is needed (GENERIC_READ, MODIFY_STATE, 0x2)");
   ACCESS_MASK desired = parse_access(a.string("access"), type, "--access");
   win::Descriptor d = win::get_security(t.handle);
-  // AccessCheck needs an owner and a group; a descriptor without them (Wine
-  // gives objects made without one none) is checked with the token's.
-  std::string sddl = d.sddl;
   win::TokenFacts token = win::token_facts();
-  if (!d.group) sddl = "G:" + token.primary_group.text + sddl;
-  if (!d.owner) sddl = "O:" + token.owner.text + sddl;
-  win::AccessAnswer answer = win::access_check(sddl, desired, facts.mapping);
+  win::AccessAnswer answer = win::access_check(d, desired, facts.mapping);
   Decision why = decide(d, desired, facts.mapping, token, type);
   Record r;
   r.fields.push_back({"object", t.shown});

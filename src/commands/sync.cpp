@@ -12,8 +12,9 @@ namespace {
 Handler opener(win::SyncKind sync, Kind kind) {
   return [=](Session& s, const Args& a) -> Value {
     const std::string& name = a.string("NAME");
-    ACCESS_MASK access = a.has("access") ? parse_access(a.string("access"), kernel_type(kind), "--access") : 0;
-    ACCESS_MASK asked = access ? access : static_cast<ACCESS_MASK>(win::rights_of(kernel_type(kind)).front().value);
+    std::optional<ACCESS_MASK> access;
+    if (a.has("access")) access = parse_access(a.string("access"), kernel_type(kind), "--access");
+    auto asked = access.value_or(static_cast<ACCESS_MASK>(win::rights_of(kernel_type(kind)).front().value));
     HANDLE h = open_explained(kind, name, asked, [&] { return win::open_sync(sync, a.flag("inherit"), name, access); });
     return s.add(kind, h, name);
   };

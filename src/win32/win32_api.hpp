@@ -7,6 +7,7 @@
 #include <windows.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -119,6 +120,63 @@ struct IoRequest {
 };
 DWORD io(const IoRequest& request, DWORD& error, const Between& between);
 
+// ---- Overlapped I/O as objects (win32_async.cpp) -------------------------
+// One ReadFile, WriteFile or ConnectNamedPipe on an overlapped handle,
+// started and left running: its OVERLAPPED, buffer and event live here
+// until it completes, whatever happens to the handle or the caller. The
+// event (manual-reset) is signaled when it completes; a completion port the
+// handle is associated with gets a packet for it.
+class AsyncIo {
+ public:
+  enum class Op { read, write, connect };
+  // Starts it: ERROR_IO_PENDING or done at once are both a started I/O;
+  // any other failure throws the API's Win32Error. `event` is taken over.
+  static std::shared_ptr<AsyncIo> start(Op op, HANDLE file, DWORD size, std::string bytes, HANDLE event);
+  ~AsyncIo();
+  AsyncIo(const AsyncIo&) = delete;
+  AsyncIo& operator=(const AsyncIo&) = delete;
+  struct State {
+    bool pending = true;
+    DWORD error = 0;      // the Win32 error it completed with (0: success)
+    LONG status = 0x103;  // its NTSTATUS (STATUS_PENDING while pending)
+    DWORD bytes = 0;
+  };
+  State state();   // GetOverlappedResult(..., FALSE), traced
+  DWORD cancel();  // CancelIoEx for this I/O: 0, or ERROR_NOT_FOUND when nothing is pending
+  // Cancels it if pending and waits (up to `ms`) for it to complete; an I/O
+  // the kernel does not complete stays alive (its memory is never freed)
+  // rather than leave the kernel writing into freed memory.
+  static void retire(std::shared_ptr<AsyncIo> io, DWORD ms = 5000);
+  Op op() const { return op_; }
+  HANDLE file() const { return file_; }
+  HANDLE event() const { return event_; }
+  const OVERLAPPED* overlapped() const { return &ov_; }
+  std::string_view data() const { return std::string_view(buffer_).substr(0, done_bytes_); }  // a read's bytes, once done
+  DWORD size() const { return static_cast<DWORD>(buffer_.size()); }
+ private:
+  AsyncIo(Op op, HANDLE file, std::string buffer, HANDLE event);
+  Op op_;
+  HANDLE file_;
+  std::string buffer_;
+  HANDLE event_;
+  OVERLAPPED ov_{};
+  DWORD done_bytes_ = 0;
+};
+
+// ---- Completion ports (win32_async.cpp) ----------------------------------
+HANDLE create_io_completion_port(DWORD threads);
+void associate_with_port(HANDLE port, HANDLE file, ULONG_PTR key);
+struct Completion {
+  ULONG_PTR key;
+  DWORD bytes;
+  const OVERLAPPED* overlapped;  // nullptr: a posted packet
+  LONG status;                   // the OVERLAPPED's NTSTATUS (0 for a posted packet)
+};
+// GetQueuedCompletionStatusEx for up to `most` packets, waiting up to
+// `timeout_ms` in slices (Ctrl+C between); none within it: an empty list.
+std::vector<Completion> get_completions(HANDLE port, ULONG most, DWORD timeout_ms, const Between& between);
+void post_completion(HANDLE port, ULONG_PTR key, DWORD bytes);
+
 // ---- A wait on pipe ends and objects together (win32_readable.cpp) -------
 // One entry of the list: an object the kernel signals, or a pipe end, which
 // counts as signaled when a read would not wait - data or a message is
@@ -160,8 +218,8 @@ HANDLE create_mutex(const Security& security, bool owned, std::string_view name)
 HANDLE create_semaphore(const Security& security, LONG initial, LONG maximum, std::string_view name);
 HANDLE create_waitable_timer(const Security& security, bool manual, std::string_view name);
 enum class SyncKind { event, mutex, semaphore, timer };
-// OpenEventW, ...: with `access`, or 0 for the type's all-access right.
-HANDLE open_sync(SyncKind kind, bool inherit, std::string_view name, DWORD access = 0);
+// OpenEventW, ...: with `access`, or the type's all-access right.
+HANDLE open_sync(SyncKind kind, bool inherit, std::string_view name, std::optional<DWORD> access = std::nullopt);
 void set_event(HANDLE h);
 void reset_event(HANDLE h);
 void pulse_event(HANDLE h);
@@ -270,7 +328,8 @@ struct Descriptor {
   std::vector<BYTE> self_relative;
 };
 Descriptor get_security(HANDLE h);
-// SetKernelObjectSecurity with the parts the SDDL names.
+// SetKernelObjectSecurity with the parts the converted SDDL holds (a UsageError
+// when it holds none).
 void set_security(HANDLE h, const std::string& sddl);
 // This process's token: who it is and the groups it holds
 // (SE_GROUP_ENABLED, SE_GROUP_USE_FOR_DENY_ONLY in `attributes`).
@@ -280,6 +339,7 @@ struct TokenGroup {
 };
 struct TokenFacts {
   Sid user, owner, primary_group;
+  Sid integrity;  // the integrity level's SID: S-1-16-8192 (medium), S-1-16-12288 (high)
   std::vector<TokenGroup> groups;
 };
 TokenFacts token_facts();
@@ -289,7 +349,7 @@ struct AccessAnswer {
   bool granted = false;
   ACCESS_MASK granted_mask = 0;
 };
-AccessAnswer access_check(const std::string& sddl, ACCESS_MASK desired, const GENERIC_MAPPING& mapping);
+AccessAnswer access_check(const Descriptor& d, ACCESS_MASK desired, const GENERIC_MAPPING& mapping);
 
 // ---- Handles and objects (win32_handles.cpp) -----------------------------
 HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process, DWORD access, bool inherit,

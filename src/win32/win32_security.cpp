@@ -13,14 +13,6 @@
 namespace ipcsh::win {
 namespace {
 
-// Memory the security APIs return: freed with LocalFree.
-struct LocalMemory {
-  void* p = nullptr;
-  ~LocalMemory() {
-    if (p) LocalFree(p);
-  }
-};
-
 bool converts(const std::string& sddl) {
   std::wstring w = to_wide(sddl);
   PSECURITY_DESCRIPTOR sd = nullptr;
@@ -41,6 +33,12 @@ std::string where_sddl_fails(const std::string& sddl) {
   }
   return "the parts convert one by one, but not together";
 }
+
+const NameTable info_names{{OWNER_SECURITY_INFORMATION, "OWNER_SECURITY_INFORMATION"},
+                           {GROUP_SECURITY_INFORMATION, "GROUP_SECURITY_INFORMATION"},
+                           {DACL_SECURITY_INFORMATION, "DACL_SECURITY_INFORMATION"},
+                           {SACL_SECURITY_INFORMATION, "SACL_SECURITY_INFORMATION"},
+                           {LABEL_SECURITY_INFORMATION, "LABEL_SECURITY_INFORMATION"}};
 
 Sid sid_of(PSID sid) {
   Sid out;
@@ -123,7 +121,16 @@ std::vector<SddlPart> sddl_parts(const std::string& s) {
     add(start, head, head, list, false);
     i = flags_end;
     while (i < n && s[i] == '(') {
-      std::size_t close = s.find(')', i);
+      // An ACE ends at its own ")": a conditional ACE's expression and a
+      // resource attribute nest parentheses and quote strings inside it.
+      std::size_t close = std::string::npos;
+      int depth = 0;
+      bool quoted = false;
+      for (std::size_t j = i; j < n && close == std::string::npos; ++j) {
+        if (s[j] == '"') quoted = !quoted;
+        else if (!quoted && s[j] == '(') ++depth;
+        else if (!quoted && s[j] == ')' && --depth == 0) close = j;
+      }
       if (close == std::string::npos) {
         add(i, s.substr(i), "", list, true, "an ACE opened with ( is not closed with )");
         return parts;
@@ -156,10 +163,6 @@ SecurityAttributes::~SecurityAttributes() {
 Descriptor get_security(HANDLE h) {
   SECURITY_INFORMATION asked = OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
                                LABEL_SECURITY_INFORMATION;
-  static const NameTable info_names{{OWNER_SECURITY_INFORMATION, "OWNER_SECURITY_INFORMATION"},
-                                    {GROUP_SECURITY_INFORMATION, "GROUP_SECURITY_INFORMATION"},
-                                    {DACL_SECURITY_INFORMATION, "DACL_SECURITY_INFORMATION"},
-                                    {LABEL_SECURITY_INFORMATION, "LABEL_SECURITY_INFORMATION"}};
   Descriptor d;
   std::vector<BYTE> buffer(256);
   for (int attempt_number = 0;; ++attempt_number) {
@@ -206,57 +209,105 @@ Descriptor get_security(HANDLE h) {
 
 void set_security(HANDLE h, const std::string& sddl) {
   SecurityAttributes converted(Security{false, sddl});
+  // The parts to change are the ones the converted descriptor has.
+  PSECURITY_DESCRIPTOR sd = converted.get()->lpSecurityDescriptor;
+  SECURITY_DESCRIPTOR_CONTROL control = 0;
+  DWORD revision = 0;
+  GetSecurityDescriptorControl(sd, &control, &revision);
   SECURITY_INFORMATION parts = 0;
-  for (const auto& p : sddl_parts(sddl)) {
-    if (p.list == 'O') parts |= OWNER_SECURITY_INFORMATION;
-    if (p.list == 'G') parts |= GROUP_SECURITY_INFORMATION;
-    if (p.list == 'D') parts |= DACL_SECURITY_INFORMATION;
-    if (p.list == 'S') parts |= LABEL_SECURITY_INFORMATION;
+  PSID sid = nullptr;
+  BOOL defaulted = FALSE, present = FALSE;
+  if (GetSecurityDescriptorOwner(sd, &sid, &defaulted) && sid) parts |= OWNER_SECURITY_INFORMATION;
+  if (GetSecurityDescriptorGroup(sd, &sid, &defaulted) && sid) parts |= GROUP_SECURITY_INFORMATION;
+  if (control & SE_DACL_PRESENT)
+    parts |= DACL_SECURITY_INFORMATION | (control & SE_DACL_PROTECTED ? PROTECTED_DACL_SECURITY_INFORMATION : 0);
+  PACL sacl = nullptr;
+  if (GetSecurityDescriptorSacl(sd, &present, &sacl, &defaulted) && present) {
+    // a label ACE is the label's; an audit ACE is the SACL's (which needs SeSecurityPrivilege)
+    bool label = false, audit = sacl == nullptr || sacl->AceCount == 0;
+    for (DWORD i = 0; sacl && i < sacl->AceCount; ++i) {
+      void* ace = nullptr;
+      if (!GetAce(sacl, i, &ace)) break;
+      (static_cast<ACE_HEADER*>(ace)->AceType == SYSTEM_MANDATORY_LABEL_ACE_TYPE ? label : audit) = true;
+    }
+    if (label) parts |= LABEL_SECURITY_INFORMATION;
+    if (audit) parts |= SACL_SECURITY_INFORMATION;
   }
-  if (!parts) throw Win32Error("SetKernelObjectSecurity", ERROR_INVALID_PARAMETER, "the SDDL names no owner, group, DACL or label");
-  static const NameTable info_names{{OWNER_SECURITY_INFORMATION, "OWNER_SECURITY_INFORMATION"},
-                                    {GROUP_SECURITY_INFORMATION, "GROUP_SECURITY_INFORMATION"},
-                                    {DACL_SECURITY_INFORMATION, "DACL_SECURITY_INFORMATION"},
-                                    {LABEL_SECURITY_INFORMATION, "LABEL_SECURITY_INFORMATION"}};
+  if (!parts) throw UsageError("SDDL: names no owner (O:), group (G:), DACL (D:) or SACL (S:) to set", 2);
   check("SetKernelObjectSecurity", {handle(h), flags(parts, info_names), literal("sd")},
-        [&] { return SetKernelObjectSecurity(h, parts, converted.get()->lpSecurityDescriptor); });
+        [&] { return SetKernelObjectSecurity(h, parts, sd); });
 }
+
+namespace {
+
+UniqueHandle open_token(DWORD access, const char* access_text) {
+  HANDLE opened = nullptr;
+  check("OpenProcessToken", {literal("GetCurrentProcess()"), literal(access_text), literal("&token")},
+        [&] { return OpenProcessToken(GetCurrentProcess(), access, &opened); });
+  return UniqueHandle(opened);
+}
+
+// One GetTokenInformation answer, in a buffer that grows to fit.
+std::vector<BYTE> token_information(HANDLE token, TOKEN_INFORMATION_CLASS what) {
+  std::vector<BYTE> buffer(512);
+  for (;;) {
+    DWORD size = 0;
+    if (GetTokenInformation(token, what, buffer.data(), static_cast<DWORD>(buffer.size()), &size)) return buffer;
+    if (GetLastError() != ERROR_INSUFFICIENT_BUFFER || size <= buffer.size()) return {};
+    buffer.resize(size);
+  }
+}
+
+}  // namespace
 
 TokenFacts token_facts() {
   TokenFacts facts;
-  HANDLE opened = nullptr;
-  check("OpenProcessToken", {literal("GetCurrentProcess()"), literal("TOKEN_QUERY"), literal("&token")},
-        [&] { return OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &opened); });
-  UniqueHandle token(opened);
-  std::vector<BYTE> buffer(4096);
-  DWORD size = 0;
-  auto ask = [&](TOKEN_INFORMATION_CLASS what) {
-    for (;;) {
-      if (GetTokenInformation(token.get(), what, buffer.data(), static_cast<DWORD>(buffer.size()), &size)) return true;
-      if (GetLastError() != ERROR_INSUFFICIENT_BUFFER || size <= buffer.size()) return false;
-      buffer.resize(size);
-    }
-  };
-  if (ask(TokenUser)) facts.user = sid_of(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid);
-  if (ask(TokenOwner)) facts.owner = sid_of(reinterpret_cast<TOKEN_OWNER*>(buffer.data())->Owner);
-  if (ask(TokenPrimaryGroup)) facts.primary_group = sid_of(reinterpret_cast<TOKEN_PRIMARY_GROUP*>(buffer.data())->PrimaryGroup);
-  if (ask(TokenGroups)) {
-    auto groups = reinterpret_cast<TOKEN_GROUPS*>(buffer.data());
+  UniqueHandle token = open_token(TOKEN_QUERY, "TOKEN_QUERY");
+  if (auto b = token_information(token.get(), TokenUser); !b.empty())
+    facts.user = sid_of(reinterpret_cast<TOKEN_USER*>(b.data())->User.Sid);
+  if (auto b = token_information(token.get(), TokenOwner); !b.empty())
+    facts.owner = sid_of(reinterpret_cast<TOKEN_OWNER*>(b.data())->Owner);
+  if (auto b = token_information(token.get(), TokenPrimaryGroup); !b.empty())
+    facts.primary_group = sid_of(reinterpret_cast<TOKEN_PRIMARY_GROUP*>(b.data())->PrimaryGroup);
+  if (auto b = token_information(token.get(), TokenIntegrityLevel); !b.empty())
+    facts.integrity = sid_of(reinterpret_cast<TOKEN_MANDATORY_LABEL*>(b.data())->Label.Sid);
+  if (auto b = token_information(token.get(), TokenGroups); !b.empty()) {
+    auto groups = reinterpret_cast<TOKEN_GROUPS*>(b.data());
     for (DWORD i = 0; i < groups->GroupCount; ++i)
       facts.groups.push_back({sid_of(groups->Groups[i].Sid), groups->Groups[i].Attributes});
   }
   return facts;
 }
 
-AccessAnswer access_check(const std::string& sddl, ACCESS_MASK desired, const GENERIC_MAPPING& mapping) {
-  SecurityAttributes converted(Security{false, sddl});
-  HANDLE opened = nullptr, duplicated = nullptr;
-  check("OpenProcessToken", {literal("GetCurrentProcess()"), literal("TOKEN_DUPLICATE|TOKEN_QUERY"), literal("&token")},
-        [&] { return OpenProcessToken(GetCurrentProcess(), TOKEN_DUPLICATE | TOKEN_QUERY, &opened); });
-  UniqueHandle token(opened);
+AccessAnswer access_check(const Descriptor& d, ACCESS_MASK desired, const GENERIC_MAPPING& mapping) {
+  UniqueHandle token = open_token(TOKEN_DUPLICATE | TOKEN_QUERY, "TOKEN_DUPLICATE|TOKEN_QUERY");
+  // The object's own descriptor, in an absolute copy whose parts point into
+  // it; AccessCheck needs an owner and a group, which a descriptor may lack
+  // (Wine gives objects made without one none): the token's stand in.
+  auto self_relative = reinterpret_cast<PSECURITY_DESCRIPTOR>(const_cast<BYTE*>(d.self_relative.data()));
+  std::vector<BYTE> owner_info = token_information(token.get(), TokenOwner);
+  std::vector<BYTE> group_info = token_information(token.get(), TokenPrimaryGroup);
+  SECURITY_DESCRIPTOR absolute;
+  InitializeSecurityDescriptor(&absolute, SECURITY_DESCRIPTOR_REVISION);
+  PSID owner = nullptr, group = nullptr;
+  PACL dacl = nullptr, sacl = nullptr;
+  BOOL defaulted = FALSE, dacl_present = FALSE, sacl_present = FALSE;
+  if (!d.self_relative.empty()) {
+    GetSecurityDescriptorOwner(self_relative, &owner, &defaulted);
+    GetSecurityDescriptorGroup(self_relative, &group, &defaulted);
+    GetSecurityDescriptorDacl(self_relative, &dacl_present, &dacl, &defaulted);
+    GetSecurityDescriptorSacl(self_relative, &sacl_present, &sacl, &defaulted);
+  }
+  if (!owner && !owner_info.empty()) owner = reinterpret_cast<TOKEN_OWNER*>(owner_info.data())->Owner;
+  if (!group && !group_info.empty()) group = reinterpret_cast<TOKEN_PRIMARY_GROUP*>(group_info.data())->PrimaryGroup;
+  SetSecurityDescriptorOwner(&absolute, owner, FALSE);
+  SetSecurityDescriptorGroup(&absolute, group, FALSE);
+  SetSecurityDescriptorDacl(&absolute, dacl_present, dacl, FALSE);
+  if (sacl_present) SetSecurityDescriptorSacl(&absolute, TRUE, sacl, FALSE);
+  HANDLE duplicated = nullptr;
   // AccessCheck takes an impersonation token; the process's is primary.
-  check("DuplicateToken", {handle(opened), literal("SecurityImpersonation"), literal("&impersonation")},
-        [&] { return DuplicateToken(opened, SecurityImpersonation, &duplicated); });
+  check("DuplicateToken", {handle(token.get()), literal("SecurityImpersonation"), literal("&impersonation")},
+        [&] { return DuplicateToken(token.get(), SecurityImpersonation, &duplicated); });
   UniqueHandle impersonation(duplicated);
   GENERIC_MAPPING map = mapping;
   // AccessCheck refuses generic rights (ERROR_GENERIC_NOT_MAPPED): mapped first.
@@ -269,8 +320,8 @@ AccessAnswer access_check(const std::string& sddl, ACCESS_MASK desired, const GE
         {literal("sd"), handle(duplicated), flags(desired, access_names), literal("&mapping"), literal("&privileges"),
          literal("&size"), literal("&granted"), literal("&status")},
         [&] {
-          return AccessCheck(converted.get()->lpSecurityDescriptor, duplicated, desired, &map, &privileges,
-                             &privileges_size, &answer.granted_mask, &status);
+          return AccessCheck(&absolute, duplicated, desired, &map, &privileges, &privileges_size, &answer.granted_mask,
+                             &status);
         },
         [&] { return fmt::format("(granted {:#x}, status {})", answer.granted_mask, status ? "TRUE" : "FALSE"); });
   answer.granted = status != FALSE;

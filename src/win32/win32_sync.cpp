@@ -52,7 +52,7 @@ HANDLE create_waitable_timer(const Security& security, bool manual, std::string_
               [&] { return CreateWaitableTimerW(sa.get(), manual, name_or_null(w)); });
 }
 
-HANDLE open_sync(SyncKind kind, bool inheritable, std::string_view name, DWORD access) {
+HANDLE open_sync(SyncKind kind, bool inheritable, std::string_view name, std::optional<DWORD> asked) {
   using Open = HANDLE(WINAPI*)(DWORD, BOOL, LPCWSTR);
   struct Row { const char* api; Open open; DWORD access; };
   static const Row rows[] = {{"OpenEventW", OpenEventW, EVENT_ALL_ACCESS},
@@ -61,7 +61,7 @@ HANDLE open_sync(SyncKind kind, bool inheritable, std::string_view name, DWORD a
                              {"OpenWaitableTimerW", OpenWaitableTimerW, TIMER_ALL_ACCESS}};
   const Row& row = rows[static_cast<int>(kind)];
   static const char* const types[] = {"Event", "Mutant", "Semaphore", "Timer"};
-  if (!access) access = row.access;
+  DWORD access = asked.value_or(row.access);
   std::wstring w = to_wide(name);
   return make(row.api, {flags(access, rights_of(types[static_cast<int>(kind)])), yes_no(inheritable), text(name)},
               nullptr, [&] { return row.open(access, inheritable, w.c_str()); });
