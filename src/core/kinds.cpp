@@ -7,7 +7,7 @@ namespace ipcsh {
 std::string_view kind_name(Kind kind) {
   static constexpr std::string_view names[] = {
       "mailslot", "file", "pipe",    "event", "mutex",  "semaphore", "timer", "mapping",
-      "view",     "process", "thread", "socket", "window", "job",     "handle"};
+      "view",     "process", "thread", "socket", "window", "job",     "io", "port", "handle"};
   return names[static_cast<int>(kind)];
 }
 

@@ -11,7 +11,10 @@ namespace ipcsh {
 
 enum class Kind {
   mailslot, file, pipe, event, mutex, semaphore, timer, mapping, view, process, thread,
-  socket, window, job, other
+  socket, window, job,
+  io,    // an overlapped I/O started with --async: its event, signaled when it completes
+  port,  // an I/O completion port
+  other
 };
 std::string_view kind_name(Kind kind);
 Kind kind_from_name(std::string_view name);  // Kind::other for an unknown name
@@ -38,7 +41,7 @@ class KindSet {
 inline constexpr KindSet file_like{Kind::mailslot, Kind::file, Kind::pipe, Kind::socket};
 inline constexpr KindSet waitable{Kind::event, Kind::mutex, Kind::semaphore, Kind::timer,
                                   Kind::process, Kind::thread, Kind::file, Kind::pipe,
-                                  Kind::mailslot, Kind::job};
+                                  Kind::mailslot, Kind::job, Kind::io};
 
 // "0x30", or "-1" for the pseudo handle.
 std::string format_handle_value(std::int64_t value);

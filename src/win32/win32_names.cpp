@@ -108,7 +108,11 @@ const NameTable ntstatus_names{Name{0, "STATUS_SUCCESS"},
                                Name{0xC000003B, "STATUS_OBJECT_PATH_SYNTAX_BAD"},
                                Name{0x8000001A, "STATUS_NO_MORE_ENTRIES"},
                                Name{0x00000105, "STATUS_MORE_ENTRIES"},
-                               Name{0xC0000023, "STATUS_BUFFER_TOO_SMALL"}};
+                               Name{0xC0000023, "STATUS_BUFFER_TOO_SMALL"},
+                               Name{0xC0000120, "STATUS_CANCELLED"},
+                               Name{0xC0000011, "STATUS_END_OF_FILE"},
+                               Name{0xC00000B1, "STATUS_PIPE_CONNECTED"},
+                               Name{0x00000102, "STATUS_TIMEOUT"}};
 const NameTable move_method_names{N(FILE_BEGIN), N(FILE_CURRENT), N(FILE_END)};
 
 #undef N
