@@ -4,8 +4,10 @@
 // kid:run("CMD") returns them, handles as records that say which process
 // holds them, and a failure in the child raises its error with its pid.
 #include "agents/agent.hpp"
+#include "async_io.hpp"
 #include "core/shapes.hpp"
 #include "agents/child_link.hpp"
+#include "async_io.hpp"
 #include "common.hpp"
 #include "session/executor.hpp"
 #include "session/format.hpp"
@@ -117,6 +119,7 @@ Value agent_start(Session& s, const Args& a) {
 
 Value result_command(Session& s, const Args& a) {
   auto req = a.handle("REQ");
+  if (req->kind == Kind::io) return async_result(*req);
   auto it = s.children.async_requests.find(req.get());
   if (it == s.children.async_requests.end() || it->second.request.lock() != req)
     throw UsageError("REQ: not a request started with on --async (Lua: kid:start(CMD))", 1);
@@ -201,8 +204,9 @@ const CommandRegistration registration{
     {.name = "result",
      .family = "process",
      .summary =
-         "the results of a request started with on --async (kid:start): what on would have returned, or its error",
-     .params = {{.name = "REQ", .type = ArgType::handle, .kinds = {Kind::event}}},
+         "the results of a request started with on --async (kid:start): what on would have returned, or its error; "
+         "of an io started with --async: pending, status, bytes, data",
+     .params = {{.name = "REQ", .type = ArgType::handle, .kinds = {Kind::event, Kind::io}}},
      .flags = {{.name = "timeout",
                 .type = ArgType::timeout,
                 .value_name = "MS|forever",

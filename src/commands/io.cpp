@@ -1,4 +1,5 @@
 // The file-like family: write/read, and send/recv which mean the same.
+#include "async_io.hpp"
 #include "io.hpp"
 #include "core/shapes.hpp"
 
@@ -241,6 +242,7 @@ namespace {
 Value send(Session& s, const Args& a) {
   auto h = a.handle("H");
   std::string_view data = a.bytes("DATA");
+  if (a.flag("async")) return start_async(s, h, win::AsyncIo::Op::write, 0, std::string(data));
   DWORD timeout = a.timeout("timeout", INFINITE);
   // A WriteFile to a full mailslot (Wine's queue holds ~277 messages)
   // blocks for good on the synchronous writer; with a bound, the message
@@ -281,6 +283,8 @@ Value send(Session& s, const Args& a) {
 }
 
 Value recv(Session& s, const Args& a) {
+  if (a.flag("async"))
+    return start_async(s, a.handle("H"), win::AsyncIo::Op::read, static_cast<DWORD>(a.integer("max", default_chunk)), {});
   DWORD max = a.has("max") && a.integer("max") == 0 ? zero_bytes : static_cast<DWORD>(a.integer("max"));
   return read_value(read_bytes(s, *a.handle("H"), max, a.find("timeout"), a.lend_result));
 }
@@ -308,28 +312,28 @@ const CommandRegistration registration{
      .family = "file-like",
      .summary = "send DATA as one message (WriteFile; send on sockets)",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = file_like}, data_param},
-     .flags = {write_timeout},
+     .flags = {write_timeout, async_flag},
      .handler = send,
      .returns = {.values = {{.name = "bytes", .type = LuaType::integer, .about = "bytes written"}}}},
     {.name = "recv",
      .family = "file-like",
      .summary = "receive one message (ReadFile; recv on sockets), waiting up to --timeout",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = file_like}},
-     .flags = {max_flag, read_timeout},
+     .flags = {max_flag, read_timeout, async_flag},
      .handler = recv,
      .returns = read_returns},
     {.name = "write",
      .family = "file-like",
      .summary = "write DATA to a file-like handle (WriteFile)",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = file_like}, data_param},
-     .flags = {write_timeout},
+     .flags = {write_timeout, async_flag},
      .handler = send,
      .returns = {.values = {{.name = "bytes", .type = LuaType::integer, .about = "bytes written"}}}},
     {.name = "read",
      .family = "file-like",
      .summary = "read from a file-like handle (ReadFile), waiting up to --timeout",
      .params = {{.name = "H", .type = ArgType::handle, .kinds = file_like}},
-     .flags = {max_flag, read_timeout},
+     .flags = {max_flag, read_timeout, async_flag},
      .handler = recv,
      .returns = read_returns},
 };

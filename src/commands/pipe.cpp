@@ -4,6 +4,7 @@
 // can time out and Ctrl+C can cancel them (open-pipe --sync opens a client
 // end as C programs mostly do, which the same commands serve on helper
 // threads).
+#include "async_io.hpp"
 #include "io.hpp"
 #include "core/shapes.hpp"
 
@@ -42,6 +43,7 @@ Value create_pipe(Session& s, const Args& a) {
 
 Value connect(Session& s, const Args& a) {
   auto h = a.handle("H");
+  if (a.flag("async")) return start_async(s, h, win::AsyncIo::Op::connect, 0, {});
   DWORD answer = 0;
   win::IoRequest request{win::Io::connect, h->handle(), false};
   request.timeout = a.timeout("timeout", INFINITE);
@@ -235,7 +237,7 @@ const CommandRegistration registration{
      .family = "pipe",
      .summary = "wait for a client to open this instance (ConnectNamedPipe)",
      .params = {pipe_handle},
-     .flags = {wait_flag},
+     .flags = {wait_flag, async_flag},
      .handler = connect,
      .returns = {.values = {{.name = "status", .type = LuaType::string, .about = "\"connected\" or \"already connected\""}}}},
     {.name = "disconnect",

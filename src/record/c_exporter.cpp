@@ -170,6 +170,13 @@ std::string CExporter::statement(const win::CallEvent& e) {
                        api == "GetOverlappedResult" || api == "CancelSynchronousIo" ||
                        (api == "WaitForMultipleObjects" && e.args.size() > 1 &&
                         e.args[1].text.find("readable") != std::string::npos);
+  // An I/O started with --async (its OVERLAPPED outlives the command) and
+  // what reads it later: the C here writes blocking calls, so a comment.
+  bool async_io = (!e.args.empty() && e.args.back().text == "&overlapped" &&
+                   (api == "ReadFile" || api == "WriteFile" || api == "ConnectNamedPipe") && e.args.size() != 3) ||
+                  (api == "GetOverlappedResult" && e.args.size() == 4);
+  if (async_io)
+    return fmt::format("/* {}: overlapped I/O (--async), not exported */", comment_text(e.line()));
   if (readable_wait)
     return fmt::format("/* {}: part of ipcsh's wait on a pipe end (a zero-byte read), not exported */",
                        comment_text(e.line()));

@@ -41,6 +41,9 @@ void HandleObject::close() {
     case Kind::window: win::destroy_window(static_cast<HWND>(handle_)); break;
     case Kind::socket: win::close_socket(reinterpret_cast<SOCKET>(handle_)); break;
     default:
+      // an I/O still pending is cancelled and waited for first: its buffer
+      // and OVERLAPPED may not go while the kernel can still write them
+      if (async) win::AsyncIo::retire(std::move(async));
       win::close_handle(handle_);
       if (pseudo) return;  // CloseHandle(GetCurrentProcess()) succeeds and does nothing
   }

@@ -49,6 +49,7 @@ class HandleObject {
   DWORD pid = 0;       // for processes
   UniqueHandle thread;  // a spawned process's main thread, closed with it
   std::shared_ptr<ChildLink> link;  // a spawned process's output and, for an agent, its channel
+  std::shared_ptr<win::AsyncIo> async;  // an io handle's I/O (its event is the handle)
   bool received = false;  // passed to this process by name (spawn --pass, dup --as)
   // An agent over TCP whose process is not held here (on another computer,
   // or it could not show it is the pid it gave): an event stands in,

@@ -167,6 +167,20 @@ using Render = std::function<std::string(const Renderer&, const Result&)>;
 const std::map<std::string_view, Render, std::less<>>& sentences() {
   static const std::map<std::string_view, Render, std::less<>> table{
       {shape::security, security_text},
+      {shape::io_cancelled,
+       [](const Renderer&, const Result& r) {
+         return flag_of(r, field::pending) ? std::string("cancelled (CancelIoEx): it completes with ERROR_OPERATION_ABORTED")
+                                           : std::string("nothing to cancel: it had completed (CancelIoEx: ERROR_NOT_FOUND)");
+       }},
+      {shape::associated,
+       [](const Renderer& how, const Result& r) {
+         return fmt::format("{}'s completions go to the port with key {}", handle_of(how, r, field::handle),
+                            int_of(r, field::key));
+       }},
+      {shape::completion_posted,
+       [](const Renderer&, const Result& r) {
+         return fmt::format("posted a packet: key {}, {} bytes", int_of(r, field::key), int_of(r, field::bytes));
+       }},
       {shape::access_check, access_check_text},
       {shape::security_set,
        [](const Renderer& how, const Result& r) {
