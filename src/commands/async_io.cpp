@@ -52,12 +52,15 @@ Value get_completion(Session& s, const Args& a) {
   auto got = win::get_completions(port->handle(), most, a.timeout("timeout", INFINITE), s.between());
   Table t{{"key", "bytes", "io", "status"}};
   for (const auto& c : got) {
-    Value io;  // the io handle whose OVERLAPPED it is (nil for a posted packet)
+    HandleRef io;  // the io handle whose OVERLAPPED it is (none for a posted packet)
     if (c.overlapped)
       for (const auto& [value, h] : s.handles())
         if (h->async && !h->closed() && h->async->overlapped() == c.overlapped) io = h;
-    t.rows.push_back({static_cast<std::int64_t>(c.key), static_cast<std::int64_t>(c.bytes), io,
-                      c.overlapped ? Value(status_name(c.status)) : Value("posted")});
+    Value status = !c.overlapped ? Value("posted")
+                   : io          ? Value(status_name(io->async->status()))
+                                 : Value("an I/O this shell did not start");
+    t.rows.push_back({static_cast<std::int64_t>(c.key), static_cast<std::int64_t>(c.bytes), io ? Value(io) : Value(),
+                      status});
   }
   if (got.empty()) t.note = "nothing within the timeout";
   return t;

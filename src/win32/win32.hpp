@@ -149,6 +149,16 @@ class OwnScope {
 void emit_call(const char* api, std::initializer_list<Arg> args, const std::string& result, DWORD error,
                const std::string& detail = {});
 
+// An OVERLAPPED's event with its low bit set: the I/O's completion is not
+// queued to a completion port its handle is associated with (ipcsh's own
+// I/O on a user's handle); waits take the plain value (without_tag).
+inline HANDLE not_for_ports(HANDLE event) {
+  return reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event) | 1);
+}
+inline HANDLE without_tag(HANDLE event) {
+  return reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event) & ~static_cast<std::uintptr_t>(1));
+}
+
 // ---- Calls --------------------------------------------------------------
 
 // A call returning a handle, `bad` on failure (NULL or INVALID_HANDLE_VALUE).

@@ -151,6 +151,7 @@ class AsyncIo {
   HANDLE file() const { return file_; }
   HANDLE event() const { return event_; }
   const OVERLAPPED* overlapped() const { return &ov_; }
+  LONG status() const { return static_cast<LONG>(ov_.Internal); }  // its NTSTATUS now (STATUS_PENDING while pending)
   std::string_view data() const { return std::string_view(buffer_).substr(0, done_bytes_); }  // a read's bytes, once done
   DWORD size() const { return static_cast<DWORD>(buffer_.size()); }
  private:
@@ -169,8 +170,7 @@ void associate_with_port(HANDLE port, HANDLE file, ULONG_PTR key);
 struct Completion {
   ULONG_PTR key;
   DWORD bytes;
-  const OVERLAPPED* overlapped;  // nullptr: a posted packet
-  LONG status;                   // the OVERLAPPED's NTSTATUS (0 for a posted packet)
+  const OVERLAPPED* overlapped;  // nullptr: a posted packet (never read here: it may be gone)
 };
 // GetQueuedCompletionStatusEx for up to `most` packets, waiting up to
 // `timeout_ms` in slices (Ctrl+C between); none within it: an empty list.

@@ -130,8 +130,8 @@ std::vector<Completion> get_completions(HANDLE port, ULONG most, DWORD timeout_m
   std::vector<Completion> out;
   for (ULONG i = 0; i < removed; ++i) {
     const OVERLAPPED_ENTRY& e = entries[i];
-    out.push_back({e.lpCompletionKey, e.dwNumberOfBytesTransferred, e.lpOverlapped,
-                   e.lpOverlapped ? static_cast<LONG>(e.lpOverlapped->Internal) : 0});
+    // (the OVERLAPPED is not read here: only its owner knows it is alive)
+    out.push_back({e.lpCompletionKey, e.dwNumberOfBytesTransferred, e.lpOverlapped});
   }
   return out;
 }

@@ -69,7 +69,7 @@ DWORD finish_overlapped(const IoRequest& r, OVERLAPPED& ov, DWORD& error, const 
   };
   DWORD waited;
   try {
-    waited = wait({ov.hEvent}, false, r.timeout, between, false);  // this call's line says how it ended
+    waited = wait({without_tag(ov.hEvent)}, false, r.timeout, between, false);  // this call's line says how it ended
   } catch (const Interrupted&) {
     cancel();
     trace_io(r, ERROR_OPERATION_ABORTED, 0, "(cancelled: Ctrl+C)");
@@ -398,7 +398,10 @@ DWORD io(const IoRequest& r, DWORD& error, const Between& between) {
   // an overlapped handle: a helper thread, so it can time out.
   if (r.op == Io::flush) return threaded_io(r, error, between);
   OVERLAPPED ov{};
-  ov.hEvent = r.event ? r.event : io_event();  // (the call itself resets it as it begins: no ResetEvent)
+  // (the call itself resets it as it begins: no ResetEvent). The low bit
+  // set: its completion is not queued to a completion port the user
+  // associated the handle with - only the user's own --async I/O is.
+  ov.hEvent = not_for_ports(r.event ? r.event : io_event());
   BOOL ok = start_io(r, &ov);
   error = ok ? 0 : GetLastError();
   if (ok) {

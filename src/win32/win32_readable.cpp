@@ -126,7 +126,7 @@ class Probes {
   bool start(Probe& p, bool overlapped, HANDLE event) {
     if (overlapped) {
       p.ov = {};
-      p.ov.hEvent = event;
+      p.ov.hEvent = not_for_ports(event);  // (a completion port the end is associated with gets nothing)
       char none[1];
       BOOL ok = ReadFile(p.h, none, 0, nullptr, &p.ov);
       DWORD error = ok ? 0 : GetLastError();
@@ -153,7 +153,7 @@ class Probes {
   }
 
   // The handle a pending probe is waited on by.
-  static HANDLE waitable(const Probe& p) { return p.thread ? p.thread.get() : p.ov.hEvent; }
+  static HANDLE waitable(const Probe& p) { return p.thread ? p.thread.get() : without_tag(p.ov.hEvent); }
 
   // Cancels what is still pending and reaps every read started: first
   // every cancel, then every result, so the cancels run side by side.

@@ -110,10 +110,19 @@ for n = 1, per do
   end
 end
 for i = 1, 4 do assert(got[i] == per, "instance " .. i .. ": " .. got[i]) end
+-- the reads left pending, closed: cancelled, their packets arrive (for an
+-- io no longer held); then the shell's own I/O on an associated handle (a
+-- plain send and recv) puts nothing on the port: only --async I/O does
+for i = 1, 4 do reads[i]:close() end
+local drained = ipc.get_completion(port, {timeout = 500, max = 16})
+for _, p in ipairs(drained) do assert(p.io == nil and p.status == "an I/O this shell did not start", p.status) end
+clients[1]:send("plain")
+assert(servers[1]:recv{timeout = 2000} == "plain")
+assert(#ipc.get_completion(port, {timeout = 100}) == 0, "a plain recv posts nothing")
 -- a posted packet of our own: key and bytes as given, no io
 ipc.post_completion(port, 99, 5)
 local posted = ipc.get_completion(port, {timeout = 1000})[1]
 assert(posted.key == 99 and posted.bytes == 5 and posted.io == nil and posted.status == "posted")
 assert(#ipc.get_completion(port, {timeout = 0}) == 0, "nothing more")
-for i = 1, 4 do reads[i]:close(); clients[i]:close(); servers[i]:close() end
+for i = 1, 4 do clients[i]:close(); servers[i]:close() end
 print(("async: pending, wait, result, cancel; a port served 4 x %d messages"):format(per))
