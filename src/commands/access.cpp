@@ -184,6 +184,8 @@ ACCESS_MASK label_refuses(const win::Descriptor& d, const GENERIC_MAPPING& m, co
 Decision decide(const win::Descriptor& d, ACCESS_MASK desired, const GENERIC_MAPPING& mapping,
                 const win::TokenFacts& token, std::string_view type) {
   ACCESS_MASK wanted = map_generic(desired, mapping) & ~MAXIMUM_ALLOWED;
+  if (wanted & ACCESS_SYSTEM_SECURITY)
+    return {false, 0, "ACCESS_SYSTEM_SECURITY comes from SeSecurityPrivilege, which no ACE grants"};
   if (ACCESS_MASK refused = label_refuses(d, mapping, token) & wanted)
     return {false, 0, "the integrity label refuses " + rights_text(refused, type) + " to this token's lower level"};
   if (!d.dacl_present || d.dacl_null) return {true, 0, "no DACL: every access is granted to everyone"};

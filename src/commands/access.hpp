@@ -55,6 +55,9 @@ HANDLE open_explained(Kind kind, const std::string& name, ACCESS_MASK access, Op
   try {
     return open();
   } catch (const Win32Error& e) {
+    // one directory holds every kind's names: the name is another kind's
+    if (e.code() == ERROR_INVALID_HANDLE)
+      throw e.with_hint(fmt::format("'{}' is held by another kind of object; see where {}", name, name));
     if (e.code() != ERROR_ACCESS_DENIED) throw;
     auto hint = access_denied_hint(kind, name, access);
     if (!hint) throw;

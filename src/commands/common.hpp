@@ -56,12 +56,15 @@ inline Value report(std::string_view shape, std::vector<Value> facts = {}, std::
 
 // Registers a handle a Create* call returned; the call leaves
 // ERROR_ALREADY_EXISTS when the name was taken and the existing object was
-// opened instead, and the role says so.
-inline HandleRef add_created(Session& s, Kind kind, HANDLE h, const std::string& name, std::string role) {
+// opened instead, and the role says so (and that a --sddl given was not
+// applied: the object keeps the descriptor it was made with).
+inline HandleRef add_created(Session& s, Kind kind, HANDLE h, const std::string& name, std::string role,
+                             const Args& a) {
   bool existed = GetLastError() == ERROR_ALREADY_EXISTS;
   auto ref = s.add(kind, h, name);
   ref->existed = existed;
-  ref->role = role + (existed ? (role.empty() ? "(opened existing)" : " (opened existing)") : "");
+  std::string note = a.has("sddl") ? "opened existing; its --sddl not applied" : "opened existing";
+  ref->role = role + (existed ? (role.empty() ? "(" + note + ")" : " (" + note + ")") : "");
   return ref;
 }
 
@@ -95,7 +98,8 @@ const Flag sddl_flag{.name = "sddl",
                      .type = ArgType::name,
                      .value_name = "SDDL",
                      .help = "the new object's security descriptor as SDDL: D:(A;;GR;;;WD) lets everyone read "
-                             "(see `security`); default: the creator's"};
+                             "(see `security`); default: none given (Windows applies the token's default DACL; "
+                             "Wine leaves the descriptor empty)"};
 inline win::Security security_of(const Args& a) { return {a.flag("inherit"), a.string_or("sddl", "")}; }
 
 }  // namespace ipcsh

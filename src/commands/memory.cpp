@@ -35,7 +35,7 @@ Value create_mapping(Session& s, const Args& a) {
   auto size = static_cast<std::uint64_t>(a.integer("size"));
   if (!a.has("size")) throw UsageError("--size: a size in bytes is needed");
   HANDLE h = win::create_file_mapping(security_of(a), PAGE_READWRITE, size, a.string("NAME"));
-  return add_created(s, Kind::mapping, h, a.string("NAME"), fmt::format("{} bytes", size));
+  return add_created(s, Kind::mapping, h, a.string("NAME"), fmt::format("{} bytes", size), a);
 }
 
 DWORD map_access(const Args& a) {

@@ -15,6 +15,7 @@ struct Target {
   UniqueHandle opened;
   Kind kind = Kind::other;
   std::string name;   // the object's name, for a real open ("" when unnamed)
+  DWORD pid = 0;      // a process's, for a real open
   std::string shown;  // "event 0x6c sec-demo", "event sec-demo"
 };
 
@@ -33,8 +34,18 @@ Kind type_flag(const Args& a) {
 Kind kind_in_directory(const std::string& name) {
   Kind found = Kind::other;
   int count = 0;
-  for (const auto& e : win::list_object_directory(win::session_named_objects())) {
-    if (e.name != name) continue;
+  // Local\ is this session's directory, Global\ the machine's
+  std::string dir = win::session_named_objects(), leaf = name;
+  if (leaf.rfind("Local\\", 0) == 0) leaf = leaf.substr(6);
+  else if (leaf.rfind("Global\\", 0) == 0) dir = "\\BaseNamedObjects", leaf = leaf.substr(7);
+  std::vector<win::DirectoryEntry> entries;
+  try {
+    entries = win::list_object_directory(dir);
+  } catch (const Win32Error&) {
+    return Kind::other;
+  }
+  for (const auto& e : entries) {
+    if (e.name != leaf) continue;
     for (Kind k : {Kind::event, Kind::mutex, Kind::semaphore, Kind::timer, Kind::mapping})
       if (e.type == kernel_type(k)) {
         found = k;
@@ -63,6 +74,7 @@ Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK acces
       throw UsageError("a window is a USER object, not a kernel object: it has no security descriptor (its desktop does)");
     t.handle = held->handle();
     t.kind = held->kind;
+    t.pid = held->kind == Kind::process ? (held->pseudo ? GetCurrentProcessId() : held->pid) : 0;
     if (!held->nameless && named_kinds.has(held->kind) && held->kind != Kind::other) t.name = held->name;
     t.shown = fmt::format("{} {}{}", kind_name(held->kind), held->value_text(), held->name.empty() || held->nameless ? "" : " " + held->name);
     return t;
@@ -74,10 +86,11 @@ Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK acces
   if (t.kind == Kind::other)
     throw UsageError(fmt::format("{}: no single event, mutex, semaphore, timer or mapping is named '{}' here; say which "
                                  "with --type (a mailslot needs --type mailslot)", param, one_line(name, 60)));
-  t.opened = open_by_name(t.kind, name, access);
+  t.opened = UniqueHandle(open_explained(t.kind, name, access, [&] { return open_by_name(t.kind, name, access).release(); }));
   t.handle = t.opened.get();
   t.name = name;
   t.shown = fmt::format("{} {}", kind_name(t.kind), name);
+  if (t.kind == Kind::mailslot) t.shown += " (a writer opened by name: under Wine its own object, see docs/wine.md)";
   return t;
 }
 
@@ -104,9 +117,24 @@ Value sid_value(const std::optional<win::Sid>& sid) {
   return sid->account.empty() ? sid->text : fmt::format("{} ({})", sid->account, sid->text);
 }
 
+// The target's descriptor; a handle without READ_CONTROL is refused, and
+// the error says so (its own access, not the object's DACL).
+win::Descriptor security_of_target(const Target& t) {
+  try {
+    return win::get_security(t.handle);
+  } catch (const Win32Error& e) {
+    if (e.code() != ERROR_ACCESS_DENIED || t.opened) throw;
+    ACCESS_MASK granted = win::query_object(t.handle).granted_access;
+    std::string type(kernel_type(t.kind));
+    throw e.with_hint(fmt::format("this handle was opened without READ_CONTROL (its access: {}): a handle's access, "
+                                  "not the object's DACL{}", rights_text(granted, type),
+                                  t.name.empty() ? "" : "; security " + t.name + " opens the object anew"));
+  }
+}
+
 Value security(Session& s, const Args& a) {
   Target t = target_of(s, a, "TARGET", READ_CONTROL, "security");
-  win::Descriptor d = win::get_security(t.handle);
+  win::Descriptor d = security_of_target(t);
   win::ObjectFacts facts = win::query_object(t.handle);
   std::string type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
   Record r;
@@ -143,9 +171,9 @@ Value access_check(Session& s, const Args& a) {
   std::string type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
   if (!a.has("access")) throw UsageError("--access MASK: the access to check is needed (GENERIC_READ, MODIFY_STATE, 0x2)");
   ACCESS_MASK desired = parse_access(a.string("access"), type, "--access");
-  win::Descriptor d = win::get_security(t.handle);
+  win::Descriptor d = security_of_target(t);
   win::TokenFacts token = win::token_facts();
-  win::AccessAnswer answer = win::access_check(d, desired, facts.mapping);
+  win::AccessAnswer answer = win::access_check(d, desired, facts.mapping, win::rights_of(type));
   Decision why = decide(d, desired, facts.mapping, token, type);
   Record r;
   r.fields.push_back({"object", t.shown});
@@ -158,16 +186,29 @@ Value access_check(Session& s, const Args& a) {
   r.fields.push_back({"dacl_grants", why.granted});
   r.fields.push_back({"decided_by", why.why});
   r.fields.push_back({"ace", why.ace ? Value(why.ace) : Value()});
+  // The real open beside it: by name, or a process by its pid; a pipe is
+  // not opened (a client open would take an instance from its server).
   Value opened, open_text;
-  if (!t.name.empty() && t.kind != Kind::pipe) {
+  auto try_open = [&](auto&& open) {
     try {
-      UniqueHandle real = open_by_name(t.kind, t.name, desired);
+      UniqueHandle real(open());
       opened = true;
       open_text = "opened";
     } catch (const Win32Error& e) {
       opened = false;
       open_text = fmt::format("{}: {} ({})", e.api(), e.name(), e.code());
     }
+  };
+  if (t.kind == Kind::pipe) {
+    open_text = "not tried: opening a pipe by name connects to one of its instances";
+  } else if (t.kind == Kind::process && t.pid) {
+    try_open([&] {
+      HANDLE h = win::open_process(t.pid, desired);
+      if (!h) throw Win32Error("OpenProcess", GetLastError());
+      return h;
+    });
+  } else if (!t.name.empty()) {
+    try_open([&] { return open_by_name(t.kind, t.name, desired).release(); });
   }
   r.fields.push_back({"opened", opened});
   r.fields.push_back({"open", open_text});
@@ -177,7 +218,7 @@ Value access_check(Session& s, const Args& a) {
 const Param target{.name = "TARGET", .type = ArgType::any};
 const Flag type_of_name{.name = "type",
                         .type = ArgType::choice,
-                        .value_name = "event|mutex|semaphore|timer|mapping|mailslot",
+                        .value_name = "event|mutex|semaphore|timer|mapping|mailslot|pipe",
                         .help = "what kind of object NAME is (found in the object directory when only one holds it)",
                         .choices = {"event", "mutex", "semaphore", "timer", "mapping", "mailslot", "pipe"}};
 const FamilyRegistration family{"security", "security descriptors: who may open an object, and why one was refused"};

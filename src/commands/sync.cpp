@@ -28,25 +28,25 @@ const Flag open_access_flag{.name = "access",
 
 Value create_event(Session& s, const Args& a) {
   HANDLE h = win::create_event(security_of(a), a.flag("manual"), a.flag("set"), a.string("NAME"));
-  auto ref = add_created(s, Kind::event, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset");
+  auto ref = add_created(s, Kind::event, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset", a);
   if (!ref->existed) ref->manual = a.flag("manual");
   return ref;
 }
 
 Value create_mutex(Session& s, const Args& a) {
   HANDLE h = win::create_mutex(security_of(a), a.flag("owned"), a.string("NAME"));
-  return add_created(s, Kind::mutex, h, a.string("NAME"), a.flag("owned") ? "created owned" : "");
+  return add_created(s, Kind::mutex, h, a.string("NAME"), a.flag("owned") ? "created owned" : "", a);
 }
 
 Value create_semaphore(Session& s, const Args& a) {
   auto initial = static_cast<LONG>(a.integer("initial", 0)), maximum = static_cast<LONG>(a.integer("max", 1));
   HANDLE h = win::create_semaphore(security_of(a), initial, maximum, a.string("NAME"));
-  return add_created(s, Kind::semaphore, h, a.string("NAME"), fmt::format("count {} of {}", initial, maximum));
+  return add_created(s, Kind::semaphore, h, a.string("NAME"), fmt::format("count {} of {}", initial, maximum), a);
 }
 
 Value create_timer(Session& s, const Args& a) {
   HANDLE h = win::create_waitable_timer(security_of(a), a.flag("manual"), a.string("NAME"));
-  auto ref = add_created(s, Kind::timer, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset");
+  auto ref = add_created(s, Kind::timer, h, a.string("NAME"), a.flag("manual") ? "manual-reset" : "auto-reset", a);
   if (!ref->existed) ref->manual = a.flag("manual");
   return ref;
 }

@@ -156,6 +156,10 @@ std::string access_check_text(const Renderer& how, const Result& r) {
   if (walk && walk_yes != yes)
     out += fmt::format("\n  the DACL, walked as Windows documents it, {} it (see docs/wine.md)", walk_yes ? "grants" : "denies");
   out += "\n  decided by: " + record_text(how, r, "decided_by");
+  auto real = rec ? rec->get("opened") : nullptr;
+  if (real && real->as<bool>() && *real->as<bool>() != yes)
+    out += fmt::format("\n  the real open and AccessCheck disagree: it was {} (see docs/wine.md)",
+                       *real->as<bool>() ? "opened" : "refused");
   std::string open = record_text(how, r, "open");
   out += "\n  a real open: " + (open.empty() ? std::string("none (the object has no name to open it by)") : open);
   return out;

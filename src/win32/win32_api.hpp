@@ -349,7 +349,8 @@ struct AccessAnswer {
   bool granted = false;
   ACCESS_MASK granted_mask = 0;
 };
-AccessAnswer access_check(const Descriptor& d, ACCESS_MASK desired, const GENERIC_MAPPING& mapping);
+AccessAnswer access_check(const Descriptor& d, ACCESS_MASK desired, const GENERIC_MAPPING& mapping,
+                          const NameTable& rights);  // (the type's rights, for the trace)
 
 // ---- Handles and objects (win32_handles.cpp) -----------------------------
 HANDLE duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process, DWORD access, bool inherit,

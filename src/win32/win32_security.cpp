@@ -146,6 +146,12 @@ std::vector<SddlPart> sddl_parts(const std::string& s) {
 SecurityAttributes::SecurityAttributes(const Security& security)
     : sa_{sizeof sa_, nullptr, security.inherit ? TRUE : FALSE} {
   if (security.sddl.empty()) return;
+  // Text that leaves SDDL's shape is refused here: Wine's converter accepts
+  // and drops what trails a valid descriptor, where Windows refuses it.
+  for (const auto& part : sddl_parts(security.sddl))
+    if (!part.error.empty())
+      throw UsageError(fmt::format("SDDL '{}': at position {}: {}", one_line(security.sddl, 80), part.offset + 1,
+                                   part.error));
   std::wstring w = to_wide(security.sddl);
   DWORD error = attempt("ConvertStringSecurityDescriptorToSecurityDescriptorW",
                         {text(security.sddl), literal("SDDL_REVISION_1"), literal("&sd"), literal("NULL")},
@@ -279,7 +285,8 @@ TokenFacts token_facts() {
   return facts;
 }
 
-AccessAnswer access_check(const Descriptor& d, ACCESS_MASK desired, const GENERIC_MAPPING& mapping) {
+AccessAnswer access_check(const Descriptor& d, ACCESS_MASK desired, const GENERIC_MAPPING& mapping,
+                          const NameTable& rights) {
   UniqueHandle token = open_token(TOKEN_DUPLICATE | TOKEN_QUERY, "TOKEN_DUPLICATE|TOKEN_QUERY");
   // The object's own descriptor, in an absolute copy whose parts point into
   // it; AccessCheck needs an owner and a group, which a descriptor may lack
@@ -317,7 +324,7 @@ AccessAnswer access_check(const Descriptor& d, ACCESS_MASK desired, const GENERI
   AccessAnswer answer;
   BOOL status = FALSE;
   check("AccessCheck",
-        {literal("sd"), handle(duplicated), flags(desired, access_names), literal("&mapping"), literal("&privileges"),
+        {literal("sd"), handle(duplicated), flags(desired, rights), literal("&mapping"), literal("&privileges"),
          literal("&size"), literal("&granted"), literal("&status")},
         [&] {
           return AccessCheck(&absolute, duplicated, desired, &map, &privileges, &privileges_size, &answer.granted_mask,

@@ -97,9 +97,26 @@ local e1 = expect_error("ConvertStringSecurityDescriptorToSecurityDescriptorW", 
 assert(tostring(e1):find("at position 15", 1, true), tostring(e1))
 local e2 = expect_error("at position 1: expected O:, G:, D: or S:", ipc.create_event, tag .. "-bad", {sddl = "garbage"})
 local e3 = expect_error("not closed", ipc.create_mutex, tag .. "-bad", {sddl = "D:(A;;GA;;;WD"})
+-- text after a valid descriptor is refused (Wine's converter would drop it)
+expect_error("at position 15: expected O:, G:, D: or S:", ipc.create_event, tag .. "-bad", {sddl = "D:(A;;GA;;;WD)junk"})
 assert(tostring(e3):find("at position 3", 1, true), tostring(e3))
 -- nothing was created by a failed create
 expect_error("ERROR_FILE_NOT_FOUND", ipc.open_event, tag .. "-bad")
+
+-- a create that opens an existing object says its --sddl was not applied
+local again <close> = ipc.create_mutex(tag .. "-mx", {sddl = "D:"})
+assert(tostring(again):find("its --sddl not applied", 1, true), tostring(again))
+assert(ipc.security(again).sddl == ipc.security(mx).sddl, "the descriptor it was made with")
+-- a name held by another kind; a handle opened without READ_CONTROL; Local\
+expect_error("is held by another kind of object; see where", ipc.security, tag .. "-ro", {type = "mutex"})
+expect_error("is held by another kind of object", ipc.open_mutex, tag .. "-ro")
+local weak <close> = ipc.open_event(tag .. "-ro", {access = "EVENT_QUERY_STATE"})
+expect_error("opened without READ_CONTROL", ipc.security, weak)
+assert(ipc.security("Local\\" .. tag .. "-ro").sddl == sd.sddl)
+assert(ipc.access_check(ro, {access = "ACCESS_SYSTEM_SECURITY"}).decided_by:find("SeSecurityPrivilege", 1, true))
+-- a process's real open is by its pid
+local me = ipc.access_check(ipc.self(), {access = "PROCESS_QUERY_LIMITED_INFORMATION"})
+assert(me.opened == true and me.open == "opened", tostring(me.open))
 
 -- bad masks and targets
 expect_error("'BOGUS' is no access right of Event objects", ipc.access_check, ro, {access = "BOGUS"})
