@@ -18,6 +18,8 @@ class Session;
 // width, or handed to its hook (session/output.hpp).
 void write_out(Output& out, std::string_view utf8);
 void write_err(Output& out, std::string_view utf8);
+// Text as it is, never fitted (Lua's print: a script's bytes are its own).
+void write_out_as_is(Output& out, std::string_view utf8);
 // Text from another thread (a child's labelled lines): printed now, or,
 // while the line editor shows the prompt, above it - the prompt and the
 // line being typed are drawn again below.

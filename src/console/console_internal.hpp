@@ -19,7 +19,7 @@ namespace ipcsh::console {
 bool is_console(HANDLE h);
 // Writes to stdout or stderr (`which`), fitted to out.fit's width; the
 // caller holds out.lock.
-void write_to(Output& out, DWORD which, std::string_view utf8);
+void write_to(Output& out, DWORD which, std::string_view utf8, bool fitted = true);
 
 // read_bytes.cpp: a line from a stdin that is no console (nullopt at its end).
 std::optional<std::string> read_line_bytes(HANDLE h);

@@ -96,11 +96,15 @@ void write_console_lines(HANDLE h, std::string_view utf8, std::size_t width) {
 
 }  // namespace
 
-void write_to(Output& out, DWORD which, std::string_view utf8) {
+void write_to(Output& out, DWORD which, std::string_view utf8, bool fitted) {
   HANDLE h = GetStdHandle(which);
   if (!h || h == INVALID_HANDLE_VALUE || utf8.empty()) return;
   // Fitted to the console: long lines break between words.
-  auto width = static_cast<std::size_t>(std::max(0, out.fit.width));
+  auto width = fitted ? static_cast<std::size_t>(std::max(0, out.fit.width)) : 0;
+  if (!fitted) {  // as it is: the console wraps it; where the next text starts is counted all the same
+    auto newline = utf8.rfind('\n');
+    out.column = newline == std::string_view::npos ? out.column + utf8.size() : utf8.size() - newline - 1;
+  }
   std::string wrapped;
   if (width) {
     wrapped = wrap_text(utf8, width, out.column);
@@ -124,15 +128,16 @@ namespace {
 using console::is_console;
 using console::write_to;
 
-void write_locked(Output& out, DWORD which, std::string_view utf8) {
+void write_locked(Output& out, DWORD which, std::string_view utf8, bool fitted = true) {
   std::lock_guard lock(out.lock);
   if (out.hook && out.hook(which == STD_ERROR_HANDLE ? 2 : 1, utf8)) return;
-  write_to(out, which, utf8);
+  write_to(out, which, utf8, fitted);
 }
 
 }  // namespace
 
 void write_out(Output& out, std::string_view utf8) { write_locked(out, STD_OUTPUT_HANDLE, utf8); }
+void write_out_as_is(Output& out, std::string_view utf8) { write_locked(out, STD_OUTPUT_HANDLE, utf8, false); }
 void write_err(Output& out, std::string_view utf8) { write_locked(out, STD_ERROR_HANDLE, utf8); }
 
 void write_async(Output& out, std::string_view utf8) {

@@ -20,7 +20,7 @@ int lua_print(lua_State* L) {
     line.append(s, len);
     lua_pop(L, 1);
   }
-  write_out(*engine_of(L).session().output, line + "\n");
+  write_out_as_is(*engine_of(L).session().output, line + "\n");
   return 0;
 }
 
