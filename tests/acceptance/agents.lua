@@ -64,10 +64,13 @@ local _, from_shell = dot:gsub(("p%d:r%d:e %%-> o%s;"):format(ipc.self().pid, w.
 local _, from_a1 = dot:gsub(("o%s %%-> p%d:v%d:w %%[dir=back%%];"):format(writer_id, a1.pid, w.value), "")
 local _, from_a2 = dot:gsub(("o%s %%-> p%d:v%d:w %%[dir=back%%];"):format(writer_id, a2.pid, v2), "")
 assert(from_shell == 1 and from_a1 == 1 and from_a2 == 1, "three tables point at the writer:\n" .. dot)
--- two children of the shell: the first drawn with a sibling below it
+-- two children of the shell: the first drawn with a sibling below it (only
+-- the shell's own children count: Wine starts its desktop process,
+-- explorer.exe, from whichever process first needs it, now and then an agent)
 local branches = {}
 for line in text:gmatch("[^\n]+") do
-  if line:find("─ pid %d+") then branches[#branches + 1] = line:find("├─", 1, true) and "├" or line:find("└─", 1, true) and "└" end
+  if line:find("^    ├─ pid %d+") then branches[#branches + 1] = "├" end
+  if line:find("^    └─ pid %d+") then branches[#branches + 1] = "└" end
 end
 assert(table.concat(branches, " ") == "├ └", text)
 
