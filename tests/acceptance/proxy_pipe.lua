@@ -1,0 +1,43 @@
+-- proxy-pipe: an agent stands between a client and a server (both this
+-- script), relaying every message both ways in order, whole (a message over
+-- one read's 64 KB too), logging each as a JSON line, and closing its pipe
+-- when it stops.
+local tag = "ipcsh-proxy-" .. ipc.self().pid
+local log = (os.getenv("TEMP") or ".") .. "\\" .. tag .. ".jsonl"
+os.remove(log)
+local back <close> = ipc.create_pipe(tag .. "-back", {mode = "message"})
+local agent = ipc.spawn{agent = true}
+local rounds = 12
+local request = agent:start(("proxy-pipe %s-front --to %s-back --count %d --log %s --quiet")
+                              :format(tag, tag, rounds * 2, log))
+local front <close> = ipc.open_pipe(tag .. "-front", {wait = 5000})
+ipc.connect(back, {timeout = 5000})  -- the proxy's own client end of the real server
+local sizes = {1, 2, 100, 4096, 65535, 65536, 65537, 100000, 7, 30000, 64 * 1024 - 1, 1}
+for n = 1, rounds do
+  local message = (string.char(64 + n)):rep(sizes[n] - 1) .. "!"
+  front:send(message)
+  local got = back:recv{timeout = 5000}
+  assert(#got == #message and got == message, ("round %d: %d bytes arrived whole (got %d)"):format(n, #message, #got))
+  back:send("reply " .. n)
+  assert(front:recv{timeout = 5000} == "reply " .. n, "the reply came back")
+end
+local totals = ipc.result(request, {timeout = 10000})
+request:close()
+assert(totals.messages == rounds * 2 and totals.clients == 1, "relayed " .. tostring(totals.messages))
+local bytes = 0
+for n = 1, rounds do bytes = bytes + sizes[n] + #("reply " .. n) end
+assert(totals.bytes == bytes, totals.bytes .. " bytes, expected " .. bytes)
+
+-- the log: one JSON line per message, in order, directions and sizes right
+local lines = {}
+for line in io.lines(log) do lines[#lines + 1] = line end
+assert(#lines == rounds * 2, #lines .. " log lines")
+assert(lines[1]:find('"direction":"client->server","bytes":1,', 1, true), lines[1])
+assert(lines[2]:find('"direction":"server->client","bytes":7,"delivered":true,"data":"reply 1"', 1, true), lines[2])
+assert(lines[15]:find('"bytes":100000,', 1, true), lines[15])
+os.remove(log)
+
+-- stopped: its pipe is gone
+expect_error("ERROR_FILE_NOT_FOUND", ipc.open_pipe, tag .. "-front")
+expect_error("--to TARGET", ipc.on, agent, "proxy-pipe " .. tag .. "-x")
+agent:close()
