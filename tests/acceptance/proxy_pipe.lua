@@ -41,3 +41,39 @@ os.remove(log)
 expect_error("ERROR_FILE_NOT_FOUND", ipc.open_pipe, tag .. "-front")
 expect_error("--to TARGET", ipc.on, agent, "proxy-pipe " .. tag .. "-x")
 agent:close()
+
+-- 8 clients at once, byte mode: each client's messages reach the real server
+-- on one instance of its own, in order, never mixed with another's
+do
+  local n, rounds8 = 8, 25
+  local backs, connects, fronts, route = {}, {}, {}, {}
+  for i = 1, n do
+    backs[i] = ipc.create_pipe(tag .. "-back8", {instances = n})
+    connects[i] = ipc.connect(backs[i], {async = true})
+  end
+  local proxy = ipc.spawn{agent = true}
+  local req = proxy:start(("proxy-pipe %s-front8 --to %s-back8 --mode byte --instances %d --count %d --quiet")
+                            :format(tag, tag, n, n * (rounds8 + 1)))
+  for i = 1, n do fronts[i] = ipc.open_pipe(tag .. "-front8", {wait = 5000}) end
+  for i = 1, n do assert(ipc.wait{connects[i], timeout = 5000} == "signaled", "back instance " .. i .. " connected"); connects[i]:close() end
+  -- each client says who it is; which back instance hears it is its route
+  for i = 1, n do fronts[i]:send(("[%d:0]"):format(i)) end
+  for b = 1, n do
+    local hello = backs[b]:recv{timeout = 5000}
+    local i = tonumber(hello:match("^%[(%d+):0%]$"))
+    assert(i and not route[i], "one hello per instance: " .. hello)
+    route[i] = b
+  end
+  for r = 1, rounds8 do
+    for i = 1, n do fronts[i]:send(("[%d:%d]"):format(i, r)) end
+    for i = 1, n do
+      local got = backs[route[i]]:recv{timeout = 5000}
+      assert(got == ("[%d:%d]"):format(i, r), ("client %d round %d arrived as %s"):format(i, r, got))
+    end
+  end
+  local t = ipc.result(req, {timeout = 10000})
+  req:close()
+  assert(t.clients == n and t.messages == n * (rounds8 + 1), ("%d clients, %d messages"):format(t.clients, t.messages))
+  for i = 1, n do fronts[i]:close(); backs[i]:close() end
+  proxy:close()
+end
