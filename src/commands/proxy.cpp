@@ -49,7 +49,8 @@ class Proxy {
  public:
   Proxy(Session& s, const Args& a)
       : s_(s), name_(object_path(a.string("NAME"), pipe_prefix)), target_(object_path(a.string("to"), pipe_prefix)),
-        count_(a.integer("count", 0)), hex_(a.flag("hex")), quiet_(a.flag("quiet")) {
+        count_(a.integer("count", 0)), idle_(a.timeout("timeout", INFINITE)), hex_(a.flag("hex")),
+        quiet_(a.flag("quiet")) {
     if (a.has("log")) {
       log_ = std::fopen(a.string("log").c_str(), "ab");
       if (!log_) throw UsageError(fmt::format("--log: cannot open '{}' for writing", one_line(a.string("log"), 80)));
@@ -89,7 +90,8 @@ class Proxy {
           what.push_back({lane.get(), 2});
         }
       }
-      DWORD got = s_.wait_sliced(events, false, INFINITE);
+      DWORD got = s_.wait_sliced(events, false, idle_);
+      if (got == WAIT_TIMEOUT) return totals_;  // nothing for --timeout MS
       DWORD i = got - WAIT_OBJECT_0;
       if (i >= what.size()) throw_error("WaitForMultipleObjects", got);
       auto [lane, kind] = what[i];
@@ -220,6 +222,7 @@ class Proxy {
   Session& s_;
   std::string name_, target_;
   std::int64_t count_;
+  DWORD idle_;
   bool hex_, quiet_;
   DWORD mode_ = 0;
   std::FILE* log_ = nullptr;
@@ -254,6 +257,8 @@ const CommandRegistration registration{
                 .range = {1, 64}},
                {.name = "count", .type = ArgType::integer, .value_name = "N",
                 .help = "stop after N messages relayed (default: until Ctrl+C)", .range = {1, 0x7FFFFFFF}},
+               {.name = "timeout", .type = ArgType::timeout, .value_name = "MS|forever",
+                .help = "stop when nothing has happened for MS (default forever: until Ctrl+C or --count)"},
                {.name = "log", .type = ArgType::name, .value_name = "FILE", .help = "also write each message as a JSON line"},
                {.name = "hex", .type = ArgType::boolean, .help = "show messages as a hex dump"},
                {.name = "quiet", .type = ArgType::boolean, .help = "print nothing while relaying (see --log)"}},
