@@ -242,6 +242,7 @@ int serve(Session& session, std::shared_ptr<Stream> stream) {
       WireWriter w(Frame::exited);
       w.u32(static_cast<std::uint32_t>(e.code));
       stream->send(w.bytes());
+      stream->drain(2000);  // the parent reads `exited` before the channel ends with this process
       return e.code;
     } catch (const std::exception& e) {
       WireWriter w(Frame::failure);

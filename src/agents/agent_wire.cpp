@@ -70,6 +70,15 @@ class PipeStream : public Stream {
       if (refused) refused(ids.client_pid.value_or(0));
     }
   }
+  void drain(DWORD ms) override {
+    Use use(*this);
+    if (!use.pipe) return;
+    win::IoRequest request{.op = win::Io::flush, .h = use.pipe, .overlapped = true};
+    request.timeout = ms;
+    DWORD error = 0;
+    win::OwnScope own;
+    win::io(request, error, {});  // FlushFileBuffers: until the parent has read it (or the time is up)
+  }
   // Ends the channel from any thread: what is pending is cancelled, and the
   // handle is closed by the last operation still using it (never under
   // one: its value could be given to the user's next object).

@@ -46,6 +46,9 @@ class Stream {
   bool read_exact(char* data, std::size_t n);
   virtual bool write_all(std::string_view data) = 0;
   virtual void close() = 0;
+  // Waits (up to `ms`) until the other side has read all that was sent: the
+  // last frame before this process exits is not lost with it.
+  virtual void drain(DWORD ms) { (void)ms; }
   // A pipe server: waits for its client, process `pid` (0: any); close()
   // stops the wait. Another process that opens the pipe first is
   // disconnected at once, handed to `refused` (its pid, 0 if unknown), and

@@ -157,8 +157,8 @@ constexpr NamedKind kernel_kinds[] = {{Kind::event, "Event"},
 
 Value where(Session&, const Args& a) {
   const std::string& given = a.string("NAME");
-  if (given.empty() || given.find('\\') != std::string::npos && given.rfind("Local\\", 0) != 0 &&
-                           given.rfind("Global\\", 0) != 0)
+  if (given.empty() || (given.find('\\') != std::string::npos && given.rfind("Local\\", 0) != 0 &&
+                            given.rfind("Global\\", 0) != 0))
     throw UsageError(fmt::format("NAME: a short name, Local\\NAME or Global\\NAME expected, got '{}'", one_line(given, 60)), 1);
   // Kernel objects: one namespace per session; Global\ is the machine's.
   bool global = given.rfind("Global\\", 0) == 0;
