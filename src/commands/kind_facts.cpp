@@ -1,6 +1,7 @@
 // What `info` adds for each kind: the object's own state, read without
 // changing it (a mailslot's sizes, a pipe's ends and modes, an event's type,
 // a semaphore's count, a process's parent and image, ...).
+#include "async_io.hpp"
 #include "object_info.hpp"
 #include "signal_state.hpp"
 
@@ -77,6 +78,13 @@ void process_facts(const HandleObject& h, Record& r) {
 void add_kind_facts(const HandleObject& h, Record& r) {
   switch (h.kind) {
     case Kind::mailslot: mailslot_facts(h, r); break;
+    case Kind::io:  // where the I/O is: op, pending, status, error, bytes (data is result's)
+      if (h.async && !h.closed()) {
+        Value now = async_result(h);  // (kept alive while its fields are taken)
+        for (auto& f : std::get<Record>(now).fields)
+          if (f.key != "data") r.fields.push_back(std::move(f));
+      }
+      break;
     case Kind::pipe: pipe_facts(h, r); break;
     case Kind::event: {
       win::EventState s;

@@ -20,6 +20,8 @@ c:close()
 local io = srv:read{async = true}
 local ev <close> = ipc.create_event()
 assert(ipc.result(io).pending)
+local facts = io:info()
+assert(facts.kind == "io" and facts.type == "Event" and facts.op == "read" and facts.pending == true, facts.kind)
 local status, index = ipc.wait{ev, io, timeout = 50}
 assert(status == "timeout", status)
 cli:send("hello async")
