@@ -6,7 +6,8 @@ namespace ipcsh {
 
 std::optional<bool> signaled_now(const HandleObject& h) {
   switch (h.kind) {
-    case Kind::event: {
+    case Kind::event:
+    case Kind::io: {  // (an io handle is its I/O's event: signaled when the I/O completed)
       win::EventState s;
       if (!win::query_event(h.handle(), s)) return std::nullopt;
       return s.signaled != 0;

@@ -22,11 +22,13 @@ local ev <close> = ipc.create_event()
 assert(ipc.result(io).pending)
 local facts = io:info()
 assert(facts.kind == "io" and facts.type == "Event" and facts.op == "read" and facts.pending == true, facts.kind)
+assert(facts.signaled == false, "not signaled while pending")
 local status, index = ipc.wait{ev, io, timeout = 50}
 assert(status == "timeout", status)
 cli:send("hello async")
 status, index = ipc.wait{ev, io, timeout = 2000}
 assert(status == "signaled" and index == 2, status .. " " .. tostring(index))
+assert(io:info().signaled == true, "signaled once done")
 r = io:result()
 assert(r.bytes == 11 and r.data == "hello async" and r.status == "STATUS_SUCCESS", tostring(r.data))
 io:close()
