@@ -77,3 +77,30 @@ do
   for i = 1, n do fronts[i]:close(); backs[i]:close() end
   proxy:close()
 end
+
+-- interrupted as Ctrl+C would (result --timeout stops the request there):
+-- every instance, connection and event it made is closed again. (Counted
+-- from after a first run: the agent's request thread keeps one event of
+-- its own for I/O, made at its first write.)
+do
+  local back2 <close> = ipc.create_pipe(tag .. "-back2", {mode = "message", instances = 2})
+  local proxy = ipc.spawn{agent = true}
+  local function interrupted_run(word)
+    local req = proxy:start(("proxy-pipe %s-front2 --to %s-back2 --instances 3 --quiet"):format(tag, tag))
+    local client <close> = ipc.open_pipe(tag .. "-front2", {wait = 5000})
+    ipc.connect(back2, {timeout = 5000})
+    client:send(word)
+    assert(back2:recv{timeout = 5000} == word)
+    expect_error("WAIT_TIMEOUT", ipc.result, req, {timeout = 300})
+    req:close()
+    client:close()
+    ipc.disconnect(back2)
+    local count = #ipc.on(proxy, "handles --all")  -- (the agent's next request: the proxy has unwound)
+    expect_error("ERROR_FILE_NOT_FOUND", ipc.open_pipe, tag .. "-front2")
+    return count
+  end
+  local first = interrupted_run("one")
+  local second = interrupted_run("two")
+  assert(second == first, ("the agent's handles after an interrupted proxy: %d, after another: %d"):format(first, second))
+  proxy:close()
+end
