@@ -11,11 +11,12 @@
 namespace ipcsh::win {
 namespace {
 
-// One manual-reset event per thread for overlapped I/O, made once (a
-// thread that comes and goes brings its own: IoRequest::event).
+// One manual-reset event per thread for overlapped I/O, made once and
+// closed when the thread ends (an agent runs each request on a thread of
+// its own: a raw handle here was one event left behind per request).
 HANDLE io_event() {
-  thread_local HANDLE event = CreateEventW(nullptr, TRUE, FALSE, nullptr);
-  return event;
+  thread_local UniqueHandle event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  return event.get();
 }
 
 const char* api_of(Io op) {
