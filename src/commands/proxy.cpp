@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "async_io.hpp"
+#include "io.hpp"
 #include "console/console.hpp"
 #include "core/shapes.hpp"
 #include "session/format.hpp"
@@ -241,6 +242,50 @@ Value proxy_pipe(Session& s, const Args& a) {
   return r;
 }
 
+// tee-mailslot: a mailslot NAME whose every message is printed and sent on
+// to NAME2's reader, until --count, --timeout of quiet, or Ctrl+C.
+Value tee_mailslot(Session& s, const Args& a) {
+  if (!a.has("to")) throw UsageError("--to NAME2: the mailslot to send each message on to is needed");
+  std::string name = object_path(a.string("NAME"), mailslot_prefix), to = object_path(a.string("to"), mailslot_prefix);
+  // The command's own handles, closed however it ends (not the user's).
+  struct Closing {
+    HandleObject h;
+    Closing(Kind kind, HANDLE handle, std::string n) : h(kind, handle, std::move(n)) {}
+    ~Closing() {
+      try {
+        if (!h.closed()) h.close();
+      } catch (...) {
+      }
+    }
+  };
+  Closing slot(Kind::mailslot, win::create_mailslot(name, 0, MAILSLOT_WAIT_FOREVER, {}), name);
+  Closing writer(Kind::mailslot, win::create_file(to, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, false,
+                                                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL), to);
+  writer.h.end = HandleObject::End::mailslot_writer;
+  std::int64_t count = a.integer("count", 0), messages = 0, bytes = 0;
+  Value idle = a.has("timeout") ? Value(static_cast<std::int64_t>(a.timeout("timeout", INFINITE))) : Value();
+  bool quiet = a.flag("quiet");
+  while (!count || messages < count) {
+    ReadResult got;
+    try {
+      got = read_bytes(s, slot.h, 0, idle.is_nil() ? nullptr : &idle);
+    } catch (const Win32Error& e) {
+      if (e.code() == WAIT_TIMEOUT || e.code() == ERROR_SEM_TIMEOUT) break;  // quiet for --timeout MS
+      throw;
+    }
+    std::string message = got.is_lent ? std::string(got.lent) : std::move(got.data);
+    write_bytes(s, writer.h, message, INFINITE);
+    ++messages;
+    bytes += static_cast<std::int64_t>(message.size());
+    if (!quiet)
+      write_out(*s.output, fmt::format("{} -> {}: {} bytes {}\n", name, to, message.size(), quote_bytes(message.substr(0, 200))));
+  }
+  Record r;
+  r.fields.push_back({"messages", messages});
+  r.fields.push_back({"bytes", bytes});
+  return r;
+}
+
 const FamilyRegistration family{"proxy", "standing in the middle of other programs' pipes"};
 const CommandRegistration registration{
     {.name = "proxy-pipe",
@@ -269,6 +314,22 @@ const CommandRegistration registration{
                              .fields = {{.name = "messages", .type = LuaType::integer},
                                         {.name = "bytes", .type = LuaType::integer},
                                         {.name = "clients", .type = LuaType::integer}}}}}},
+    {.name = "tee-mailslot",
+     .family = "proxy",
+     .summary = "create mailslot NAME; print every message it receives and send it on to NAME2 (Ctrl+C stops)",
+     .params = {{.name = "NAME", .type = ArgType::name}},
+     .flags = {{.name = "to", .type = ArgType::name, .value_name = "NAME2", .help = "the mailslot each message goes on to"},
+               {.name = "count", .type = ArgType::integer, .value_name = "N", .help = "stop after N messages",
+                .range = {1, 0x7FFFFFFF}},
+               {.name = "timeout", .type = ArgType::timeout, .value_name = "MS|forever",
+                .help = "stop when no message has come for MS (default forever)"},
+               {.name = "quiet", .type = ArgType::boolean, .help = "print nothing while forwarding"}},
+     .handler = tee_mailslot,
+     .stable = false,
+     .returns = {.values = {{.name = "totals",
+                             .type = LuaType::record,
+                             .fields = {{.name = "messages", .type = LuaType::integer},
+                                        {.name = "bytes", .type = LuaType::integer}}}}}},
 };
 
 }  // namespace
