@@ -8,12 +8,6 @@
 namespace ipcsh {
 namespace {
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string trimmed(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
@@ -74,7 +68,7 @@ ACCESS_MASK parse_access(std::string_view text, std::string_view type, std::stri
       mask |= static_cast<ACCESS_MASK>(n);
       continue;
     }
-    std::string wanted = upper(word);
+    std::string wanted = upper_ascii(word);
     std::optional<ACCESS_MASK> found;
     // The type's own rights also answer without its prefix: MODIFY_STATE
     // for EVENT_MODIFY_STATE (the type's all-access name first in the table)

@@ -13,13 +13,6 @@ namespace {
 constexpr int deepest = 16;              // directories below DIR that --recurse enters
 constexpr std::size_t most_rows = 100000;  // a listing never grows without end
 
-// Object names and type names compare without case, as the kernel does.
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 void sort_by_name(Table& t) {  // (column 0 is a name in every table here)
   std::sort(t.rows.begin(), t.rows.end(), [](const auto& x, const auto& y) {
     return *x[0].template as<std::string>() < *y[0].template as<std::string>();

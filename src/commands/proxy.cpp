@@ -9,6 +9,7 @@
 #include "async_io.hpp"
 #include "io.hpp"
 #include "console/console.hpp"
+#include "core/escape.hpp"
 #include "core/shapes.hpp"
 #include "session/format.hpp"
 #include "win32/unique_handle.hpp"
@@ -192,15 +193,10 @@ class Proxy {
                     hex_ ? "\n" : "", shown) +
         (error ? fmt::format(" (not delivered: {})", error_name(error)) : std::string()));
     if (log_) {
-      std::string escaped;
-      for (unsigned char c : message) {
-        if (c == '"' || c == '\\') escaped += fmt::format("\\{}", static_cast<char>(c));
-        else if (c < 0x20 || c >= 0x7f) escaped += fmt::format("\\u{:04x}", c);
-        else escaped += static_cast<char>(c);
-      }
-      std::fprintf(log_, "{\"time\":\"%s\",\"client\":%d,\"pid\":%lu,\"direction\":\"%s\",\"bytes\":%zu,\"delivered\":%s,\"data\":\"%s\"}\n",
+      std::string data = escape(message, escapes::json);
+      std::fprintf(log_, "{\"time\":\"%s\",\"client\":%d,\"pid\":%lu,\"direction\":\"%s\",\"bytes\":%zu,\"delivered\":%s,\"data\":%s}\n",
                    when.c_str(), lane.index, static_cast<unsigned long>(lane.client_pid), way, message.size(),
-                   error ? "false" : "true", escaped.c_str());
+                   error ? "false" : "true", data.c_str());
       std::fflush(log_);
     }
   }

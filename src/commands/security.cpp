@@ -157,7 +157,7 @@ Value security(Session& s, const Args& a) {
   return result(shape::security, {std::move(r)}, {}, 1);
 }
 
-Value set_security(Session& s, const Args& a) {
+Value set_security(Session&, const Args& a) {
   HandleRef h = a.handle("H");
   if (h->kind == Kind::window)
     throw UsageError("a window is a USER object, not a kernel object: it has no security descriptor (its desktop does)");

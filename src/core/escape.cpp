@@ -25,6 +25,10 @@ void escaped(std::string& out, unsigned char c, EscapeRules::Other how) {
     out += static_cast<char>('0' + (c >> 6));
     out += static_cast<char>('0' + ((c >> 3) & 7));
     out += static_cast<char>('0' + (c & 7));
+  } else if (how == EscapeRules::Other::unicode) {
+    out += "\\u00";
+    out += hex_digits[c >> 4];
+    out += hex_digits[c & 15];
   } else if (how == EscapeRules::Other::keep) {
     out += static_cast<char>(c);
   }
@@ -50,7 +54,9 @@ std::string escape(std::string_view bytes, const EscapeRules& rules) {
       out.append(bytes.substr(i, len));
       i += len - 1;
     } else {
-      escaped(out, c, rules.control == EscapeRules::Other::octal ? EscapeRules::Other::octal : EscapeRules::Other::hex);
+      // (a byte no rule keeps: escaped as the control bytes are, or in hex)
+      bool as_control = rules.control == EscapeRules::Other::octal || rules.control == EscapeRules::Other::unicode;
+      escaped(out, c, as_control ? rules.control : EscapeRules::Other::hex);
     }
   }
   out += rules.close;

@@ -13,7 +13,7 @@ struct EscapeRules {
   // Bytes written another way: "\n\\n" maps '\n' to \n. Searched first.
   std::array<std::string_view, 8> named;
   // Any other control byte (below 0x20, and 0x7f).
-  enum class Other { keep, hex, octal, drop } control = Other::hex;
+  enum class Other { keep, hex, octal, unicode, drop } control = Other::hex;  // unicode: \u00NN
   // Bytes from 0x80: kept (UTF-8 stays readable), only as well-formed UTF-8,
   // or as escapes.
   enum class High { keep, utf8, escape } high = High::keep;
@@ -39,6 +39,10 @@ inline const EscapeRules c_text{"", "", {"\\\\\\", "\"\\\""}, EscapeRules::Other
 // A Graphviz DOT string.
 inline const EscapeRules dot{"\"", "\"", {"\n\\n", "\\\\\\", "\"\\\""}, EscapeRules::Other::keep,
                              EscapeRules::High::keep};
+// A JSON string, byte for byte: control bytes and bytes from 0x80 as
+// \u00NN (a byte's value as the code point), so any bytes go.
+inline const EscapeRules json{"\"", "\"", {"\"\\\"", "\\\\\\", "\n\\n", "\t\\t", "\r\\r"},
+                              EscapeRules::Other::unicode, EscapeRules::High::escape};
 // HTML and XML text and attribute values (XML allows no other control
 // bytes, not even as references: they are written as \xNN).
 inline const EscapeRules markup{"", "", {"&&amp;", "<&lt;", ">&gt;", "\"&quot;", "\n\n", "\t\t", "\r\r"},

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "text.hpp"
 
 namespace ipcsh {
 namespace {
@@ -19,17 +20,11 @@ constexpr MessageName names[] = {
     {0x0102, "WM_CHAR"},    {0x0111, "WM_COMMAND"}, {0x0113, "WM_TIMER"},   {0x0400, "WM_USER"},
     {0x8000, "WM_APP"}};
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
 std::optional<std::uint32_t> message_number(std::string_view text) {
   if (auto n = parse_number(text); n && *n >= 0 && *n <= 0xFFFFFFFF) return static_cast<std::uint32_t>(*n);
-  std::string word = upper(text);
+  std::string word = upper_ascii(text);
   std::int64_t offset = 0;
   if (auto plus = word.find('+'); plus != std::string::npos) {
     auto n = parse_number(word.substr(plus + 1));

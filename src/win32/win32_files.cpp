@@ -19,17 +19,6 @@ HANDLE io_event() {
   return event.get();
 }
 
-const char* api_of(Io op) {
-  switch (op) {
-    case Io::read: return "ReadFile";
-    case Io::write: return "WriteFile";
-    case Io::connect: return "ConnectNamedPipe";
-    case Io::transact: return "TransactNamedPipe";
-    case Io::flush: return "FlushFileBuffers";
-  }
-  return "?";
-}
-
 BOOL start_io(const IoRequest& r, OVERLAPPED* ov) {
   switch (r.op) {
     case Io::read: return ReadFile(r.h, r.buffer, r.size, nullptr, ov);
