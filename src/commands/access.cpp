@@ -25,25 +25,13 @@ bool holds(const win::TokenFacts& token, const std::string& sid, bool deny) {
   return false;
 }
 
-std::string who(const win::Sid& sid) { return sid.account.empty() ? sid.text : sid.account; }
-
 }  // namespace
 
-std::string_view kernel_type(Kind kind) {
-  switch (kind) {
-    case Kind::event: return "Event";
-    case Kind::mutex: return "Mutant";
-    case Kind::semaphore: return "Semaphore";
-    case Kind::timer: return "Timer";
-    case Kind::mapping: return "Section";
-    case Kind::mailslot:
-    case Kind::pipe:
-    case Kind::file: return "File";
-    case Kind::process: return "Process";
-    case Kind::thread: return "Thread";
-    default: return "";
-  }
-}
+const win::NameTable label_policy_names{{SYSTEM_MANDATORY_LABEL_NO_WRITE_UP, "NO_WRITE_UP"},
+                                        {SYSTEM_MANDATORY_LABEL_NO_READ_UP, "NO_READ_UP"},
+                                        {SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP, "NO_EXECUTE_UP"}};
+
+std::string who(const win::Sid& sid) { return sid.account.empty() ? sid.text : sid.account; }
 
 ACCESS_MASK parse_access(std::string_view text, std::string_view type, std::string_view what) {
   const win::NameTable& names = win::rights_of(type);
@@ -133,16 +121,13 @@ std::string ace_line(const win::Ace& ace, std::string_view type, const GENERIC_M
     case SYSTEM_MANDATORY_LABEL_ACE_TYPE: kind = "label"; break;
     default: kind = fmt::format("ACE type {}", ace.type);
   }
-  std::string rights = rights_text(ace.mask, type);
-  ACCESS_MASK mapped = map_generic(ace.mask, mapping);
-  std::string line = fmt::format("{} {}: {}", kind, who(ace.sid), rights);
+  std::string line;
   if (ace.type == SYSTEM_MANDATORY_LABEL_ACE_TYPE) {
-    static const win::NameTable policy{{SYSTEM_MANDATORY_LABEL_NO_WRITE_UP, "NO_WRITE_UP"},
-                                       {SYSTEM_MANDATORY_LABEL_NO_READ_UP, "NO_READ_UP"},
-                                       {SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP, "NO_EXECUTE_UP"}};
-    line = fmt::format("label {}: {}", who(ace.sid), win::flag_text(ace.mask, policy));
-  } else if (mapped != ace.mask && mapping.GenericAll) {
-    line += " -> " + rights_text(mapped, type);
+    line = fmt::format("label {}: {}", who(ace.sid), win::flag_text(ace.mask, label_policy_names));
+  } else {
+    line = fmt::format("{} {}: {}", kind, who(ace.sid), rights_text(ace.mask, type));
+    if (ACCESS_MASK mapped = map_generic(ace.mask, mapping); mapped != ace.mask && mapping.GenericAll)
+      line += " -> " + rights_text(mapped, type);
   }
   if (ace.flags & INHERIT_ONLY_ACE) line += " (inherit only: not for this object)";
   return line;

@@ -11,11 +11,10 @@
 
 namespace ipcsh {
 
-// The kinds whose objects are opened by name here, and the kernel's type
-// name for each ("Event", "Mutant", "Section", "File"); "" for other kinds.
+// The kinds whose objects are opened by name here (their kernel type names:
+// kernel_type, session/handle.hpp).
 inline constexpr KindSet named_kinds{Kind::event, Kind::mutex, Kind::semaphore, Kind::timer, Kind::mapping,
                                      Kind::mailslot};
-std::string_view kernel_type(Kind kind);
 
 // "GENERIC_READ|SYNCHRONIZE", "EVENT_MODIFY_STATE", "MODIFY_STATE" (the
 // type's prefix may be left out), "0x100000", any of them joined with |;
@@ -29,6 +28,10 @@ ACCESS_MASK map_generic(ACCESS_MASK mask, const GENERIC_MAPPING& mapping);
 // open's Win32Error (a pipe is refused: opening one by name connects to it).
 UniqueHandle open_by_name(Kind kind, const std::string& name, ACCESS_MASK access);
 
+// An integrity label ACE's mask: its policy (NO_WRITE_UP, ...), not rights.
+extern const win::NameTable label_policy_names;
+// Who an ACE or owner names: its account ("Everyone"), else its SID.
+std::string who(const win::Sid& sid);
 // One ACE as a line: "deny Everyone: GENERIC_ALL -> EVENT_ALL_ACCESS".
 std::string ace_line(const win::Ace& ace, std::string_view type, const GENERIC_MAPPING& mapping);
 

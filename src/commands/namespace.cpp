@@ -137,17 +137,6 @@ Value mailslots(Session& s, const Args&) {
 
 // ---- where ----------------------------------------------------------------
 
-// A kernel object's kind and its type's name in the object manager.
-struct NamedKind {
-  Kind kind;
-  std::string_view type;
-};
-constexpr NamedKind kernel_kinds[] = {{Kind::event, "Event"},
-                                      {Kind::mutex, "Mutant"},
-                                      {Kind::semaphore, "Semaphore"},
-                                      {Kind::timer, "Timer"},
-                                      {Kind::mapping, "Section"}};
-
 Value where(Session&, const Args& a) {
   const std::string& given = a.string("NAME");
   if (given.empty() || (given.find('\\') != std::string::npos && given.rfind("Local\\", 0) != 0 &&
@@ -161,11 +150,11 @@ Value where(Session&, const Args& a) {
   for (const auto& e : win::list_object_directory(dir))
     if (equal_ignoring_case(e.name, name)) holder = e.type;
   Table t{{"kind", "a_create_would", "holds_now", "lands_at"}};
-  for (const auto& k : kernel_kinds) {
+  for (Kind k : directory_kinds) {
     std::string would = holder.empty()              ? "makes it"
-                        : equal_ignoring_case(holder, k.type) ? "opens it: ERROR_ALREADY_EXISTS"
+                        : equal_ignoring_case(holder, kernel_type(k)) ? "opens it: ERROR_ALREADY_EXISTS"
                                                     : "fails: ERROR_INVALID_HANDLE";
-    t.rows.push_back({std::string(kind_name(k.kind)), would, holder.empty() ? Value() : Value(holder), dir + "\\" + name});
+    t.rows.push_back({std::string(kind_name(k)), would, holder.empty() ? Value() : Value(holder), dir + "\\" + name});
   }
   // Pipes and mailslots: names in their own file systems, apart from the
   // kernel objects' and from each other (Local\ and Global\ are part of the name).

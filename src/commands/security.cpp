@@ -17,16 +17,14 @@ struct Target {
   std::string name;   // the object's name, for a real open ("" when unnamed)
   DWORD pid = 0;      // a process's, for a real open
   std::string shown;  // "event 0x6c sec-demo", "event sec-demo"
+  std::string type;   // the kernel's type name ("Event"), whose rights name masks
+  GENERIC_MAPPING mapping{};  // its generic rights in its specific ones
 };
 
-Kind type_flag(const Args& a) {
-  std::string type = a.string_or("type", "");
-  if (type.empty()) return Kind::other;
-  Kind kind = kind_from_name(type);
-  if (kind == Kind::other || !(named_kinds.has(kind) || kind == Kind::pipe))
-    throw UsageError(fmt::format("--type: event, mutex, semaphore, timer, mapping, mailslot or pipe expected, got '{}'",
-                                 one_line(type, 40)));
-  return kind;
+// A window is not the kernel's: refused where a descriptor is read or set.
+void refuse_window(const HandleObject& h) {
+  if (h.kind == Kind::window)
+    throw UsageError("a window is a USER object, not a kernel object: it has no security descriptor (its desktop does)");
 }
 
 // The kinds a name could be in the session's object directory, by the
@@ -46,7 +44,7 @@ Kind kind_in_directory(const std::string& name) {
   }
   for (const auto& e : entries) {
     if (e.name != leaf) continue;
-    for (Kind k : {Kind::event, Kind::mutex, Kind::semaphore, Kind::timer, Kind::mapping})
+    for (Kind k : directory_kinds)
       if (e.type == kernel_type(k)) {
         found = k;
         ++count;
@@ -55,7 +53,18 @@ Kind kind_in_directory(const std::string& name) {
   return count == 1 ? found : Kind::other;
 }
 
+Target named_target(Session& s, const Args& a, const char* param, ACCESS_MASK access, std::string_view command);
+
+// The target, and its type and mapping as the kernel gives them.
 Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK access, std::string_view command) {
+  Target t = named_target(s, a, param, access, command);
+  win::ObjectFacts facts = win::query_object(t.handle);
+  t.type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
+  t.mapping = facts.mapping;
+  return t;
+}
+
+Target named_target(Session& s, const Args& a, const char* param, ACCESS_MASK access, std::string_view command) {
   Target t;
   const Value* given = a.find(param);
   // $e.value and other described results stand for their value
@@ -70,19 +79,18 @@ Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK acces
   }
   if (held) {
     if (held->closed()) s.closed_handle(held, command);
-    if (held->kind == Kind::window)
-      throw UsageError("a window is a USER object, not a kernel object: it has no security descriptor (its desktop does)");
+    refuse_window(*held);
     t.handle = held->handle();
     t.kind = held->kind;
     t.pid = held->kind == Kind::process ? (held->pseudo ? GetCurrentProcessId() : held->pid) : 0;
-    if (!held->nameless && named_kinds.has(held->kind) && held->kind != Kind::other) t.name = held->name;
+    if (!held->nameless && named_kinds.has(held->kind)) t.name = held->name;
     t.shown = fmt::format("{} {}{}", kind_name(held->kind), held->value_text(), held->name.empty() || held->nameless ? "" : " " + held->name);
     return t;
   }
   std::string name = given && given->as<std::string>() ? *given->as<std::string>() : "";
   if (name.empty()) throw UsageError(fmt::format("{}: a handle ($e) or an object's name expected", param));
-  t.kind = type_flag(a);
-  if (t.kind == Kind::other) t.kind = kind_in_directory(name);
+  // (--type is one of its choices: the binder saw to it)
+  t.kind = a.has("type") ? kind_from_name(a.string("type")) : kind_in_directory(name);
   if (t.kind == Kind::other)
     throw UsageError(fmt::format("{}: no single event, mutex, semaphore, timer or mapping is named '{}' here; say which "
                                  "with --type (a mailslot needs --type mailslot)", param, one_line(name, 60)));
@@ -95,19 +103,16 @@ Target target_of(Session& s, const Args& a, const char* param, ACCESS_MASK acces
 }
 
 Record ace_record(const win::Ace& ace, int index, std::string_view type, const GENERIC_MAPPING& mapping) {
-  static const win::NameTable policy{{SYSTEM_MANDATORY_LABEL_NO_WRITE_UP, "NO_WRITE_UP"},
-                                     {SYSTEM_MANDATORY_LABEL_NO_READ_UP, "NO_READ_UP"},
-                                     {SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP, "NO_EXECUTE_UP"}};
   bool label = ace.type == SYSTEM_MANDATORY_LABEL_ACE_TYPE;
   Record r;
   r.fields.push_back({"index", index});
   r.fields.push_back({"line", ace_line(ace, type, mapping)});
   r.fields.push_back({"sddl", ace.sddl});
-  r.fields.push_back({"who", ace.sid.account.empty() ? ace.sid.text : ace.sid.account});
+  r.fields.push_back({"who", who(ace.sid)});
   r.fields.push_back({"sid", ace.sid.text});
   r.fields.push_back({"mask", static_cast<std::int64_t>(ace.mask), Show::hex});
   // a label's mask is its policy, not rights
-  r.fields.push_back({"rights", label ? win::flag_text(ace.mask, policy) : rights_text(ace.mask, type)});
+  r.fields.push_back({"rights", label ? win::flag_text(ace.mask, label_policy_names) : rights_text(ace.mask, type)});
   r.fields.push_back({"means", label ? Value() : Value(rights_text(map_generic(ace.mask, mapping), type))});
   return r;
 }
@@ -135,8 +140,7 @@ win::Descriptor security_of_target(const Target& t) {
 Value security(Session& s, const Args& a) {
   Target t = target_of(s, a, "TARGET", READ_CONTROL, "security");
   win::Descriptor d = security_of_target(t);
-  win::ObjectFacts facts = win::query_object(t.handle);
-  std::string type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
+  const std::string& type = t.type;
   Record r;
   r.fields.push_back({"object", t.shown});
   r.fields.push_back({"type", type});
@@ -149,9 +153,9 @@ Value security(Session& s, const Args& a) {
   r.fields.push_back({"dacl", dacl});
   List aces, labels;
   for (std::size_t i = 0; i < d.dacl.size(); ++i)
-    aces.items.push_back(ace_record(d.dacl[i], static_cast<int>(i) + 1, type, facts.mapping));
+    aces.items.push_back(ace_record(d.dacl[i], static_cast<int>(i) + 1, type, t.mapping));
   for (std::size_t i = 0; i < d.label.size(); ++i)
-    labels.items.push_back(ace_record(d.label[i], static_cast<int>(i) + 1, type, facts.mapping));
+    labels.items.push_back(ace_record(d.label[i], static_cast<int>(i) + 1, type, t.mapping));
   r.fields.push_back({"aces", std::move(aces)});
   r.fields.push_back({"label", d.label_read ? Value(std::move(labels)) : Value()});
   return result(shape::security, {std::move(r)}, {}, 1);
@@ -159,26 +163,25 @@ Value security(Session& s, const Args& a) {
 
 Value set_security(Session&, const Args& a) {
   HandleRef h = a.handle("H");
-  if (h->kind == Kind::window)
-    throw UsageError("a window is a USER object, not a kernel object: it has no security descriptor (its desktop does)");
+  refuse_window(*h);
   win::set_security(h->handle(), a.string("SDDL"));
   return report(shape::security_set, {h, a.string("SDDL")}, {field::handle, field::sddl});
 }
 
 Value access_check(Session& s, const Args& a) {
   Target t = target_of(s, a, "TARGET", READ_CONTROL, "access-check");
-  win::ObjectFacts facts = win::query_object(t.handle);
-  std::string type = facts.type.empty() ? std::string(kernel_type(t.kind)) : facts.type;
+  const std::string& type = t.type;
+  const GENERIC_MAPPING& mapping = t.mapping;
   if (!a.has("access")) throw UsageError("--access MASK: the access to check is needed (GENERIC_READ, MODIFY_STATE, 0x2)");
   ACCESS_MASK desired = parse_access(a.string("access"), type, "--access");
   win::Descriptor d = security_of_target(t);
   win::TokenFacts token = win::token_facts();
-  win::AccessAnswer answer = win::access_check(d, desired, facts.mapping, win::rights_of(type));
-  Decision why = decide(d, desired, facts.mapping, token, type);
+  win::AccessAnswer answer = win::access_check(d, desired, mapping, win::rights_of(type));
+  Decision why = decide(d, desired, mapping, token, type);
   Record r;
   r.fields.push_back({"object", t.shown});
   r.fields.push_back({"access", rights_text(desired, type)});
-  r.fields.push_back({"wanted", rights_text(map_generic(desired, facts.mapping) & ~MAXIMUM_ALLOWED, type)});
+  r.fields.push_back({"wanted", rights_text(map_generic(desired, mapping) & ~MAXIMUM_ALLOWED, type)});
   r.fields.push_back({"granted", answer.granted});
   r.fields.push_back({"granted_access", rights_text(answer.granted_mask, type)});
   // The DACL walked as Windows documents it; where the kernel answers

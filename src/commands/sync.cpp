@@ -14,7 +14,7 @@ Handler opener(win::SyncKind sync, Kind kind) {
     const std::string& name = a.string("NAME");
     std::optional<ACCESS_MASK> access;
     if (a.has("access")) access = parse_access(a.string("access"), kernel_type(kind), "--access");
-    auto asked = access.value_or(static_cast<ACCESS_MASK>(win::rights_of(kernel_type(kind)).front().value));
+    auto asked = access.value_or(win::all_access(kernel_type(kind)));
     HANDLE h = open_explained(kind, name, asked, [&] { return win::open_sync(sync, a.flag("inherit"), name, access); });
     return s.add(kind, h, name);
   };

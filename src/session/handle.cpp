@@ -54,6 +54,15 @@ void HandleObject::close() {
   link.reset();
 }
 
+namespace {
+
+// The kernel's type names of the kinds (files, pipes and mailslots are all "File").
+constexpr std::pair<std::string_view, Kind> kernel_types[] = {
+    {"Event", Kind::event}, {"Mutant", Kind::mutex},     {"Semaphore", Kind::semaphore}, {"Timer", Kind::timer},
+    {"Section", Kind::mapping}, {"Process", Kind::process}, {"Thread", Kind::thread},       {"Job", Kind::job}};
+
+}  // namespace
+
 Kind kind_of(const win::ObjectFacts& facts) {
   if (!facts.valid) return Kind::other;
   const std::string& type = facts.type;
@@ -62,13 +71,16 @@ Kind kind_of(const win::ObjectFacts& facts) {
     if (facts.name.rfind("\\Device\\NamedPipe\\", 0) == 0) return Kind::pipe;
     return Kind::file;
   }
-  static const std::pair<const char*, Kind> types[] = {
-      {"Event", Kind::event},     {"Mutant", Kind::mutex},   {"Semaphore", Kind::semaphore},
-      {"Timer", Kind::timer},     {"Section", Kind::mapping}, {"Process", Kind::process},
-      {"Thread", Kind::thread},   {"Job", Kind::job}};
-  for (const auto& [t, k] : types)
+  for (const auto& [t, k] : kernel_types)
     if (type == t) return k;
   return Kind::other;
+}
+
+std::string_view kernel_type(Kind kind) {
+  if (kind == Kind::mailslot || kind == Kind::pipe || kind == Kind::file) return "File";
+  for (const auto& [t, k] : kernel_types)
+    if (k == kind) return t;
+  return "";
 }
 
 std::int64_t handle_value_arg(const Value& given, std::string_view what, int position) {

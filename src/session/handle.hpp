@@ -98,6 +98,11 @@ std::int64_t handle_value_arg(const Value& v, std::string_view what, int positio
 // The kind of object behind a handle, from the kernel's type and object
 // name (win::query_object); Kind::other if the value is no handle.
 Kind kind_of(const win::ObjectFacts& facts);
+// And back: the kernel's type name of a kind ("Event", "Mutant", "Section",
+// "File" for files, pipes and mailslots), "" for a kind it has none for.
+std::string_view kernel_type(Kind kind);
+// The kinds whose names live in an object directory (\BaseNamedObjects).
+inline constexpr Kind directory_kinds[] = {Kind::event, Kind::mutex, Kind::semaphore, Kind::timer, Kind::mapping};
 
 
 }  // namespace ipcsh

@@ -48,6 +48,8 @@ struct TypeRights {
 };
 extern const std::vector<TypeRights> type_rights;
 const NameTable& rights_of(std::string_view type);
+// The type's all-access right (EVENT_ALL_ACCESS): its table's first name.
+inline DWORD all_access(std::string_view type) { return static_cast<DWORD>(rights_of(type).front().value); }
 
 // ---- Arguments as the trace shows them (rendered only when traced) -------
 

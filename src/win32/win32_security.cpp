@@ -21,16 +21,13 @@ bool converts(const std::string& sddl) {
   return ok != FALSE;
 }
 
-// Where a string that does not convert goes wrong: the first part that does
-// not convert by itself (an owner, a group, a list's flags, one ACE), or
-// where the text leaves SDDL's shape. Found by converting each part alone.
-std::string where_sddl_fails(const std::string& sddl) {
-  auto parts = sddl_parts(sddl);
-  for (const auto& part : parts) {
-    if (part.error.empty() && converts(part.alone)) continue;
-    std::string what = part.error.empty() ? fmt::format("'{}' does not convert", one_line(part.text, 80)) : part.error;
-    return fmt::format("at position {}: {}", part.offset + 1, what);
-  }
+// Where a string of SDDL's shape that does not convert goes wrong: the
+// first part that does not convert by itself (an owner, a group, a list's
+// flags, one ACE).
+std::string where_sddl_fails(const std::vector<SddlPart>& parts) {
+  for (const auto& part : parts)
+    if (!converts(part.alone))
+      return fmt::format("at position {}: '{}' does not convert", part.offset + 1, one_line(part.text, 80));
   return "the parts convert one by one, but not together";
 }
 
@@ -69,16 +66,14 @@ std::vector<Ace> aces_of(PACL acl, const std::vector<SddlPart>& texts, char list
     Ace ace;
     ace.type = header->AceType;
     ace.flags = header->AceFlags;
-    // Allowed, denied, audit and label ACEs share one layout: the mask,
-    // then the SID. Object ACEs carry GUIDs between; their SID is not read.
+    // Every ACE has its mask after the header. Allowed, denied, audit and
+    // label ACEs then have the SID; object ACEs carry GUIDs between, and
+    // their SID is not read.
+    auto plain = static_cast<ACCESS_ALLOWED_ACE*>(raw);
+    ace.mask = plain->Mask;
     if (ace.type == ACCESS_ALLOWED_ACE_TYPE || ace.type == ACCESS_DENIED_ACE_TYPE ||
-        ace.type == SYSTEM_AUDIT_ACE_TYPE || ace.type == SYSTEM_MANDATORY_LABEL_ACE_TYPE) {
-      auto plain = static_cast<ACCESS_ALLOWED_ACE*>(raw);
-      ace.mask = plain->Mask;
+        ace.type == SYSTEM_AUDIT_ACE_TYPE || ace.type == SYSTEM_MANDATORY_LABEL_ACE_TYPE)
       ace.sid = sid_of(&plain->SidStart);
-    } else {
-      ace.mask = static_cast<ACCESS_ALLOWED_ACE*>(raw)->Mask;
-    }
     if (i < mine.size()) ace.sddl = mine[i]->text;
     out.push_back(std::move(ace));
   }
@@ -148,7 +143,8 @@ SecurityAttributes::SecurityAttributes(const Security& security)
   if (security.sddl.empty()) return;
   // Text that leaves SDDL's shape is refused here: Wine's converter accepts
   // and drops what trails a valid descriptor, where Windows refuses it.
-  for (const auto& part : sddl_parts(security.sddl))
+  auto parts = sddl_parts(security.sddl);
+  for (const auto& part : parts)
     if (!part.error.empty())
       throw UsageError(fmt::format("SDDL '{}': at position {}: {}", one_line(security.sddl, 80), part.offset + 1,
                                    part.error));
@@ -158,7 +154,7 @@ SecurityAttributes::SecurityAttributes(const Security& security)
                         [&] { return ConvertStringSecurityDescriptorToSecurityDescriptorW(w.c_str(), SDDL_REVISION_1,
                                                                                            &descriptor_, nullptr); });
   if (error)
-    throw Win32Error("ConvertStringSecurityDescriptorToSecurityDescriptorW", error, where_sddl_fails(security.sddl));
+    throw Win32Error("ConvertStringSecurityDescriptorToSecurityDescriptorW", error, where_sddl_fails(parts));
   sa_.lpSecurityDescriptor = descriptor_;
 }
 

@@ -54,16 +54,16 @@ HANDLE create_waitable_timer(const Security& security, bool manual, std::string_
 
 HANDLE open_sync(SyncKind kind, bool inheritable, std::string_view name, std::optional<DWORD> asked) {
   using Open = HANDLE(WINAPI*)(DWORD, BOOL, LPCWSTR);
-  struct Row { const char* api; Open open; DWORD access; };
-  static const Row rows[] = {{"OpenEventW", OpenEventW, EVENT_ALL_ACCESS},
-                             {"OpenMutexW", OpenMutexW, MUTEX_ALL_ACCESS},
-                             {"OpenSemaphoreW", OpenSemaphoreW, SEMAPHORE_ALL_ACCESS},
-                             {"OpenWaitableTimerW", OpenWaitableTimerW, TIMER_ALL_ACCESS}};
+  struct Row { const char* api; Open open; const char* type; };  // (type: the kernel's, whose rights the trace names)
+  static const Row rows[] = {{"OpenEventW", OpenEventW, "Event"},
+                             {"OpenMutexW", OpenMutexW, "Mutant"},
+                             {"OpenSemaphoreW", OpenSemaphoreW, "Semaphore"},
+                             {"OpenWaitableTimerW", OpenWaitableTimerW, "Timer"}};
   const Row& row = rows[static_cast<int>(kind)];
-  static const char* const types[] = {"Event", "Mutant", "Semaphore", "Timer"};
-  DWORD access = asked.value_or(row.access);
+  const NameTable& rights = rights_of(row.type);
+  DWORD access = asked.value_or(all_access(row.type));
   std::wstring w = to_wide(name);
-  return make(row.api, {flags(access, rights_of(types[static_cast<int>(kind)])), yes_no(inheritable), text(name)},
+  return make(row.api, {flags(access, rights), yes_no(inheritable), text(name)},
               nullptr, [&] { return row.open(access, inheritable, w.c_str()); });
 }
 
