@@ -255,8 +255,14 @@ Value tee_mailslot(Session& s, const Args& a) {
     }
   };
   Closing slot(Kind::mailslot, win::create_mailslot(name, 0, MAILSLOT_WAIT_FOREVER, {}), name);
-  Closing writer(Kind::mailslot, win::create_file(to, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, false,
-                                                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL), to);
+  HANDLE w = INVALID_HANDLE_VALUE;
+  try {
+    w = win::create_file(to, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, false, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL);
+  } catch (const Win32Error& e) {
+    if (e.code() != ERROR_FILE_NOT_FOUND) throw;
+    throw e.with_hint(fmt::format("--to: no mailslot {}: its reader creates it (create-mailslot)", to));
+  }
+  Closing writer(Kind::mailslot, w, to);
   writer.h.end = HandleObject::End::mailslot_writer;
   std::int64_t count = a.integer("count", 0), messages = 0, bytes = 0;
   Value idle = a.has("timeout") ? Value(static_cast<std::int64_t>(a.timeout("timeout", INFINITE))) : Value();

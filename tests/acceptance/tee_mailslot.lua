@@ -29,4 +29,6 @@ local quiet = ipc.on(agent, ("tee-mailslot %s-a --to %s-b --timeout 200 --quiet"
 assert(quiet.messages == 0)
 expect_error("ERROR_FILE_NOT_FOUND", ipc.open_mailslot, tag .. "-a")
 expect_error("--to NAME2", ipc.on, agent, "tee-mailslot " .. tag .. "-a")
+expect_error("its reader creates it", ipc.on, agent, ("tee-mailslot %s-a --to %s-none"):format(tag, tag))
+expect_error("ERROR_FILE_NOT_FOUND", ipc.open_mailslot, tag .. "-a")  -- (its own slot closed as it failed)
 agent:close()
